@@ -1,0 +1,124 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "smsrelay",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "smsrelay", targets: ["smsrelay"]),
+        .library(name: "SMSRelayCore", targets: ["SMSRelayCore"]),
+        .library(name: "MailKit", targets: ["MailKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // Carrier payloads, the provider-neutral message and routing rules. Foundation only.
+        .target(name: "SMSRelayCore", swiftSettings: swiftSettings),
+        // Email model, MIME composition, templates and the MailTransport seam.
+        .target(
+            name: "MailKit",
+            dependencies: [
+                "SMSRelayCore",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Mail transports: maildir (embedded default).
+        .target(
+            name: "Transports",
+            dependencies: [
+                "MailKit",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Durable outbox (SQLite through GRDB) and the delivery worker.
+        .target(
+            name: "Outbox",
+            dependencies: [
+                "SMSRelayCore",
+                "MailKit",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Layered settings (flags, environment, config file) and their validation.
+        .target(
+            name: "SMSRelayConfig",
+            dependencies: [
+                "SMSRelayCore",
+                "MailKit",
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The HTTP intake: Hummingbird routes, token check, health.
+        .target(
+            name: "SMSRelayServer",
+            dependencies: [
+                "SMSRelayCore",
+                "SMSRelayConfig",
+                "MailKit",
+                "Transports",
+                "Outbox",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "smsrelay",
+            dependencies: [
+                "SMSRelayCore",
+                "MailKit",
+                "Transports",
+                "Outbox",
+                "SMSRelayConfig",
+                "SMSRelayServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // A bare Hummingbird route answering 200: the baseline for the intake benchmark.
+        .executableTarget(
+            name: "smsrelay-baseline",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            path: "Benchmarks/BaselineServer"
+        ),
+        .testTarget(
+            name: "SMSRelayCoreTests",
+            dependencies: ["SMSRelayCore"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(name: "MailKitTests", dependencies: ["MailKit", "SMSRelayCore"]),
+        .testTarget(name: "TransportsTests", dependencies: ["Transports", "MailKit"]),
+        .testTarget(name: "OutboxTests", dependencies: ["Outbox", "MailKit", "SMSRelayCore"]),
+        .testTarget(
+            name: "SMSRelayServerTests",
+            dependencies: [
+                "SMSRelayServer", "SMSRelayConfig", "Outbox", "Transports", "MailKit", "SMSRelayCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+    ]
+)

@@ -1,0 +1,59 @@
+import Foundation
+
+/// An email address with an optional display name.
+public struct Mailbox: Sendable, Equatable, Hashable {
+    public var displayName: String?
+    /// The bare address, `local@domain`.
+    public var address: String
+
+    public init(displayName: String? = nil, address: String) {
+        self.displayName = displayName
+        self.address = address
+    }
+}
+
+/// A file carried by an email.
+public struct Attachment: Sendable, Equatable {
+    public var fileName: String
+    public var contentType: String
+    public var data: [UInt8]
+
+    public init(fileName: String, contentType: String, data: [UInt8]) {
+        self.fileName = fileName
+        self.contentType = contentType
+        self.data = data
+    }
+}
+
+/// A composed email, independent of how it is sent. `MIMEWriter` turns it into RFC 5322 bytes.
+public struct Email: Sendable, Equatable {
+    public var from: Mailbox
+    public var to: [Mailbox]
+    public var subject: String
+    public var date: Date
+    /// The Message-ID without angle brackets, `left@right`. Stable for a given carrier message.
+    public var messageID: String
+    public var textBody: String
+    public var htmlBody: String
+    public var attachments: [Attachment]
+
+    public init(
+        from: Mailbox,
+        to: [Mailbox],
+        subject: String,
+        date: Date,
+        messageID: String,
+        textBody: String,
+        htmlBody: String,
+        attachments: [Attachment] = []
+    ) {
+        self.from = from
+        self.to = to
+        self.subject = subject
+        self.date = date
+        self.messageID = messageID
+        self.textBody = textBody
+        self.htmlBody = htmlBody
+        self.attachments = attachments
+    }
+}

@@ -1,0 +1,55 @@
+/// Character tests and clean-ups shared by address parsing and header writing.
+enum HeaderText {
+    /// Whether a scalar could end a header line or otherwise has no place in one:
+    /// C0 and C1 controls, DEL, and the Unicode line and paragraph separators.
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00...0x1F, 0x7F...0x9F, 0x2028, 0x2029: true
+        default: false
+        }
+    }
+
+    /// `value` with every control character (see ``isControl(_:)``) replaced by a space,
+    /// so that nothing in it can end the header line it is written on.
+    static func neutralisingControls(_ value: String) -> String {
+        guard value.unicodeScalars.contains(where: isControl) else { return value }
+        var scalars = String.UnicodeScalarView()
+        for scalar in value.unicodeScalars {
+            scalars.append(isControl(scalar) ? " " : scalar)
+        }
+        return String(scalars)
+    }
+
+    /// RFC 5322 `atext`: the characters an atom may contain unquoted.
+    static func isAtext(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
+        default:
+            "!#$%&'*+-/=?^_`{|}~".utf8.contains(byte)
+        }
+    }
+
+    /// Whether `value` is RFC 5322 `dot-atom-text`: atoms of `atext` joined by single dots.
+    static func isDotAtomText<S: StringProtocol>(_ value: S) -> Bool {
+        let atoms = value.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        return atoms.allSatisfy { !$0.isEmpty && $0.allSatisfy(isAtext) }
+    }
+
+    /// `value` in single quotes for an error message, with control characters made visible.
+    static func quotedForMessage<S: StringProtocol>(_ value: S) -> String {
+        var result = "'"
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\r": result += "\\r"
+            case "\n": result += "\\n"
+            case "\t": result += "\\t"
+            case _ where isControl(scalar):
+                result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "'"
+    }
+}

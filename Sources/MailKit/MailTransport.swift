@@ -1,0 +1,45 @@
+/// What a transport reports once the mail server has taken a message.
+public struct MailReceipt: Sendable, Equatable {
+    /// The identifier the transport gave the message (a file name, an SES MessageId, an SMTP queue id).
+    public var transportMessageID: String?
+    /// Recipients the server refused while accepting the message for others, with its reply.
+    public var rejectedRecipients: [String: String]
+
+    public init(transportMessageID: String? = nil, rejectedRecipients: [String: String] = [:]) {
+        self.transportMessageID = transportMessageID
+        self.rejectedRecipients = rejectedRecipients
+    }
+}
+
+/// Why a transport could not deliver, and whether trying again can help.
+public struct MailTransportError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        /// Try again later: a full disk, a 4xx reply, throttling, a lost connection.
+        case transient
+        /// Trying again will not help: a 5xx reply, a rejected sender, a refused credential.
+        case permanent
+    }
+
+    public let kind: Kind
+    public let message: String
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public static func transient(_ message: String) -> MailTransportError { .init(.transient, message) }
+    public static func permanent(_ message: String) -> MailTransportError { .init(.permanent, message) }
+
+    public var description: String { message }
+}
+
+/// Something that hands a composed email to a mail system: maildir, SMTP, SES.
+///
+/// A transport throws ``MailTransportError`` to say whether the outbox should retry;
+/// any other error is treated as transient.
+public protocol MailTransport: Sendable {
+    /// A short name for logs and metrics, e.g. `maildir`.
+    var name: String { get }
+    func send(_ email: Email) async throws -> MailReceipt
+}

@@ -1,0 +1,51 @@
+/// Builds the Message-ID of the email for one carrier message.
+public enum MessageID {
+    /// The domain used when the sender address has none, or one that cannot appear in a Message-ID.
+    public static let fallbackDomain = "smsrelay.invalid"
+
+    /// A Message-ID (without angle brackets) that depends only on its arguments, so a retried
+    /// callback for the same carrier message produces the same id and mail clients can thread
+    /// or de-duplicate it.
+    ///
+    /// The result is `smsrelay.<carrier>.<id>@<domain>`, made only of RFC 5322 `dot-atom-text`:
+    /// any byte of the carrier or id that is not `atext` (and `.` and `%` themselves) is written
+    /// as `%XX`, so odd or hostile ids stay stable and cannot break the header. An empty part is
+    /// written as a lone `%`. Parts longer than 100 characters once encoded are cut and end with a
+    /// hash of the whole part. The domain is lower-cased; when it is empty or not a dot-atom it is
+    /// replaced by ``fallbackDomain``.
+    public static func make(carrier: String, carrierMessageID: String, domain: String) -> String {
+        let left = "smsrelay." + encodePart(carrier) + "." + encodePart(carrierMessageID)
+        return left + "@" + normalizedDomain(domain)
+    }
+
+    /// The Message-ID domain for a sender address: its domain, or ``fallbackDomain``.
+    public static func domain(of sender: Mailbox) -> String {
+        normalizedDomain(sender.domain ?? "")
+    }
+
+    private static let maximumPartLength = 100
+
+    static func encodePart(_ part: String) -> String {
+        guard !part.isEmpty else { return "%" }
+        var encoded = ""
+        for byte in part.utf8 {
+            if HeaderText.isAtext(byte) && byte != UInt8(ascii: "%") {
+                encoded.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                encoded += "%" + Hex.byte(byte)
+            }
+        }
+        guard encoded.utf8.count > maximumPartLength else { return encoded }
+        // Cut on a scalar boundary (all ASCII here) and keep the whole part's identity in a hash.
+        let hash = String(FNV1a.hash(Array(part.utf8)), radix: 16)
+        return String(encoded.prefix(maximumPartLength - 18)) + "-" + hash
+    }
+
+    private static func normalizedDomain(_ domain: String) -> String {
+        let lowered = domain.lowercased()
+        guard !lowered.isEmpty, lowered.utf8.count <= 253, HeaderText.isDotAtomText(lowered) else {
+            return fallbackDomain
+        }
+        return lowered
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import SMSRelayCore
+
+/// Where a message stands in the outbox.
+public enum OutboxStatus: String, Sendable, Codable, CaseIterable {
+    /// Stored and waiting for (another) delivery attempt.
+    case pending
+    /// Taken by the mail server.
+    case sent
+    /// Gave up: a permanent failure, or too many transient ones. `outbox retry` revives it.
+    case dead
+}
+
+/// One stored message and its delivery state.
+public struct OutboxEntry: Sendable, Equatable {
+    /// The outbox's own row id, used by `smsrelay outbox retry <id>`.
+    public var id: Int64
+    public var message: InboundMessage
+    public var status: OutboxStatus
+    /// Delivery attempts made so far.
+    public var attempts: Int
+    /// When the next attempt is due (pending messages only).
+    public var nextAttemptAt: Date?
+    /// The last failure, as the transport worded it.
+    public var lastError: String?
+    /// The transport's id for the delivered message (a file name, an SES MessageId).
+    public var transportMessageID: String?
+    /// Recipients the mail server refused while taking the message for others.
+    public var failedRecipients: [String: String]
+    public var createdAt: Date
+    public var updatedAt: Date
+    public var sentAt: Date?
+
+    public init(
+        id: Int64,
+        message: InboundMessage,
+        status: OutboxStatus,
+        attempts: Int,
+        nextAttemptAt: Date?,
+        lastError: String?,
+        transportMessageID: String?,
+        failedRecipients: [String: String],
+        createdAt: Date,
+        updatedAt: Date,
+        sentAt: Date?
+    ) {
+        self.id = id
+        self.message = message
+        self.status = status
+        self.attempts = attempts
+        self.nextAttemptAt = nextAttemptAt
+        self.lastError = lastError
+        self.transportMessageID = transportMessageID
+        self.failedRecipients = failedRecipients
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.sentAt = sentAt
+    }
+}
+
+/// What storing a callback's message did.
+public enum EnqueueResult: Sendable, Equatable {
+    /// A new row, to be delivered.
+    case stored(id: Int64)
+    /// The carrier sent this message before (a retried callback): nothing new was stored.
+    case duplicate(id: Int64)
+
+    public var id: Int64 {
+        switch self {
+        case .stored(let id), .duplicate(let id): id
+        }
+    }
+}
+
+/// How many messages are in each state, for `/healthz`.
+public struct OutboxCounts: Sendable, Equatable, Codable {
+    public var pending: Int
+    public var sent: Int
+    public var dead: Int
+    public var receipts: Int
+
+    public init(pending: Int = 0, sent: Int = 0, dead: Int = 0, receipts: Int = 0) {
+        self.pending = pending
+        self.sent = sent
+        self.dead = dead
+        self.receipts = receipts
+    }
+}

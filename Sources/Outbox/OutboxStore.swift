@@ -1,0 +1,30 @@
+import Foundation
+import MailKit
+import SMSRelayCore
+
+/// The durable store behind the intake and the delivery worker.
+///
+/// Every method returns only once its change is committed: the intake answers the carrier 2xx
+/// after ``enqueue(_:now:)`` returns, never before.
+public protocol OutboxStore: Sendable {
+    /// Stores a message once per (carrier, message id). A message seen before is not stored again.
+    func enqueue(_ message: InboundMessage, now: Date) async throws -> EnqueueResult
+    /// Records a delivery receipt once. Returns false when the same receipt was recorded before.
+    func record(_ receipt: DeliveryReceipt, now: Date) async throws -> Bool
+    /// Pending messages whose next attempt is due at `now`, oldest first.
+    func due(now: Date, limit: Int) async throws -> [OutboxEntry]
+    /// When the earliest pending message falls due, or nil when none is pending.
+    func nextDueDate() async throws -> Date?
+    /// Marks a message delivered.
+    func markSent(id: Int64, receipt: MailReceipt, now: Date) async throws
+    /// Records a failed attempt: the message stays pending until `retryAt`, or becomes dead when it is nil.
+    func markFailed(id: Int64, error: String, retryAt: Date?, now: Date) async throws
+    /// Messages in a state (all when nil), newest first.
+    func list(status: OutboxStatus?, limit: Int) async throws -> [OutboxEntry]
+    func entry(id: Int64) async throws -> OutboxEntry?
+    /// Makes a dead message pending again, due now, with its attempt count reset. Returns false if no dead message has that id.
+    func retry(id: Int64, now: Date) async throws -> Bool
+    /// Revives every dead message; returns how many.
+    func retryAllDead(now: Date) async throws -> Int
+    func counts() async throws -> OutboxCounts
+}

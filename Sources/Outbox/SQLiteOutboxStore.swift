@@ -1,0 +1,255 @@
+import Foundation
+import GRDB
+import MailKit
+import SMSRelayCore
+
+/// The outbox in one SQLite file, in WAL mode with full synchronous commits.
+///
+/// Readers (the CLI, `/healthz`) never block the writer, and a commit has reached the disk
+/// before any method returns.
+public final class SQLiteOutboxStore: OutboxStore {
+    private let pool: DatabasePool
+
+    /// Opens (creating if needed) the outbox database at `path` and brings its schema up to date.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(pool)
+        } catch {
+            throw OutboxError.cannotOpen(path: path, reason: "\(error)")
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.create(table: "message") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("carrier", .text).notNull()
+                t.column("carrierMessageID", .text).notNull()
+                t.column("payload", .blob).notNull()
+                t.column("status", .text).notNull().indexed()
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("nextAttemptAt", .double)
+                t.column("lastError", .text)
+                t.column("transportMessageID", .text)
+                t.column("failedRecipients", .text)
+                t.column("createdAt", .double).notNull()
+                t.column("updatedAt", .double).notNull()
+                t.column("sentAt", .double)
+                t.uniqueKey(["carrier", "carrierMessageID"])
+            }
+            try db.create(index: "message_due", on: "message", columns: ["status", "nextAttemptAt"])
+            try db.create(table: "receipt") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("carrier", .text).notNull()
+                t.column("messageID", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("statusCode", .text)
+                t.column("statusDescription", .text)
+                t.column("timestamp", .double).notNull()
+                t.column("receivedAt", .double).notNull()
+                t.uniqueKey(["carrier", "messageID", "status", "timestamp"])
+            }
+        }
+        return migrator
+    }
+
+    public func enqueue(_ message: InboundMessage, now: Date) async throws -> EnqueueResult {
+        let payload = try Self.encoder.encode(message)
+        return try await pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO message (carrier, carrierMessageID, payload, status, attempts, nextAttemptAt, createdAt, updatedAt)
+                    VALUES (?, ?, ?, 'pending', 0, ?, ?, ?)
+                    ON CONFLICT (carrier, carrierMessageID) DO NOTHING
+                    """,
+                arguments: [message.carrier, message.id, payload, now.timeIntervalSince1970,
+                            now.timeIntervalSince1970, now.timeIntervalSince1970])
+            if db.changesCount == 1 {
+                return .stored(id: db.lastInsertedRowID)
+            }
+            let id = try Int64.fetchOne(
+                db, sql: "SELECT id FROM message WHERE carrier = ? AND carrierMessageID = ?",
+                arguments: [message.carrier, message.id])
+            guard let id else { throw OutboxError.inconsistent("message \(message.id) neither inserted nor found") }
+            return .duplicate(id: id)
+        }
+    }
+
+    public func record(_ receipt: DeliveryReceipt, now: Date) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO receipt (carrier, messageID, status, statusCode, statusDescription, timestamp, receivedAt)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (carrier, messageID, status, timestamp) DO NOTHING
+                    """,
+                arguments: [receipt.carrier, receipt.messageID, receipt.status, receipt.statusCode,
+                            receipt.statusDescription, receipt.timestamp.timeIntervalSince1970,
+                            now.timeIntervalSince1970])
+            return db.changesCount == 1
+        }
+    }
+
+    public func due(now: Date, limit: Int) async throws -> [OutboxEntry] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM message WHERE status = 'pending' AND nextAttemptAt <= ? ORDER BY nextAttemptAt, id LIMIT ?",
+                arguments: [now.timeIntervalSince1970, limit]
+            ).map(Self.entry(from:))
+        }
+    }
+
+    public func nextDueDate() async throws -> Date? {
+        try await pool.read { db in
+            try Double.fetchOne(db, sql: "SELECT MIN(nextAttemptAt) FROM message WHERE status = 'pending'")
+                .map(Date.init(timeIntervalSince1970:))
+        }
+    }
+
+    public func markSent(id: Int64, receipt: MailReceipt, now: Date) async throws {
+        let failed = receipt.rejectedRecipients.isEmpty ? nil : try Self.encodeRecipients(receipt.rejectedRecipients)
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE message SET status = 'sent', attempts = attempts + 1, nextAttemptAt = NULL, lastError = NULL,
+                      transportMessageID = ?, failedRecipients = ?, sentAt = ?, updatedAt = ?
+                    WHERE id = ?
+                    """,
+                arguments: [receipt.transportMessageID, failed, now.timeIntervalSince1970, now.timeIntervalSince1970, id])
+        }
+    }
+
+    public func markFailed(id: Int64, error: String, retryAt: Date?, now: Date) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE message SET status = ?, attempts = attempts + 1, nextAttemptAt = ?, lastError = ?, updatedAt = ?
+                    WHERE id = ?
+                    """,
+                arguments: [retryAt == nil ? OutboxStatus.dead.rawValue : OutboxStatus.pending.rawValue,
+                            retryAt?.timeIntervalSince1970, error, now.timeIntervalSince1970, id])
+        }
+    }
+
+    public func list(status: OutboxStatus?, limit: Int) async throws -> [OutboxEntry] {
+        try await pool.read { db in
+            let rows: [Row]
+            if let status {
+                rows = try Row.fetchAll(
+                    db, sql: "SELECT * FROM message WHERE status = ? ORDER BY id DESC LIMIT ?",
+                    arguments: [status.rawValue, limit])
+            } else {
+                rows = try Row.fetchAll(db, sql: "SELECT * FROM message ORDER BY id DESC LIMIT ?", arguments: [limit])
+            }
+            return try rows.map(Self.entry(from:))
+        }
+    }
+
+    public func entry(id: Int64) async throws -> OutboxEntry? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM message WHERE id = ?", arguments: [id]).map(Self.entry(from:))
+        }
+    }
+
+    public func retry(id: Int64, now: Date) async throws -> Bool {
+        try await pool.write { db in
+            try Self.revive(db, where: "id = ?", arguments: [id], now: now) == 1
+        }
+    }
+
+    public func retryAllDead(now: Date) async throws -> Int {
+        try await pool.write { db in
+            try Self.revive(db, where: "1", arguments: [], now: now)
+        }
+    }
+
+    public func counts() async throws -> OutboxCounts {
+        try await pool.read { db in
+            var counts = OutboxCounts()
+            for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) AS n FROM message GROUP BY status") {
+                let n: Int = row["n"]
+                switch OutboxStatus(rawValue: row["status"]) {
+                case .pending: counts.pending = n
+                case .sent: counts.sent = n
+                case .dead: counts.dead = n
+                case nil: break
+                }
+            }
+            counts.receipts = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM receipt") ?? 0
+            return counts
+        }
+    }
+
+    // MARK: - Rows
+
+    private static func revive(_ db: Database, where condition: String, arguments: StatementArguments, now: Date) throws -> Int {
+        let t = now.timeIntervalSince1970
+        try db.execute(
+            sql: """
+                UPDATE message SET status = 'pending', attempts = 0, nextAttemptAt = ?, updatedAt = ?
+                WHERE status = 'dead' AND \(condition)
+                """,
+            arguments: [t, t] + arguments)
+        return db.changesCount
+    }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .secondsSince1970
+        encoder.outputFormatting = .sortedKeys
+        return encoder
+    }()
+
+    private static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        return decoder
+    }()
+
+    private static func encodeRecipients(_ recipients: [String: String]) throws -> String {
+        String(decoding: try encoder.encode(recipients), as: UTF8.self)
+    }
+
+    private static func entry(from row: Row) throws -> OutboxEntry {
+        let id: Int64 = row["id"]
+        let payload: Data = row["payload"]
+        let message: InboundMessage
+        do {
+            message = try decoder.decode(InboundMessage.self, from: payload)
+        } catch {
+            throw OutboxError.inconsistent("stored message \(id) cannot be read back: \(error)")
+        }
+        let statusText: String = row["status"]
+        guard let status = OutboxStatus(rawValue: statusText) else {
+            throw OutboxError.inconsistent("stored message \(id) has unknown status '\(statusText)'")
+        }
+        var failed: [String: String] = [:]
+        if let json: String = row["failedRecipients"] {
+            failed = (try? decoder.decode([String: String].self, from: Data(json.utf8))) ?? [:]
+        }
+        let date = { (column: String) -> Date? in
+            (row[column] as Double?).map(Date.init(timeIntervalSince1970:))
+        }
+        return OutboxEntry(
+            id: id,
+            message: message,
+            status: status,
+            attempts: row["attempts"],
+            nextAttemptAt: date("nextAttemptAt"),
+            lastError: row["lastError"],
+            transportMessageID: row["transportMessageID"],
+            failedRecipients: failed,
+            createdAt: date("createdAt") ?? Date(timeIntervalSince1970: 0),
+            updatedAt: date("updatedAt") ?? Date(timeIntervalSince1970: 0),
+            sentAt: date("sentAt")
+        )
+    }
+}

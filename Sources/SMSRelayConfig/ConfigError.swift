@@ -1,0 +1,13 @@
+/// A setting that cannot be used, found at start-up. The message names the setting and what to do.
+public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let description: String
+
+    public init(_ description: String) {
+        self.description = description
+    }
+
+    static func invalid(_ key: SettingKey, _ value: String, expected: String) -> ConfigError {
+        let shown = key.isSecret ? "<redacted>" : "'\(value)'"
+        return ConfigError("\(key.environmentName) (\(key.flagName), or '\(key.name)' in the config file) is \(shown); expected \(expected)")
+    }
+}

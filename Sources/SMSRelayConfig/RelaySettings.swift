@@ -1,0 +1,184 @@
+import Configuration
+import Foundation
+import MailKit
+import SMSRelayCore
+
+/// Which mail transport delivers the outbox.
+public enum TransportKind: String, Sendable, CaseIterable {
+    case maildir
+}
+
+/// Every setting of a relay, read once at start-up and validated, so that a mistake is an
+/// error before the first message rather than at it.
+public struct RelaySettings: Sendable {
+    public var host: String
+    public var port: Int
+    public var dataDirectory: URL
+    public var configFile: String?
+    public var publicURL: String
+    /// The configured webhook token, or nil to use (or generate) the one stored in the data folder.
+    public var webhookToken: String?
+    public var maxBodyBytes: Int
+    public var maxAttempts: Int
+    public var retryBaseDelay: Duration
+    public var retryMaxDelay: Duration
+    public var transport: TransportKind
+    public var maildir: URL
+    public var routing: RoutingTable
+    public var logLevel: String
+
+    /// Reads the settings, highest precedence first: command-line `flags` (keyed by ``SettingKey/name``),
+    /// then `environment`, then the config file named by either, then the documented defaults.
+    public static func load(flags: [String: String] = [:], environment: [String: String]) throws -> RelaySettings {
+        let early = ConfigReader(providers: [
+            InMemoryProvider(values: Self.values(flags)),
+            EnvironmentVariablesProvider(environmentVariables: environment),
+        ])
+        let configPath = early.string(forKey: ConfigKey(SettingKey.config.configKey)).flatMap { $0.isEmpty ? nil : $0 }
+        let file = try configPath.map(ConfigFile.load(path:)) ?? ConfigFile()
+        let reader = ConfigReader(providers: [
+            InMemoryProvider(values: Self.values(flags)),
+            EnvironmentVariablesProvider(
+                environmentVariables: environment,
+                secretsSpecifier: .specific([SettingKey.webhookToken.environmentName])),
+            InMemoryProvider(values: Self.values(file.settings)),
+        ])
+        let source = Source(reader: reader)
+        let fileDirectory = configPath.map { URL(fileURLWithPath: $0).deletingLastPathComponent() }
+
+        let host = try source.string(.host, default: "127.0.0.1")
+        let port = try source.int(.port, default: 8080, in: 1...65535)
+        let dataDirectory = URL(fileURLWithPath: try source.string(.dataDir, default: "./smsrelay-data")).standardizedFileURL
+        let publicURL = try source.optional(.publicURL) ?? "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+        guard let parsed = URL(string: publicURL), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
+            throw ConfigError.invalid(.publicURL, publicURL, expected: "an http:// or https:// URL")
+        }
+        let token = try source.optional(.webhookToken)
+        if let token, !WebhookToken.isAcceptable(token) {
+            throw ConfigError.invalid(
+                .webhookToken, token,
+                expected: "at least 16 characters of letters, digits, '-' or '_' (it is part of a URL path)")
+        }
+        let transportName = try source.string(.transport, default: TransportKind.maildir.rawValue)
+        guard let transport = TransportKind(rawValue: transportName.lowercased()) else {
+            throw ConfigError.invalid(
+                .transport, transportName, expected: TransportKind.allCases.map(\.rawValue).joined(separator: " or "))
+        }
+        let maildir = try source.optional(.maildir).map { URL(fileURLWithPath: $0).standardizedFileURL }
+            ?? dataDirectory.appendingPathComponent("mail")
+        let retryBase = try source.int(.retryBaseSeconds, default: 5, in: 1...86_400)
+        let retryMax = try source.int(.retryMaxSeconds, default: 3600, in: 1...604_800)
+        guard retryMax >= retryBase else {
+            throw ConfigError.invalid(
+                .retryMaxSeconds, String(retryMax), expected: "at least SMSRELAY_RETRY_BASE_SECONDS (\(retryBase))")
+        }
+
+        let sender = try source.string(.mailFrom, default: "sms@localhost")
+        try validateMailboxes(sender, key: .mailFrom)
+        let recipientsText = try source.string(.mailTo, default: "inbox@localhost")
+        let recipients = try validateMailboxes(recipientsText, key: .mailTo)
+        let defaultTemplates = TemplatePaths(
+            subject: try source.optional(.subjectTemplate).map { resolve($0, against: fileDirectory) },
+            text: try source.optional(.textTemplate).map { resolve($0, against: fileDirectory) },
+            html: try source.optional(.htmlTemplate).map { resolve($0, against: fileDirectory) })
+        var overrides: [String: RouteOverride] = [:]
+        for (number, var route) in file.routes {
+            if let to = route.recipients {
+                route.recipients = try to.flatMap { try validateMailboxes($0, key: .mailTo, route: number) }
+            }
+            if let from = route.sender { try validateMailboxes(from, key: .mailFrom, route: number) }
+            route.templates = TemplatePaths(
+                subject: route.templates.subject.map { resolve($0, against: fileDirectory) },
+                text: route.templates.text.map { resolve($0, against: fileDirectory) },
+                html: route.templates.html.map { resolve($0, against: fileDirectory) })
+            overrides[number] = route
+        }
+        let routing = RoutingTable(
+            defaultRoute: Route(recipients: recipients, sender: sender, templates: defaultTemplates),
+            overrides: overrides)
+
+        let logLevel = try source.string(.logLevel, default: "info").lowercased()
+        guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) else {
+            throw ConfigError.invalid(.logLevel, logLevel, expected: "trace, debug, info, notice, warning, error or critical")
+        }
+
+        return RelaySettings(
+            host: host,
+            port: port,
+            dataDirectory: dataDirectory,
+            configFile: configPath,
+            publicURL: publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL,
+            webhookToken: token,
+            maxBodyBytes: try source.int(.maxBodyBytes, default: 65_536, in: 256...10_485_760),
+            maxAttempts: try source.int(.maxAttempts, default: 8, in: 1...1000),
+            retryBaseDelay: .seconds(retryBase),
+            retryMaxDelay: .seconds(retryMax),
+            transport: transport,
+            maildir: maildir,
+            routing: routing,
+            logLevel: logLevel
+        )
+    }
+
+    /// Every distinct set of template files in use, for loading them all at start-up.
+    public var templateSets: [TemplatePaths] {
+        var sets = [routing.defaultRoute.templates]
+        for number in routing.overrides.keys.sorted() {
+            let paths = routing.route(for: number).templates
+            if !sets.contains(paths) { sets.append(paths) }
+        }
+        return sets
+    }
+
+    private static func values(_ strings: [String: String]) -> [AbsoluteConfigKey: ConfigValue] {
+        var values: [AbsoluteConfigKey: ConfigValue] = [:]
+        for (name, value) in strings {
+            values[AbsoluteConfigKey("smsrelay." + name)] = ConfigValue(
+                .string(value), isSecret: name == SettingKey.webhookToken.name)
+        }
+        return values
+    }
+
+    private static func resolve(_ path: String, against directory: URL?) -> String {
+        guard let directory, !path.hasPrefix("/") else { return path }
+        return directory.appendingPathComponent(path).standardizedFileURL.path
+    }
+
+    @discardableResult
+    private static func validateMailboxes(_ text: String, key: SettingKey, route: String? = nil) throws -> [String] {
+        let mailboxes: [Mailbox]
+        do {
+            mailboxes = try Mailbox.list(parsing: text)
+        } catch {
+            let place = route.map { " (route \($0))" } ?? ""
+            throw ConfigError("\(key.environmentName)\(place): \(error)")
+        }
+        guard !mailboxes.isEmpty else {
+            throw ConfigError.invalid(key, text, expected: "at least one email address")
+        }
+        return [text]
+    }
+}
+
+/// Typed reads over the layered reader, with errors that name the setting.
+private struct Source {
+    let reader: ConfigReader
+
+    func optional(_ key: SettingKey) throws -> String? {
+        guard let value = reader.string(forKey: ConfigKey(key.configKey), isSecret: key.isSecret) else { return nil }
+        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        return trimmed.isEmpty ? nil : trimmed
+    }
+
+    func string(_ key: SettingKey, default value: String) throws -> String {
+        try optional(key) ?? value
+    }
+
+    func int(_ key: SettingKey, default value: Int, in range: ClosedRange<Int>) throws -> Int {
+        guard let text = try optional(key) else { return value }
+        guard let number = Int(text), range.contains(number) else {
+            throw ConfigError.invalid(key, text, expected: "a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return number
+    }
+}

@@ -1,0 +1,69 @@
+/// One documented setting: its name in the config file, the environment and on the command line.
+///
+/// The README's configuration table lists the same keys; `smsrelay config check` prints them.
+public struct SettingKey: Sendable, Hashable, CustomStringConvertible {
+    /// The key in the config file, e.g. `max_body_bytes`.
+    public let name: String
+    /// The default, as documented, or nil where there is none.
+    public let defaultDescription: String?
+    /// Whether the value is a secret: never printed, never logged.
+    public let isSecret: Bool
+    public let summary: String
+
+    public init(_ name: String, default defaultDescription: String?, secret: Bool = false, _ summary: String) {
+        self.name = name
+        self.defaultDescription = defaultDescription
+        self.isSecret = secret
+        self.summary = summary
+    }
+
+    /// The environment variable, e.g. `SMSRELAY_MAX_BODY_BYTES`.
+    public var environmentName: String { "SMSRELAY_" + name.uppercased() }
+    /// The command-line flag, e.g. `--max-body-bytes`.
+    public var flagName: String { "--" + name.replacingOccurrences(of: "_", with: "-") }
+    /// The key in swift-configuration's hierarchy; the environment provider maps it to ``environmentName``.
+    var configKey: String { "smsrelay." + name }
+
+    public var description: String { environmentName }
+}
+
+extension SettingKey {
+    public static let host = SettingKey("host", default: "127.0.0.1", "address the HTTP server listens on")
+    public static let port = SettingKey("port", default: "8080", "TCP port the HTTP server listens on")
+    public static let dataDir = SettingKey(
+        "data_dir", default: "./smsrelay-data", "folder for the outbox database, the generated token and the maildir")
+    public static let config = SettingKey(
+        "config", default: nil, "YAML file with settings and per-number routes (see relay.example.yaml)")
+    public static let publicURL = SettingKey(
+        "public_url", default: "http://<host>:<port>", "base URL the carrier reaches us at; used to print the callback URL")
+    public static let webhookToken = SettingKey(
+        "webhook_token", default: "generated on first start into <data_dir>/webhook-token", secret: true,
+        "secret last path segment of the callback URL")
+    public static let maxBodyBytes = SettingKey(
+        "max_body_bytes", default: "65536", "largest callback body accepted; larger ones get 413")
+    public static let maxAttempts = SettingKey(
+        "max_attempts", default: "8", "delivery attempts before a message is dead")
+    public static let retryBaseSeconds = SettingKey(
+        "retry_base_seconds", default: "5", "delay after the first failed attempt; doubles each time, with jitter")
+    public static let retryMaxSeconds = SettingKey(
+        "retry_max_seconds", default: "3600", "longest delay between two attempts")
+    public static let transport = SettingKey("transport", default: "maildir", "how mail is delivered: maildir")
+    public static let maildir = SettingKey("maildir", default: "<data_dir>/mail", "maildir the maildir transport writes to")
+    public static let mailTo = SettingKey(
+        "mail_to", default: "inbox@localhost", "comma-separated recipients for numbers without a route of their own")
+    public static let mailFrom = SettingKey("mail_from", default: "sms@localhost", "sender address of the emails")
+    public static let subjectTemplate = SettingKey(
+        "subject_template", default: "built in", "Mustache file for the subject of every route without its own")
+    public static let textTemplate = SettingKey(
+        "text_template", default: "built in", "Mustache file for the plain-text part")
+    public static let htmlTemplate = SettingKey(
+        "html_template", default: "built in", "Mustache file for the HTML part (values are HTML-escaped)")
+    public static let logLevel = SettingKey(
+        "log_level", default: "info", "trace, debug, info, notice, warning, error or critical")
+
+    /// Every setting, in the order the README documents them.
+    public static let all: [SettingKey] = [
+        .host, .port, .dataDir, .config, .publicURL, .webhookToken, .maxBodyBytes, .maxAttempts,
+        .retryBaseSeconds, .retryMaxSeconds, .transport, .maildir, .mailTo, .mailFrom, .subjectTemplate, .textTemplate, .htmlTemplate, .logLevel,
+    ]
+}

@@ -1,0 +1,62 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The secret in the callback URL (`/flowroute/<token>`): configured, or generated once and kept
+/// in the data folder so that the URL pasted into the carrier stays valid across restarts.
+public enum WebhookToken {
+    public static let fileName = "webhook-token"
+
+    /// Whether a token is usable in a URL path and long enough to resist guessing.
+    public static func isAcceptable(_ token: String) -> Bool {
+        token.utf8.count >= 16 && token.utf8.count <= 256
+            && token.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_") }
+    }
+
+    /// The configured token if there is one; otherwise the one stored in `dataDirectory`,
+    /// generating and storing (mode 0600) a new one on first start.
+    /// - Returns: the token and whether it was generated just now.
+    public static func resolve(configured: String?, dataDirectory: URL) throws -> (token: String, generated: Bool) {
+        if let configured { return (configured, false) }
+        let path = dataDirectory.appendingPathComponent(fileName).path
+        if let stored = try? String(contentsOfFile: path, encoding: .utf8) {
+            let token = stored.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard isAcceptable(token) else {
+                throw ConfigError("\(path) does not hold a usable webhook token; delete it to generate a new one")
+            }
+            return (token, false)
+        }
+        let token = generate()
+        try writeSecretFile(token + "\n", to: path)
+        return (token, true)
+    }
+
+    /// 32 random bytes as 64 hex digits.
+    public static func generate() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+    }
+
+    /// Writes a file readable by its owner only, through a temporary name, so it is whole or absent.
+    private static func writeSecretFile(_ contents: String, to path: String) throws {
+        let temporary = path + ".tmp-\(getpid())"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw ConfigError("cannot create \(temporary): \(String(cString: strerror(errno)))")
+        }
+        let bytes = Array(contents.utf8)
+        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        let synced = fsync(fd) == 0
+        close(fd)
+        guard written == bytes.count, synced, rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw ConfigError("cannot store the webhook token in \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+
+/// A text or multimedia message received by a carrier for one of our numbers,
+/// in a form that no longer depends on which carrier sent it.
+public struct InboundMessage: Sendable, Codable, Equatable {
+    /// The carrier that delivered the callback, e.g. `flowroute`.
+    public var carrier: String
+    /// The carrier's own message identifier; unique per carrier.
+    public var id: String
+    /// The sender's number, as the carrier gave it (E.164 digits, usually without `+`).
+    public var from: String
+    /// Our number that received the message.
+    public var to: String
+    /// The message text. May be empty for an MMS that carries only media.
+    public var body: String
+    /// When the carrier received the message; the time of the callback when the carrier gave none.
+    public var receivedAt: Date
+    /// Media attached to an MMS, in the carrier's order.
+    public var media: [MediaItem]
+
+    public init(
+        carrier: String,
+        id: String,
+        from: String,
+        to: String,
+        body: String,
+        receivedAt: Date,
+        media: [MediaItem] = []
+    ) {
+        self.carrier = carrier
+        self.id = id
+        self.from = from
+        self.to = to
+        self.body = body
+        self.receivedAt = receivedAt
+        self.media = media
+    }
+}
+
+/// One media object of an MMS: a link to where the carrier stores it.
+public struct MediaItem: Sendable, Codable, Equatable {
+    public var url: String
+    public var fileName: String?
+    public var mimeType: String?
+    public var fileSize: Int?
+
+    public init(url: String, fileName: String? = nil, mimeType: String? = nil, fileSize: Int? = nil) {
+        self.url = url
+        self.fileName = fileName
+        self.mimeType = mimeType
+        self.fileSize = fileSize
+    }
+}
+
+/// A delivery receipt: the carrier telling us what became of a message sent from one of our numbers.
+/// Receipts are recorded and logged, never emailed.
+public struct DeliveryReceipt: Sendable, Codable, Equatable {
+    public var carrier: String
+    /// The identifier of the message the receipt is about.
+    public var messageID: String
+    /// The carrier's status word, e.g. `delivered` or `message buffered`.
+    public var status: String
+    /// The carrier's numeric or textual status code, when it gave one.
+    public var statusCode: String?
+    /// The carrier's human explanation, when it gave one.
+    public var statusDescription: String?
+    public var timestamp: Date
+
+    public init(
+        carrier: String,
+        messageID: String,
+        status: String,
+        statusCode: String? = nil,
+        statusDescription: String? = nil,
+        timestamp: Date
+    ) {
+        self.carrier = carrier
+        self.messageID = messageID
+        self.status = status
+        self.statusCode = statusCode
+        self.statusDescription = statusDescription
+        self.timestamp = timestamp
+    }
+}
+
+/// What one carrier callback carried.
+public enum CarrierEvent: Sendable, Equatable {
+    case message(InboundMessage)
+    case deliveryReceipt(DeliveryReceipt)
+}

@@ -1,0 +1,80 @@
+/// Where the email for one of our numbers goes, and how it looks.
+public struct Route: Sendable, Equatable {
+    /// Email addresses that receive the message (`Name <addr>` or `addr`).
+    public var recipients: [String]
+    /// The `From` address; the sender's number becomes its display name.
+    public var sender: String
+    /// Template files that replace the built-in ones, where set.
+    public var templates: TemplatePaths
+
+    public init(recipients: [String], sender: String, templates: TemplatePaths = TemplatePaths()) {
+        self.recipients = recipients
+        self.sender = sender
+        self.templates = templates
+    }
+}
+
+/// Paths of Mustache template files; a nil path means the built-in template.
+public struct TemplatePaths: Sendable, Equatable, Hashable {
+    public var subject: String?
+    public var text: String?
+    public var html: String?
+
+    public init(subject: String? = nil, text: String? = nil, html: String? = nil) {
+        self.subject = subject
+        self.text = text
+        self.html = html
+    }
+
+    /// These paths, with any unset one taken from `fallback`.
+    public func merged(over fallback: TemplatePaths) -> TemplatePaths {
+        TemplatePaths(
+            subject: subject ?? fallback.subject,
+            text: text ?? fallback.text,
+            html: html ?? fallback.html
+        )
+    }
+}
+
+/// The settings of one destination number; what it leaves unset comes from the defaults.
+public struct RouteOverride: Sendable, Equatable {
+    public var recipients: [String]?
+    public var sender: String?
+    public var templates: TemplatePaths
+
+    public init(recipients: [String]? = nil, sender: String? = nil, templates: TemplatePaths = TemplatePaths()) {
+        self.recipients = recipients
+        self.sender = sender
+        self.templates = templates
+    }
+}
+
+/// Maps a destination number (one of ours) to its route. Numbers are compared by their digits
+/// only, so `+1 (206) 641-8000` and `12066418000` name the same number.
+public struct RoutingTable: Sendable, Equatable {
+    public var defaultRoute: Route
+    public private(set) var overrides: [String: RouteOverride]
+
+    public init(defaultRoute: Route, overrides: [String: RouteOverride] = [:]) {
+        self.defaultRoute = defaultRoute
+        self.overrides = [:]
+        for (number, override) in overrides {
+            self.overrides[Self.normalize(number)] = override
+        }
+    }
+
+    /// The route for a message sent to `number`.
+    public func route(for number: String) -> Route {
+        guard let override = overrides[Self.normalize(number)] else { return defaultRoute }
+        return Route(
+            recipients: override.recipients ?? defaultRoute.recipients,
+            sender: override.sender ?? defaultRoute.sender,
+            templates: override.templates.merged(over: defaultRoute.templates)
+        )
+    }
+
+    /// The digits of a phone number, in order; everything else dropped.
+    public static func normalize(_ number: String) -> String {
+        String(number.unicodeScalars.filter { $0.properties.numericType == .decimal && $0.isASCII }.map(Character.init))
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import MailKit
+import SMSRelayConfig
+
+struct ConfigCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "config",
+        abstract: "Check the configuration.",
+        subcommands: [Check.self]
+    )
+
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Validate settings, routes and templates, and print the result with secrets hidden.")
+
+        @OptionGroup var options: SettingsOptions
+
+        func run() async throws {
+            let settings = try options.load()
+            do {
+                _ = try EmailRenderer(templateSets: settings.templateSets)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+            print("Configuration is valid.")
+            print("  listen          \(settings.host):\(settings.port)")
+            print("  data folder     \(settings.dataDirectory.path)")
+            print("  config file     \(settings.configFile ?? "(none)")")
+            print("  public URL      \(settings.publicURL)")
+            print("  webhook token   \(settings.webhookToken == nil ? "stored in the data folder (generated on first start)" : "set (hidden)")")
+            print("  transport       \(settings.transport.rawValue)\(settings.transport == .maildir ? " → \(settings.maildir.path)" : "")")
+            print("  max body        \(settings.maxBodyBytes) bytes")
+            print("  max attempts    \(settings.maxAttempts)")
+            print("  default route   to \(settings.routing.defaultRoute.recipients.joined(separator: ", ")) from \(settings.routing.defaultRoute.sender)")
+            for number in settings.routing.overrides.keys.sorted() {
+                let route = settings.routing.route(for: number)
+                print("  route \(number)   to \(route.recipients.joined(separator: ", ")) from \(route.sender)")
+            }
+        }
+    }
+}

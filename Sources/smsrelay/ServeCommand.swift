@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import SMSRelayConfig
+import SMSRelayServer
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the relay: receive carrier callbacks over HTTP and deliver them as email.",
+        discussion: """
+            On first start without SMSRELAY_WEBHOOK_TOKEN, a random token is generated and kept in \
+            <data-dir>/webhook-token; the callback URL to paste into Flowroute is printed at start. \
+            With the default maildir transport, each message becomes one file in <data-dir>/mail/new/. \
+            SIGTERM or SIGINT stops the server gracefully; pending messages are delivered after the next start.
+            """
+    )
+
+    @OptionGroup var options: SettingsOptions
+
+    func run() async throws {
+        let settings = try options.load()
+        let logger = LogSetup.bootstrap(level: settings.logLevel)
+        let assembly: RelayAssembly
+        let lock: DataDirectoryLock
+        do {
+            try FileManager.default.createDirectory(at: settings.dataDirectory, withIntermediateDirectories: true)
+            lock = try DataDirectoryLock(directory: settings.dataDirectory)
+            assembly = try RelayAssembly(settings: settings, logger: logger)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        let app = assembly.makeApplication(logger: logger) { port in
+            print("SMSRelay \(settings.transport.rawValue) relay listening on \(settings.host):\(port)")
+            if assembly.tokenGenerated {
+                print("Generated a webhook token and stored it in \(settings.dataDirectory.appendingPathComponent("webhook-token").path)")
+            }
+            print("Flowroute callback URL: \(assembly.callbackURL(port: port))")
+            fflush(stdout)
+        }
+        try await app.runService()
+        withExtendedLifetime(lock) {}
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import SMSRelayConfig
+
+/// The settings that can be given as flags; each also has an environment variable and a config-file key.
+struct SettingsOptions: ParsableArguments {
+    @Option(help: "Address to listen on. [env: SMSRELAY_HOST, default: 127.0.0.1]")
+    var host: String?
+    @Option(help: "Port to listen on. [env: SMSRELAY_PORT, default: 8080]")
+    var port: String?
+    @Option(help: "Folder for the outbox, the generated token and the maildir. [env: SMSRELAY_DATA_DIR, default: ./smsrelay-data]")
+    var dataDir: String?
+    @Option(help: "YAML config file with settings and per-number routes. [env: SMSRELAY_CONFIG]")
+    var config: String?
+    @Option(help: "Base URL the carrier reaches this server at, for the printed callback URL. [env: SMSRELAY_PUBLIC_URL]")
+    var publicURL: String?
+    @Option(help: "Largest callback body accepted, in bytes. [env: SMSRELAY_MAX_BODY_BYTES, default: 65536]")
+    var maxBodyBytes: String?
+    @Option(help: "Delivery attempts before a message is dead. [env: SMSRELAY_MAX_ATTEMPTS, default: 8]")
+    var maxAttempts: String?
+    @Option(help: "Mail transport: maildir. [env: SMSRELAY_TRANSPORT, default: maildir]")
+    var transport: String?
+    @Option(help: "Maildir to deliver to. [env: SMSRELAY_MAILDIR, default: <data-dir>/mail]")
+    var maildir: String?
+    @Option(help: "Comma-separated recipients. [env: SMSRELAY_MAIL_TO, default: inbox@localhost]")
+    var mailTo: String?
+    @Option(help: "Sender address. [env: SMSRELAY_MAIL_FROM, default: sms@localhost]")
+    var mailFrom: String?
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. [env: SMSRELAY_LOG_LEVEL, default: info]")
+    var logLevel: String?
+
+    var flags: [String: String] {
+        let pairs: [(SettingKey, String?)] = [
+            (.host, host), (.port, port), (.dataDir, dataDir), (.config, config), (.publicURL, publicURL),
+            (.maxBodyBytes, maxBodyBytes), (.maxAttempts, maxAttempts), (.transport, transport),
+            (.maildir, maildir), (.mailTo, mailTo), (.mailFrom, mailFrom), (.logLevel, logLevel),
+        ]
+        var flags: [String: String] = [:]
+        for (key, value) in pairs {
+            if let value { flags[key.name] = value }
+        }
+        return flags
+    }
+
+    /// The settings, or a command-line error that names what is wrong.
+    func load() throws -> RelaySettings {
+        do {
+            return try RelaySettings.load(flags: flags, environment: ProcessInfo.processInfo.environment)
+        } catch let error as ConfigError {
+            throw ValidationError(error.description)
+        }
+    }
+}
