@@ -19,7 +19,8 @@ enum Base64 {
         return output
     }
 
-    /// `bytes` in base64 as a MIME body: lines of 76 characters, each ended by CRLF.
+    /// `bytes` in base64 as a MIME body: lines of 76 characters separated by CRLF
+    /// (no break after the last line; the MIME delimiter that follows supplies it).
     static func encodeLines(_ bytes: some Collection<UInt8>) -> [UInt8] {
         let encoded = encode(bytes)
         var output: [UInt8] = []
@@ -27,8 +28,8 @@ enum Base64 {
         var start = 0
         while start < encoded.count {
             let end = min(start + 76, encoded.count)
+            if start > 0 { output += [0x0D, 0x0A] }
             output += encoded[start..<end]
-            output += [0x0D, 0x0A]
             start = end
         }
         return output

@@ -133,7 +133,7 @@ public struct RelaySettings: Sendable {
     private static func values(_ strings: [String: String]) -> [AbsoluteConfigKey: ConfigValue] {
         var values: [AbsoluteConfigKey: ConfigValue] = [:]
         for (name, value) in strings {
-            values[AbsoluteConfigKey("smsrelay." + name)] = ConfigValue(
+            values[AbsoluteConfigKey(["smsrelay", name])] = ConfigValue(
                 .string(value), isSecret: name == SettingKey.webhookToken.name)
         }
         return values

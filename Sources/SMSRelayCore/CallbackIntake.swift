@@ -68,12 +68,13 @@ public struct CallbackIntake: Sendable {
         IntakeRejection(status: 413, reason: "body larger than \(maxBodyBytes) bytes")
     }
 
-    /// JSON media types, with or without parameters: `application/json`, `application/vnd.api+json`, `text/json`.
+    /// Media types a JSON callback may come with: `application/json`, `application/vnd.api+json`,
+    /// `text/json`, `text/plain` (some senders label JSON so), or none.
     static func isJSON(_ contentType: String) -> Bool {
         let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map {
             $0.trimmingCharacters(in: .whitespaces).lowercased()
         } ?? ""
-        return mediaType.isEmpty || mediaType == "application/json" || mediaType == "text/json"
+        return mediaType.isEmpty || mediaType == "application/json" || mediaType == "text/json" || mediaType == "text/plain"
             || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))
     }
 }

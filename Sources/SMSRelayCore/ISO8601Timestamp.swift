@@ -7,7 +7,7 @@ import Foundation
 /// fraction of any length (`.` or `,`), and an optional zone: `Z`, `±hh:mm`,
 /// `±hhmm` or `±hh`. Without a zone the time is taken as UTC, which is what
 /// carriers document. Out-of-range fields (month 13, 31 April, 25 o'clock)
-/// are refused rather than rolled over.
+/// are refused rather than rolled over, and so is year 0000.
 enum ISO8601Timestamp {
     static func parse(_ text: String) -> Date? {
         var scanner = Scanner(Array(text.utf8))
@@ -23,6 +23,7 @@ enum ISO8601Timestamp {
         else { return nil }
 
         guard
+            year >= 1,
             (1...12).contains(month),
             (1...daysInMonth(month, of: year)).contains(day),
             (0...23).contains(hour),
@@ -78,7 +79,7 @@ enum ISO8601Timestamp {
         let marchYear = month <= 2 ? year - 1 : year
         let monthFromMarch = (month + 9) % 12  // March = 0 … February = 11
         let dayOfYear = (153 * monthFromMarch + 2) / 5 + day - 1
-        // Whole years before `marchYear` (year 0 onwards; our years are 0000-9999).
+        // Leap days from year 0 up to `marchYear`; `marchYear` is never negative since year >= 1.
         let leapDays = marchYear / 4 - marchYear / 100 + marchYear / 400
         let daysFromYearZero = marchYear * 365 + leapDays + dayOfYear
         // 1970-01-01 is day 719_468 when day 0 is 0000-03-01.

@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import Outbox
+import ServiceLifecycle
 import SMSRelayCore
 
 /// Builds the relay's HTTP application: the carrier callback and `GET /healthz`.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import SMSRelayConfig
+import SMSRelayCore
 import SMSRelayServer
 
 struct ServeCommand: AsyncParsableCommand {
@@ -31,12 +32,12 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("\(error)")
         }
         let app = assembly.makeApplication(logger: logger) { port in
-            print("SMSRelay \(settings.transport.rawValue) relay listening on \(settings.host):\(port)")
+            var banner = "SMSRelay \(SMSRelayVersion.current) listening on \(settings.host):\(port), delivering by \(settings.transport.rawValue)\n"
             if assembly.tokenGenerated {
-                print("Generated a webhook token and stored it in \(settings.dataDirectory.appendingPathComponent("webhook-token").path)")
+                banner += "Generated a webhook token and stored it in \(settings.dataDirectory.appendingPathComponent("webhook-token").path)\n"
             }
-            print("Flowroute callback URL: \(assembly.callbackURL(port: port))")
-            fflush(stdout)
+            banner += "Flowroute callback URL: \(assembly.callbackURL(port: port))\n"
+            FileHandle.standardOutput.write(Data(banner.utf8))
         }
         try await app.runService()
         withExtendedLifetime(lock) {}

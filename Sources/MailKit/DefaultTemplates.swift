@@ -1,0 +1,90 @@
+/// The built-in Mustache templates, used for any part a route does not override.
+///
+/// Override files are Mustache too and see the same values:
+///
+/// | key | value |
+/// |---|---|
+/// | `subject` | the rendered subject (text and HTML templates only) |
+/// | `from` | the sender's number, as the carrier gave it |
+/// | `to` | our number that received the message |
+/// | `body` | the message text |
+/// | `hasBody` | whether the text is non-empty |
+/// | `bodyLines` | the text's lines, each with `text` and `lineBreak` (false on the last line) |
+/// | `receivedAt` | when the carrier received it, ISO 8601 UTC: `2026-11-25T06:30:00Z` |
+/// | `receivedAtReadable` | the same for people: `Wednesday, 25 November 2026, 06:30:00 UTC` |
+/// | `carrier` | the carrier's name, e.g. `flowroute` |
+/// | `messageID` | the carrier's id for the message |
+/// | `hasMedia`, `mediaCount` | whether the MMS has media, and how many items |
+/// | `media` | each item: `url`, `name`, `type`?, `size`? (readable), `details`? (type and size), `isLink` (an http(s) URL) |
+///
+/// Subject and text templates are rendered without escaping; HTML templates escape every
+/// `{{value}}` (see ``TemplateKind``).
+public enum DefaultTemplates {
+    /// `Text message from <from> to <to>`.
+    public static let subject = "Text message from {{from}} to {{to}}"
+
+    /// The `text/plain` part.
+    public static let text = """
+        Text message from {{from}} to {{to}}
+
+        {{#hasBody}}
+        {{body}}
+        {{/hasBody}}
+        {{^hasBody}}
+        (no text)
+        {{/hasBody}}
+
+        {{#hasMedia}}
+        Media ({{mediaCount}}):
+        {{#media}}
+        - {{name}}{{#details}} ({{details}}){{/details}}: {{url}}
+        {{/media}}
+
+        {{/hasMedia}}
+        --
+        From:       {{from}}
+        To:         {{to}}
+        Received:   {{receivedAtReadable}} ({{receivedAt}})
+        Carrier:    {{carrier}}
+        Message ID: {{messageID}}
+
+        """
+
+    /// The `text/html` part. The message text keeps its line breaks (`<br>`) and spacing
+    /// (`white-space: pre-wrap`); `dir="auto"` lets right-to-left text read correctly.
+    public static let html = """
+        <!DOCTYPE html>
+        <html>
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>{{subject}}</title>
+        </head>
+        <body style="margin:0;padding:16px;font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;font-size:15px;line-height:1.45;color:#1a1a1a;">
+        <p style="margin:0 0 12px;color:#555555;">Text message from <strong>{{from}}</strong> to <strong>{{to}}</strong></p>
+        {{#hasBody}}
+        <div dir="auto" style="margin:0 0 16px;padding:12px 14px;border-left:3px solid #4a7bd0;background:#f4f6fa;white-space:pre-wrap;">{{#bodyLines}}{{text}}{{#lineBreak}}<br>{{/lineBreak}}{{/bodyLines}}</div>
+        {{/hasBody}}
+        {{^hasBody}}
+        <p style="margin:0 0 16px;color:#555555;"><em>(no text)</em></p>
+        {{/hasBody}}
+        {{#hasMedia}}
+        <p style="margin:0 0 6px;font-weight:600;">Media ({{mediaCount}})</p>
+        <ul style="margin:0 0 16px;padding-left:20px;">
+        {{#media}}
+        <li>{{#isLink}}<a href="{{url}}">{{name}}</a>{{/isLink}}{{^isLink}}{{name}}: <code>{{url}}</code>{{/isLink}}{{#details}} <span style="color:#555555;">({{details}})</span>{{/details}}</li>
+        {{/media}}
+        </ul>
+        {{/hasMedia}}
+        <table role="presentation" style="border-collapse:collapse;font-size:13px;color:#555555;">
+        <tr><td style="padding:2px 12px 2px 0;">From</td><td>{{from}}</td></tr>
+        <tr><td style="padding:2px 12px 2px 0;">To</td><td>{{to}}</td></tr>
+        <tr><td style="padding:2px 12px 2px 0;">Received</td><td>{{receivedAtReadable}} (<time datetime="{{receivedAt}}">{{receivedAt}}</time>)</td></tr>
+        <tr><td style="padding:2px 12px 2px 0;">Carrier</td><td>{{carrier}}</td></tr>
+        <tr><td style="padding:2px 12px 2px 0;">Message ID</td><td>{{messageID}}</td></tr>
+        </table>
+        </body>
+        </html>
+
+        """
+}

@@ -1,0 +1,109 @@
+import Foundation
+import SMSRelayCore
+
+/// The values templates see for one message (the keys are listed on ``DefaultTemplates``).
+///
+/// Optional values are left out rather than set to an empty string: Mustache treats an empty
+/// string as present, and a missing key inside `{{#media}}` would otherwise be looked up in the
+/// enclosing scope. Every key of a media item is therefore distinct from the top-level keys.
+enum TemplateContext {
+    static func values(for message: InboundMessage) -> [String: Any] {
+        let time = UTCTime(message.receivedAt)
+        let media = message.media.enumerated().map { mediaValues($1, position: $0 + 1) }
+        return [
+            "from": message.from,
+            "to": message.to,
+            "body": message.body,
+            "hasBody": !message.body.isEmpty,
+            "bodyLines": bodyLines(message.body),
+            "receivedAt": time.iso8601,
+            "receivedAtReadable": time.readable,
+            "carrier": message.carrier,
+            "messageID": message.id,
+            "hasMedia": !media.isEmpty,
+            "mediaCount": media.count,
+            "media": media,
+        ]
+    }
+
+    /// The text's lines (split at CRLF, LF or CR), each flagged with whether a break follows.
+    private static func bodyLines(_ body: String) -> [[String: Any]] {
+        var lines: [String] = []
+        var current = String.UnicodeScalarView()
+        var afterCR = false
+        for scalar in body.unicodeScalars {
+            defer { afterCR = scalar == "\r" }
+            if scalar == "\n", afterCR { continue }  // the LF of a CRLF
+            if scalar == "\r" || scalar == "\n" {
+                lines.append(String(current))
+                current = String.UnicodeScalarView()
+            } else {
+                current.append(scalar)
+            }
+        }
+        lines.append(String(current))
+        return lines.enumerated().map { index, line in
+            ["text": line, "lineBreak": index < lines.count - 1]
+        }
+    }
+
+    private static func mediaValues(_ item: MediaItem, position: Int) -> [String: Any] {
+        var values: [String: Any] = [
+            "url": item.url,
+            "name": displayName(of: item, position: position),
+            "isLink": isWebLink(item.url),
+        ]
+        var details: [String] = []
+        if let type = item.mimeType, !type.isEmpty {
+            values["type"] = type
+            details.append(type)
+        }
+        if let size = item.fileSize, size >= 0 {
+            let readable = readableSize(size)
+            values["size"] = readable
+            details.append(readable)
+        }
+        if !details.isEmpty {
+            values["details"] = details.joined(separator: ", ")
+        }
+        return values
+    }
+
+    /// The file name the carrier gave, else the last path component of the URL, else `file N`.
+    private static func displayName(of item: MediaItem, position: Int) -> String {
+        if let name = item.fileName, !name.isEmpty { return name }
+        if let components = URLComponents(string: item.url),
+            let last = components.path.split(separator: "/").last, !last.isEmpty
+        {
+            return String(last)
+        }
+        return "file \(position)"
+    }
+
+    /// Whether `url` is an absolute `http` or `https` URL with a host: only those become links.
+    static func isWebLink(_ url: String) -> Bool {
+        guard let components = URLComponents(string: url),
+            let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            let host = components.host, !host.isEmpty
+        else {
+            return false
+        }
+        return true
+    }
+
+    /// `532 bytes`, `1 byte`, `12.3 KB`, `4.0 MB` (binary multiples, one decimal).
+    static func readableSize(_ bytes: Int) -> String {
+        if bytes == 1 { return "1 byte" }
+        if bytes < 1024 { return "\(bytes) bytes" }
+        let units = ["KB", "MB", "GB", "TB"]
+        var unit = 0
+        var divisor = 1024
+        while unit < units.count - 1, bytes / divisor >= 1024 {
+            divisor *= 1024
+            unit += 1
+        }
+        // Integer arithmetic that cannot overflow, whatever size a carrier claims.
+        let tenths = bytes / divisor * 10 + (bytes % divisor * 10 + divisor / 2) / divisor
+        return "\(tenths / 10).\(tenths % 10) \(units[unit])"
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+
+/// Parses a message with Python's `email` package (`policy=email.policy.default`), an
+/// implementation that shares nothing with MailKit, and reports what it understood.
+enum PythonMIMEParser {
+    struct Address: Decodable, Equatable {
+        var name: String
+        var address: String
+    }
+
+    struct Part: Decodable {
+        var contentType: String
+        var charset: String?
+        var transferEncoding: String?
+        var disposition: String?
+        var filename: String?
+    }
+
+    struct AttachmentInfo: Decodable {
+        var filename: String?
+        var contentType: String
+        var data: [UInt8]
+    }
+
+    struct Parsed: Decodable {
+        /// Every top-level header name, in order.
+        var headerNames: [String]
+        var subject: String
+        var from: [Address]
+        var to: [Address]
+        /// The `Date`, as ISO 8601 with offset.
+        var date: String
+        var messageID: String
+        var mimeVersion: String
+        var contentType: String
+        var parts: [Part]
+        /// Decoded text of the `text/plain` body, line endings as `\n`.
+        var text: String
+        /// Decoded text of the `text/html` body, line endings as `\n`.
+        var html: String
+        var attachments: [AttachmentInfo]
+        /// Defects Python noticed anywhere (message, parts, headers).
+        var defects: [String]
+    }
+
+    private static let script = #"""
+        import email, email.policy, json, sys
+
+        with open(sys.argv[1], "rb") as f:
+            message = email.message_from_bytes(f.read(), policy=email.policy.default)
+
+        defects = [type(d).__name__ for part in message.walk() for d in part.defects]
+        for name, value in message.items():
+            defects += [name + ": " + type(d).__name__ for d in getattr(value, "defects", [])]
+
+        def addresses(name):
+            header = message[name]
+            return [{"name": a.display_name, "address": a.addr_spec} for a in header.addresses] if header else []
+
+        def text_of(kind):
+            part = message.get_body(preferencelist=(kind,))
+            return part.get_content().replace("\r\n", "\n") if part is not None else ""
+
+        json.dump({
+            "headerNames": list(message.keys()),
+            "subject": str(message["Subject"]),
+            "from": addresses("From"),
+            "to": addresses("To"),
+            "date": message["Date"].datetime.isoformat(),
+            "messageID": str(message["Message-ID"]),
+            "mimeVersion": str(message["MIME-Version"]),
+            "contentType": message.get_content_type(),
+            "parts": [{
+                "contentType": part.get_content_type(),
+                "charset": part.get_content_charset(),
+                "transferEncoding": part.get("Content-Transfer-Encoding"),
+                "disposition": part.get_content_disposition(),
+                "filename": part.get_filename(),
+            } for part in message.walk()],
+            "text": text_of("plain"),
+            "html": text_of("html"),
+            "attachments": [{
+                "filename": part.get_filename(),
+                "contentType": part.get_content_type(),
+                "data": list(part.get_payload(decode=True)),
+            } for part in message.iter_attachments()],
+            "defects": defects,
+        }, sys.stdout, ensure_ascii=True)
+        """#
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Writes `message` to a temporary file, runs `python3` on it and decodes its JSON report.
+    static func parse(_ message: [UInt8]) throws -> Parsed {
+        let directory = FileManager.default.temporaryDirectory
+        let id = UUID().uuidString
+        let input = directory.appendingPathComponent("mailkit-\(id).eml")
+        let output = directory.appendingPathComponent("mailkit-\(id).json")
+        let errors = directory.appendingPathComponent("mailkit-\(id).err")
+        defer {
+            for url in [input, output, errors] { try? FileManager.default.removeItem(at: url) }
+        }
+        try Data(message).write(to: input)
+        FileManager.default.createFile(atPath: output.path, contents: nil)
+        FileManager.default.createFile(atPath: errors.path, contents: nil)
+
+        // Files rather than pipes, so a large report can never block the child.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, input.path]
+        process.standardOutput = try FileHandle(forWritingTo: output)
+        process.standardError = try FileHandle(forWritingTo: errors)
+        try process.run()
+        process.waitUntilExit()
+
+        guard process.terminationStatus == 0 else {
+            let stderr = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
+            throw Failure(description: "python3 exited with \(process.terminationStatus): \(stderr)")
+        }
+        return try JSONDecoder().decode(Parsed.self, from: Data(contentsOf: output))
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import Logging
+import MailKit
+import Outbox
+import SMSRelayCore
+import Synchronization
+import Testing
+
+/// A transport whose outcomes the test scripts: each send takes the next outcome, and
+/// succeeds once the script is used up. It stands in for a mail server that misbehaves on cue.
+final class ScriptedTransport: MailTransport {
+    let name = "scripted"
+    private let state: Mutex<(script: [MailTransportError?], sent: [Email])>
+
+    init(_ script: [MailTransportError?] = []) {
+        state = Mutex((script, []))
+    }
+
+    var sent: [Email] { state.withLock { $0.sent } }
+
+    func send(_ email: Email) async throws -> MailReceipt {
+        let failure = state.withLock { state -> MailTransportError? in
+            let next = state.script.isEmpty ? nil : state.script.removeFirst()
+            if next == nil { state.sent.append(email) }
+            return next
+        }
+        if let failure { throw failure }
+        return MailReceipt(transportMessageID: "sent-\(email.messageID)")
+    }
+}
+
+/// A clock the test moves by hand.
+final class TestClock: Sendable {
+    private let now = Mutex(Date(timeIntervalSince1970: 1_000_000))
+    func read() -> Date { now.withLock { $0 } }
+    func advance(_ seconds: TimeInterval) { now.withLock { $0 = $0.addingTimeInterval(seconds) } }
+}
+
+@Suite("Delivery worker")
+struct DeliveryWorkerTests {
+    static func compose(_ message: InboundMessage) -> Email {
+        Email(
+            from: Mailbox(displayName: message.from, address: "sms@example.com"),
+            to: [Mailbox(address: "me@example.com")],
+            subject: "Text message from \(message.from)",
+            date: message.receivedAt,
+            messageID: "\(message.id)@example.com",
+            textBody: message.body,
+            htmlBody: "<p>\(message.body)</p>")
+    }
+
+    func makeWorker(_ store: any OutboxStore, _ transport: any MailTransport, maxAttempts: Int = 3) -> DeliveryWorker {
+        DeliveryWorker(
+            store: store, transport: transport,
+            policy: RetryPolicy(maxAttempts: maxAttempts, baseDelay: .seconds(10), maxDelay: .seconds(100), jitter: 0),
+            logger: Logger(label: "test"), compose: Self.compose)
+    }
+
+    @Test("a transient failure is retried after the backoff and then delivered once")
+    func transientThenSent() async throws {
+        try await withTemporaryDirectory { dir in
+            let store = try SQLiteOutboxStore(path: dir.appendingPathComponent("o.sqlite").path)
+            let clock = TestClock()
+            let transport = ScriptedTransport([.transient("452 4.3.1 insufficient storage")])
+            let worker = makeWorker(store, transport)
+            let id = try await store.enqueue(SQLiteOutboxStoreTests.message(), now: clock.read()).id
+
+            await worker.drainOnce(now: clock.read)
+            var entry = try #require(try await store.entry(id: id))
+            #expect(entry.status == .pending)
+            #expect(entry.lastError == "452 4.3.1 insufficient storage")
+            #expect(entry.nextAttemptAt == clock.read().addingTimeInterval(10))
+
+            clock.advance(5)
+            await worker.drainOnce(now: clock.read)
+            #expect(transport.sent.isEmpty, "not due yet")
+
+            clock.advance(5)
+            await worker.drainOnce(now: clock.read)
+            await worker.drainOnce(now: clock.read)
+            entry = try #require(try await store.entry(id: id))
+            #expect(entry.status == .sent)
+            #expect(entry.attempts == 2)
+            #expect(entry.transportMessageID == "sent-mdr2-1@example.com")
+            #expect(transport.sent.count == 1)
+        }
+    }
+
+    @Test("a permanent failure makes the message dead at once, with the server's words")
+    func permanent() async throws {
+        try await withTemporaryDirectory { dir in
+            let store = try SQLiteOutboxStore(path: dir.appendingPathComponent("o.sqlite").path)
+            let transport = ScriptedTransport([.permanent("550 5.1.1 no such user")])
+            let worker = makeWorker(store, transport)
+            let id = try await store.enqueue(SQLiteOutboxStoreTests.message(), now: Date())
+                .id
+            await worker.drainOnce()
+            let entry = try #require(try await store.entry(id: id))
+            #expect(entry.status == .dead)
+            #expect(entry.lastError == "550 5.1.1 no such user")
+            #expect(entry.attempts == 1)
+        }
+    }
+
+    @Test("a message out of attempts becomes dead, and retry brings it back")
+    func exhausted() async throws {
+        try await withTemporaryDirectory { dir in
+            let store = try SQLiteOutboxStore(path: dir.appendingPathComponent("o.sqlite").path)
+            let clock = TestClock()
+            let transport = ScriptedTransport(Array(repeating: .transient("connection refused"), count: 3))
+            let worker = makeWorker(store, transport, maxAttempts: 3)
+            let id = try await store.enqueue(SQLiteOutboxStoreTests.message(), now: clock.read()).id
+            for _ in 0..<3 {
+                await worker.drainOnce(now: clock.read)
+                clock.advance(1000)
+            }
+            var entry = try #require(try await store.entry(id: id))
+            #expect(entry.status == .dead)
+            #expect(entry.attempts == 3)
+            #expect(transport.sent.isEmpty)
+
+            #expect(try await store.retry(id: id, now: clock.read()))
+            await worker.drainOnce(now: clock.read)
+            entry = try #require(try await store.entry(id: id))
+            #expect(entry.status == .sent)
+            #expect(transport.sent.count == 1)
+        }
+    }
+
+    @Test("a running worker delivers a message as soon as it is woken")
+    func runLoop() async throws {
+        try await withTemporaryDirectory { dir in
+            let store = try SQLiteOutboxStore(path: dir.appendingPathComponent("o.sqlite").path)
+            let transport = ScriptedTransport()
+            let worker = DeliveryWorker(
+                store: store, transport: transport, policy: RetryPolicy(), pollInterval: .seconds(3600),
+                logger: Logger(label: "test"), compose: Self.compose)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await worker.run() }
+                try await Task.sleep(for: .milliseconds(100))
+                _ = try await store.enqueue(SQLiteOutboxStoreTests.message("woken"), now: Date())
+                worker.wake()
+                let deadline = ContinuousClock.now + .seconds(10)
+                while transport.sent.isEmpty && ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                group.cancelAll()
+            }
+            #expect(transport.sent.map(\.messageID) == ["woken@example.com"])
+        }
+    }
+}
