@@ -71,7 +71,11 @@ struct EmailTemplate: Sendable {
     }
 
     private static func describe(_ error: any Error) -> String {
-        guard let error = error as? MustacheTemplate.Error else { return String(describing: error) }
+        guard let error = error as? MustacheTemplate.Error else {
+            // The parser's own (internal) error type has a single case: running out of text.
+            let text = String(describing: error)
+            return text == "overflow" ? "the template ends in the middle of a tag" : text
+        }
         return switch error {
         case .sectionCloseNameIncorrect: "a section is closed with a name other than the one it was opened with"
         case .unfinishedName: "a tag is not closed"

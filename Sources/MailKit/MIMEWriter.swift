@@ -42,14 +42,14 @@ public enum MIMEWriter {
         output += line("MIME-Version: 1.0")
 
         if email.attachments.isEmpty {
-            output += line("Content-Type: multipart/alternative; boundary=\"\(boundaries.alternative)\"")
+            output += multipartContentType("alternative", boundary: boundaries.alternative)
             output += crlf
             output += alternativeBody(of: email, boundary: boundaries.alternative)
         } else {
-            output += line("Content-Type: multipart/mixed; boundary=\"\(boundaries.mixed)\"")
+            output += multipartContentType("mixed", boundary: boundaries.mixed)
             output += crlf
             output += line("--" + boundaries.mixed)
-            output += line("Content-Type: multipart/alternative; boundary=\"\(boundaries.alternative)\"")
+            output += multipartContentType("alternative", boundary: boundaries.alternative)
             output += crlf
             output += alternativeBody(of: email, boundary: boundaries.alternative)
             for attachment in email.attachments {
@@ -82,6 +82,13 @@ public enum MIMEWriter {
 
     private static func line(_ text: String) -> [UInt8] {
         Array(text.utf8) + crlf
+    }
+
+    private static func multipartContentType(_ subtype: String, boundary: String) -> [UInt8] {
+        var field = HeaderField(name: "Content-Type")
+        field.append(word: "multipart/\(subtype);")
+        field.append(word: "boundary=\"\(boundary)\"")
+        return field.bytes
     }
 
     /// The text and HTML parts, from the first delimiter to the close delimiter (no final CRLF).

@@ -49,8 +49,9 @@ extension JSONValue {
         }
     }
 
-    /// Counts `[` and `{` outside strings. Over-counting on invalid input is
-    /// harmless: such input is refused by the decoder anyway.
+    /// Counts `[` and `{` outside strings. The count can be wrong only for
+    /// input that is not valid JSON, which the decoder refuses before any
+    /// value is built.
     private static func exceedsNestingDepth(_ data: Data, limit: Int) -> Bool {
         var depth = 0
         var inString = false
@@ -105,8 +106,20 @@ extension JSONValue {
 
 extension JSONValue: Decodable {
     init(from decoder: any Decoder) throws {
-        // Objects and arrays first, decoding children with `try` so that a bad
-        // value deep inside reports its own coding path.
+        // Each failed attempt below costs a thrown error, so the kinds are
+        // tried roughly from most to least common in a callback: strings,
+        // objects, arrays, then the other scalars.
+        let single = try decoder.singleValueContainer()
+        if single.decodeNil() {
+            self = .null
+            return
+        }
+        if let value = try? single.decode(String.self) {
+            self = .string(value)
+            return
+        }
+        // Children are decoded with `try`, so that a bad value deep inside
+        // reports its own coding path.
         if let object = try? decoder.container(keyedBy: JSONKey.self) {
             var fields: [String: JSONValue] = [:]
             fields.reserveCapacity(object.allKeys.count)
@@ -124,13 +137,8 @@ extension JSONValue: Decodable {
             self = .array(elements)
             return
         }
-        let single = try decoder.singleValueContainer()
-        if single.decodeNil() {
-            self = .null
-        } else if let value = try? single.decode(Bool.self) {
+        if let value = try? single.decode(Bool.self) {
             self = .bool(value)
-        } else if let value = try? single.decode(String.self) {
-            self = .string(value)
         } else if let value = try? single.decode(Int64.self) {
             self = .integer(value)
         } else if let value = try? single.decode(Double.self), value.isFinite {

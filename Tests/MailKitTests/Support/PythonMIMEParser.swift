@@ -103,8 +103,8 @@ enum PythonMIMEParser {
             for url in [input, output, errors] { try? FileManager.default.removeItem(at: url) }
         }
         try Data(message).write(to: input)
-        FileManager.default.createFile(atPath: output.path, contents: nil)
-        FileManager.default.createFile(atPath: errors.path, contents: nil)
+        try Data().write(to: output)
+        try Data().write(to: errors)
 
         // Files rather than pipes, so a large report can never block the child.
         let process = Process()
