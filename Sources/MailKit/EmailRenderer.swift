@@ -12,7 +12,9 @@ public struct EmailRenderer: Sendable {
         var path: String
     }
 
-    private let builtIn: [TemplateKind: EmailTemplate]
+    private let builtInSubject: EmailTemplate
+    private let builtInText: EmailTemplate
+    private let builtInHTML: EmailTemplate
     private let overrides: [Key: EmailTemplate]
 
     /// Compiles the built-in templates and every distinct file named in `templateSets`
@@ -21,11 +23,9 @@ public struct EmailRenderer: Sendable {
     ///   ``MailKitError/Code/templateUnreadable`` or ``MailKitError/Code/templateSyntax``)
     ///   naming the first file that cannot be used.
     public init(templateSets: [TemplatePaths] = []) throws {
-        builtIn = [
-            .subject: try EmailTemplate(source: DefaultTemplates.subject, kind: .subject, origin: "built-in"),
-            .text: try EmailTemplate(source: DefaultTemplates.text, kind: .text, origin: "built-in"),
-            .html: try EmailTemplate(source: DefaultTemplates.html, kind: .html, origin: "built-in"),
-        ]
+        builtInSubject = try EmailTemplate(source: DefaultTemplates.subject, kind: .subject, origin: "built-in")
+        builtInText = try EmailTemplate(source: DefaultTemplates.text, kind: .text, origin: "built-in")
+        builtInHTML = try EmailTemplate(source: DefaultTemplates.html, kind: .html, origin: "built-in")
         var overrides: [Key: EmailTemplate] = [:]
         for set in templateSets {
             for (kind, path) in [(TemplateKind.subject, set.subject), (.text, set.text), (.html, set.html)] {
@@ -79,7 +79,13 @@ public struct EmailRenderer: Sendable {
     }
 
     private func template(_ kind: TemplateKind, _ path: String?) throws -> EmailTemplate {
-        guard let path else { return builtIn[kind]! }
+        guard let path else {
+            return switch kind {
+            case .subject: builtInSubject
+            case .text: builtInText
+            case .html: builtInHTML
+            }
+        }
         guard let template = overrides[Key(kind: kind, path: path)] else {
             throw MailKitError(
                 .templateNotLoaded,

@@ -9,8 +9,8 @@ public enum TemplateKind: String, Sendable, Hashable, CaseIterable {
     /// The `text/plain` part; values are not escaped.
     case text
     /// The `text/html` part; every `{{value}}` is HTML-escaped (`<`, `>`, `&`, `"`, `'`), so it is
-    /// safe in element content and in quoted attributes. `{{{value}}}` bypasses escaping: use it
-    /// only for values that are already HTML.
+    /// safe in element content and in quoted attributes. `{{{value}}}` and a
+    /// `{{%CONTENT_TYPE: TEXT}}` pragma bypass escaping: never use them for message values.
     case html
 }
 

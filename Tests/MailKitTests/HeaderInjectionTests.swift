@@ -5,7 +5,7 @@ import Testing
 @Suite("Header injection")
 struct HeaderInjectionTests {
     static let expectedHeaders = ["From", "To", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type"]
-    static let payloads = [
+    static let payloads: [Escaped] = [
         "Hi\r\nBcc: x@y",
         "Hi\nBcc: x@y",
         "Hi\rBcc: x@y",
@@ -16,29 +16,34 @@ struct HeaderInjectionTests {
     ]
 
     @Test("a subject cannot start a new header", arguments: payloads)
-    func subject(_ payload: String) throws {
+    func subject(_ escaped: Escaped) throws {
+        let payload = escaped.value
         try expectOnlyOurHeaders(MIMETestSupport.email(subject: payload))
     }
 
     @Test("a display name cannot start a new header", arguments: payloads)
-    func displayName(_ payload: String) throws {
+    func displayName(_ escaped: Escaped) throws {
+        let payload = escaped.value
         try expectOnlyOurHeaders(MIMETestSupport.email(from: Mailbox(displayName: payload, address: "a@example.com")))
         try expectOnlyOurHeaders(MIMETestSupport.email(to: [Mailbox(displayName: payload, address: "b@example.com")]))
     }
 
     @Test("an address cannot start a new header", arguments: payloads)
-    func address(_ payload: String) throws {
+    func address(_ escaped: Escaped) throws {
+        let payload = escaped.value
         try expectOnlyOurHeaders(MIMETestSupport.email(to: [Mailbox(address: "b@example.com" + payload)]))
         try expectOnlyOurHeaders(MIMETestSupport.email(from: Mailbox(address: payload + "a@example.com")))
     }
 
     @Test("a message id cannot start a new header", arguments: payloads)
-    func messageID(_ payload: String) throws {
+    func messageID(_ escaped: Escaped) throws {
+        let payload = escaped.value
         try expectOnlyOurHeaders(MIMETestSupport.email(messageID: "id@example.org" + payload))
     }
 
     @Test("an attachment's name and type cannot add part headers", arguments: payloads)
-    func attachment(_ payload: String) throws {
+    func attachment(_ escaped: Escaped) throws {
+        let payload = escaped.value
         let attachment = Attachment(fileName: "a.txt" + payload, contentType: "text/plain" + payload, data: [1, 2, 3])
         let message = MIMEWriter.render(MIMETestSupport.email(attachments: [attachment]))
         let lines = try #require(MIMETestSupport.crlfLines(message))

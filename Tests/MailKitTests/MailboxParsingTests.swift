@@ -24,7 +24,7 @@ struct MailboxParsingTests {
         Good(input: "\"\" <ann@example.com>", name: nil, address: "ann@example.com"),
     ]
 
-    static let bad: [String] = [
+    static let bad: [Escaped] = [
         "",
         "foo",
         "foo@",
@@ -62,9 +62,9 @@ struct MailboxParsingTests {
     }
 
     @Test("rejects anything else with an invalid-address error", arguments: bad)
-    func rejects(_ input: String) {
+    func rejects(_ input: Escaped) {
         #expect {
-            try Mailbox(parsing: input)
+            try Mailbox(parsing: input.value)
         } throws: { error in
             (error as? MailKitError)?.code == .invalidAddress
         }
