@@ -47,7 +47,7 @@ public struct RelaySettings: Sendable {
         let fileDirectory = configPath.map { URL(fileURLWithPath: $0).deletingLastPathComponent() }
 
         let host = try source.string(.host, default: "127.0.0.1")
-        let port = try source.int(.port, default: 8080, in: 1...65535)
+        let port = try source.int(.port, default: 8080, in: 0...65535)
         let dataDirectory = URL(fileURLWithPath: try source.string(.dataDir, default: "./smsrelay-data")).standardizedFileURL
         let publicURL = try source.optional(.publicURL) ?? "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
         guard let parsed = URL(string: publicURL), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
