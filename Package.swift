@@ -114,6 +114,7 @@ let package = Package(
         ),
         .testTarget(name: "MailKitTests", dependencies: ["MailKit", "SMSRelayCore"]),
         .testTarget(name: "TransportsTests", dependencies: ["Transports", "MailKit"]),
+        .testTarget(name: "SMSRelayConfigTests", dependencies: ["SMSRelayConfig", "SMSRelayCore"]),
         .testTarget(name: "OutboxTests", dependencies: ["Outbox", "MailKit", "SMSRelayCore"]),
         .testTarget(
             name: "SMSRelayServerTests",
