@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // Carrier payloads, the provider-neutral message and routing rules. Foundation only.
@@ -66,6 +67,18 @@ let package = Package(
                 "MailKit",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The Lambda custom runtime: Runtime API client, API Gateway events, the relay handler.
+        .target(
+            name: "LambdaRuntime",
+            dependencies: [
+                "SMSRelayCore",
+                "MailKit",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -114,6 +127,15 @@ let package = Package(
         ),
         .testTarget(name: "MailKitTests", dependencies: ["MailKit", "SMSRelayCore"]),
         .testTarget(name: "TransportsTests", dependencies: ["Transports", "MailKit"]),
+        .testTarget(
+            name: "LambdaRuntimeTests",
+            dependencies: [
+                "LambdaRuntime", "MailKit", "SMSRelayCore", "Transports",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
         .testTarget(name: "SMSRelayConfigTests", dependencies: ["SMSRelayConfig", "SMSRelayCore"]),
         .testTarget(name: "OutboxTests", dependencies: ["Outbox", "MailKit", "SMSRelayCore"]),
         .testTarget(

@@ -1,0 +1,35 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// Logs one JSON object a line to standard output, as CloudWatch Logs reads them:
+/// `{"timestamp", "level", "message", …metadata}` (the request id comes in as metadata).
+public struct JSONLogHandler: LogHandler {
+    public var logLevel: Logger.Level = .info
+    public var metadata: Logger.Metadata = [:]
+    private let label: String
+    private static let output = Mutex(())
+
+    public init(label: String) {
+        self.label = label
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        var object: [String: String] = [:]
+        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
+            object[key] = "\(value)"
+        }
+        object["timestamp"] = ISO8601DateFormatter().string(from: Date())
+        object["level"] = event.level.rawValue.uppercased()
+        object["message"] = "\(event.message)"
+        object["logger"] = label
+        guard var data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return }
+        data.append(0x0A)
+        Self.output.withLock { _ in FileHandle.standardOutput.write(data) }
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import Logging
+import MailKit
+import SMSRelayCore
+
+/// The relay as a Lambda function: the same intake as the server, then synchronous delivery.
+///
+/// The answer follows the original function's contract: `200 {"message": "Message succeeded"}`
+/// once the mail system took the email, `500 {"message": "Message failed"}` when it did not, so
+/// that the carrier retries. Bad requests get the same 4xx answers as the server.
+public struct RelayLambdaHandler: LambdaHandler {
+    public typealias Compose = @Sendable (InboundMessage) throws -> Email
+
+    let intake: CallbackIntake
+    let transport: any MailTransport
+    let compose: Compose
+
+    public init(intake: CallbackIntake, transport: any MailTransport, compose: @escaping Compose) {
+        self.intake = intake
+        self.transport = transport
+        self.compose = compose
+    }
+
+    public func handle(_ invocation: Invocation, logger: Logger) async throws -> [UInt8] {
+        await response(for: invocation, logger: logger).encoded
+    }
+
+    func response(for invocation: Invocation, logger: Logger) async -> APIGatewayResponse {
+        let request: APIGatewayRequest
+        do {
+            request = try APIGatewayRequest.decode(invocation.event)
+        } catch {
+            logger.warning("event refused", metadata: ["reason": "\(error.description)"])
+            return APIGatewayResponse(statusCode: 400, json: ["error": error.description])
+        }
+        let event: CarrierEvent
+        do {
+            let token = request.query["token"] ?? request.lastPathSegment
+            try intake.checkRequest(
+                presentedToken: token, method: request.method,
+                contentType: request.headers["content-type"], contentLength: nil)
+            event = try intake.parse(request.body, receivedAt: Date())
+        } catch {
+            if error.status != 404 {
+                logger.notice("callback refused", metadata: ["status": "\(error.status)", "reason": "\(error.reason)"])
+            }
+            var json = ["error": error.reason]
+            if let field = error.field { json["field"] = field }
+            return APIGatewayResponse(statusCode: error.status, json: json)
+        }
+
+        switch event {
+        case .deliveryReceipt(let receipt):
+            logger.info(
+                "delivery receipt",
+                metadata: ["message_id": "\(receipt.messageID)", "status": "\(receipt.status)", "status_code": "\(receipt.statusCode ?? "-")"])
+            return APIGatewayResponse(statusCode: 200, json: ["message": "Receipt received"])
+        case .message(let message):
+            var logger = logger
+            logger[metadataKey: "message_id"] = "\(message.id)"
+            do {
+                let email = try compose(message)
+                let receipt = try await transport.send(email)
+                logger.info(
+                    "message delivered",
+                    metadata: ["transport": "\(transport.name)", "transport_id": "\(receipt.transportMessageID ?? "-")"])
+                return APIGatewayResponse(statusCode: 200, json: ["message": "Message succeeded"])
+            } catch {
+                logger.error("message failed", metadata: ["transport": "\(transport.name)", "error": "\(error)"])
+                return APIGatewayResponse(statusCode: 500, json: ["message": "Message failed"])
+            }
+        }
+    }
+}

@@ -1,0 +1,127 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import MailKit
+import NIOCore
+import NIOFoundationCompat
+import SigV4
+
+/// Sends email through Amazon SES, API v2 `SendEmail` with raw content, signed with Signature Version 4.
+///
+/// The message is the one ``MIMEWriter`` renders, so what arrives is byte for byte what the other
+/// transports deliver. SES's answers map to ``MailTransportError``: a rejected message or refused
+/// credential is permanent, with SES's own words and what to check; throttling, server faults,
+/// timeouts and network failures are transient. The receipt carries SES's `MessageId`.
+public final class SESTransport: MailTransport {
+    public let name = "ses"
+    public let configuration: SESConfiguration
+    private let httpClient: HTTPClient
+    private let logger: Logger
+    private let signer: SigV4Signer
+
+    /// The largest error or success body read from SES; its answers are a few hundred bytes.
+    private static let maximumResponseSize = 1 << 20
+
+    /// - Parameters:
+    ///   - httpClient: the client to send with; the shared one unless the caller manages its own.
+    ///   - logger: receives one line per message; never a credential or a signature.
+    public init(configuration: SESConfiguration, httpClient: HTTPClient = .shared, logger: Logger) {
+        self.configuration = configuration
+        self.httpClient = httpClient
+        self.logger = logger
+        signer = SigV4Signer(credentials: configuration.credentials, region: configuration.region, service: "ses")
+    }
+
+    public func send(_ email: Email) async throws -> MailReceipt {
+        var logger = logger
+        logger[metadataKey: "message_id"] = "\(email.messageID)"
+        logger[metadataKey: "transport"] = "ses"
+
+        guard !email.to.isEmpty else {
+            throw MailTransportError.permanent("the email has no recipients; SES needs at least one To address")
+        }
+        let body: [UInt8]
+        do {
+            body = try SendEmailRequest(email: email, configurationSetName: configuration.configurationSetName).encoded()
+        } catch {
+            throw MailTransportError.permanent("cannot encode the SES SendEmail request: \(error)")
+        }
+
+        let request = signedRequest(body: body, at: Date())
+        logger.debug("sending through SES", metadata: ["endpoint": "\(configuration.endpoint.absoluteString)", "bytes": "\(body.count)"])
+
+        let response: HTTPClientResponse
+        let responseBody: ByteBuffer
+        do {
+            response = try await httpClient.execute(request, timeout: .init(configuration.requestTimeout))
+            responseBody = try await response.body.collect(upTo: Self.maximumResponseSize)
+        } catch let error as CancellationError {
+            throw error
+        } catch {
+            logger.warning("SES could not be reached", metadata: ["error": "\(error)"])
+            throw MailTransportError.transient(
+                "could not complete the SES request to \(configuration.endpoint.absoluteString): \(error); will retry later"
+            )
+        }
+
+        let bytes = Array(buffer: responseBody)
+        let status = Int(response.status.code)
+        guard (200..<300).contains(status) else {
+            let answer = SESErrorResponse(status: status, headers: response.headers.map { ($0.name, $0.value) }, body: bytes)
+            let error = answer.mailTransportError(configuration: configuration)
+            logger.warning(
+                "SES refused the message",
+                metadata: ["status": "\(status)", "error_code": "\(answer.code ?? "none")", "permanent": "\(error.kind == .permanent)"]
+            )
+            throw error
+        }
+
+        let messageID = (try? JSONDecoder().decode(SendEmailResponse.self, from: Data(bytes)))?.messageID
+        if messageID == nil {
+            // SES took the message; sending it again would duplicate it, so this is not an error.
+            logger.warning("SES accepted the message but its answer had no MessageId", metadata: ["status": "\(status)"])
+        }
+        logger.info("sent through SES", metadata: ["ses_message_id": "\(messageID ?? "unknown")"])
+        return MailReceipt(transportMessageID: messageID)
+    }
+
+    /// The `SendEmail` request for `body`, signed as made at `date`.
+    func signedRequest(body: [UInt8], at date: Date) -> HTTPClientRequest {
+        let endpoint = configuration.endpoint
+        let basePath = endpoint.path.hasSuffix("/") ? String(endpoint.path.dropLast()) : endpoint.path
+        let path = basePath + "/v2/email/outbound-emails"
+        let signed = signer.sign(
+            SigV4Request(
+                method: "POST",
+                path: path,
+                headers: [("Host", Self.hostHeader(for: endpoint)), ("Content-Type", "application/json")],
+                payload: .bytes(body)
+            ),
+            at: date
+        )
+
+        var request = HTTPClientRequest(url: Self.origin(of: endpoint) + path)
+        request.method = .POST
+        for field in signed.headers {
+            request.headers.add(name: field.name, value: field.value)
+        }
+        request.body = .bytes(ByteBuffer(bytes: body))
+        return request
+    }
+
+    /// `host` or `host:port` when the port is not the scheme's default: what goes in `Host`.
+    static func hostHeader(for url: URL) -> String {
+        var host = url.host ?? ""
+        if host.contains(":") { host = "[\(host)]" }
+        let scheme = url.scheme?.lowercased()
+        if let port = url.port, !(scheme == "https" && port == 443), !(scheme == "http" && port == 80) {
+            host += ":\(port)"
+        }
+        return host
+    }
+
+    /// `scheme://host[:port]`.
+    static func origin(of url: URL) -> String {
+        "\(url.scheme?.lowercased() ?? "https")://\(hostHeader(for: url))"
+    }
+}

@@ -1,0 +1,215 @@
+import Foundation
+import NIOSSL
+
+/// Where and how to reach the mail server, read from `SMSRELAY_SMTP_URL` and its companions.
+///
+/// ```
+/// smtp://[user:password@]host[:port][?tls=required|opportunistic|none][&auth=plain|login]
+/// smtps://[user:password@]host[:port][?auth=plain|login]
+/// ```
+///
+/// `smtp://` starts in plain text and upgrades with STARTTLS (port 587 unless given); `smtps://`
+/// speaks TLS from the first byte (port 465). The user and password are percent-decoded.
+/// Everything is checked here, at start-up, so a wrong setting is reported before the first message.
+/// The password never appears in ``description`` or ``redactedDescription``.
+public struct SMTPConfiguration: Sendable, CustomStringConvertible {
+    /// How the connection is protected.
+    public enum TLSMode: String, Sendable, Equatable, CaseIterable {
+        /// `smtps://`: TLS from the first byte.
+        case implicit
+        /// `smtp://` (the default): STARTTLS, and fail if the server does not offer it.
+        case required
+        /// `smtp://…?tls=opportunistic`: STARTTLS when offered, plain text otherwise (never with credentials).
+        case opportunistic
+        /// `smtp://…?tls=none`: plain text; only for a relay on the loopback interface.
+        case none
+    }
+
+    /// A SASL mechanism the client can use.
+    public enum AuthMechanism: String, Sendable, Equatable, CaseIterable {
+        case plain = "PLAIN"
+        case login = "LOGIN"
+    }
+
+    /// A user name and its password. The password is kept out of every description and mirror.
+    public struct Credentials: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+        public let user: String
+        let password: String
+
+        public init(user: String, password: String) {
+            self.user = user
+            self.password = password
+        }
+
+        public var description: String { "\(user) (password redacted)" }
+        public var debugDescription: String { description }
+        public var customMirror: Mirror { Mirror(self, children: ["user": user, "password": "<redacted>"]) }
+    }
+
+    public var host: String
+    public var port: Int
+    public var tls: TLSMode
+    /// The mechanism named with `auth=`; `nil` means the best one the server offers (PLAIN, then LOGIN).
+    public var authMechanism: AuthMechanism?
+    public var credentials: Credentials?
+    /// The PEM file given as `SMSRELAY_SMTP_CA_FILE`, whose certificates are trusted besides the system's.
+    public var caFile: String?
+    /// The certificates read from ``caFile``.
+    public var additionalTrustedCertificates: [NIOSSLCertificate]
+    /// The name the client gives in EHLO/HELO: the local host name unless set.
+    public var heloName: String
+
+    /// Reads and checks the configuration.
+    ///
+    /// - Parameters:
+    ///   - url: the value of `SMSRELAY_SMTP_URL`.
+    ///   - passwordFile: `SMSRELAY_SMTP_PASSWORD_FILE`, a file holding the password (a final newline is ignored),
+    ///     for a URL that names a user but no password.
+    ///   - caFile: `SMSRELAY_SMTP_CA_FILE`, a PEM file of extra CA certificates to trust.
+    /// - Throws: ``SMTPError`` with code ``SMTPError/Code/invalidConfiguration`` that says what to fix.
+    public init(url: String, passwordFile: String? = nil, caFile: String? = nil) throws {
+        let parsed = try SMTPURL(url)
+        host = parsed.host
+        port = parsed.port
+        tls = parsed.tls
+        authMechanism = parsed.auth
+        heloName = Self.localHeloName()
+
+        var password = parsed.password
+        if let passwordFile {
+            guard parsed.user != nil else {
+                throw SMTPError.invalidConfiguration(
+                    "SMSRELAY_SMTP_PASSWORD_FILE is set but SMSRELAY_SMTP_URL names no user; write it as smtp://USER@host"
+                )
+            }
+            guard password == nil else {
+                throw SMTPError.invalidConfiguration(
+                    "SMSRELAY_SMTP_URL has a password and SMSRELAY_SMTP_PASSWORD_FILE is set too; keep only one of them"
+                )
+            }
+            password = try Self.readPassword(passwordFile)
+        }
+        if let user = parsed.user {
+            guard let password else {
+                throw SMTPError.invalidConfiguration(
+                    "SMSRELAY_SMTP_URL names the user \"\(user)\" but no password; write smtp://user:password@host or set SMSRELAY_SMTP_PASSWORD_FILE"
+                )
+            }
+            credentials = Credentials(user: user, password: password)
+        } else {
+            credentials = nil
+            if authMechanism != nil {
+                throw SMTPError.invalidConfiguration(
+                    "SMSRELAY_SMTP_URL asks for auth=\(authMechanism!.rawValue.lowercased()) but names no user; write smtp://user:password@host"
+                )
+            }
+        }
+
+        self.caFile = caFile
+        if let caFile {
+            additionalTrustedCertificates = try Self.readCertificates(caFile)
+        } else {
+            additionalTrustedCertificates = []
+        }
+    }
+
+    /// Whether the host is this machine (`localhost`, `127.0.0.0/8`, `::1`), the only place plain text is allowed.
+    public var isLoopback: Bool { Self.isLoopback(host) }
+
+    /// The URL with the password replaced by `***`, for logs and `config check`.
+    public var redactedDescription: String {
+        let scheme = tls == .implicit ? "smtps" : "smtp"
+        var text = scheme + "://"
+        if let credentials {
+            text += Self.percentEncoded(credentials.user) + ":***@"
+        }
+        text += host.contains(":") ? "[\(host)]" : host
+        text += ":\(port)"
+        var options: [String] = []
+        if tls != .implicit {
+            options.append("tls=\(tls.rawValue)")
+        }
+        if let authMechanism {
+            options.append("auth=\(authMechanism.rawValue.lowercased())")
+        }
+        if !options.isEmpty {
+            text += "?" + options.joined(separator: "&")
+        }
+        return text
+    }
+
+    public var description: String { redactedDescription }
+
+    /// The TLS settings: full certificate verification against the system's trust store plus ``caFile``.
+    func makeTLSContext() throws -> NIOSSLContext {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.minimumTLSVersion = .tlsv12
+        configuration.certificateVerification = .fullVerification
+        if !additionalTrustedCertificates.isEmpty {
+            configuration.additionalTrustRoots = [.certificates(additionalTrustedCertificates)]
+        }
+        return try NIOSSLContext(configuration: configuration)
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        let lower = host.lowercased()
+        if lower == "localhost" || lower.hasSuffix(".localhost") || lower == "::1" || lower == "0:0:0:0:0:0:0:1" {
+            return true
+        }
+        let octets = lower.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
+    }
+
+    private static func readPassword(_ path: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SMTPError.invalidConfiguration(
+                "cannot read SMSRELAY_SMTP_PASSWORD_FILE \(path); check that the file exists and this user may read it"
+            )
+        }
+        guard var password = String(data: data, encoding: .utf8) else {
+            throw SMTPError.invalidConfiguration("SMSRELAY_SMTP_PASSWORD_FILE \(path) is not UTF-8 text")
+        }
+        while let last = password.last, last == "\n" || last == "\r" || last == "\r\n" {
+            password.removeLast()
+        }
+        guard !password.isEmpty else {
+            throw SMTPError.invalidConfiguration("SMSRELAY_SMTP_PASSWORD_FILE \(path) is empty; write the password in it")
+        }
+        guard !password.unicodeScalars.contains("\0") else {
+            throw SMTPError.invalidConfiguration("SMSRELAY_SMTP_PASSWORD_FILE \(path) holds a NUL character, which SMTP AUTH cannot carry")
+        }
+        return password
+    }
+
+    private static func readCertificates(_ path: String) throws -> [NIOSSLCertificate] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SMTPError.invalidConfiguration(
+                "cannot read SMSRELAY_SMTP_CA_FILE \(path); check that the file exists and this user may read it"
+            )
+        }
+        let certificates = try? NIOSSLCertificate.fromPEMBytes(Array(data))
+        guard let certificates, !certificates.isEmpty else {
+            throw SMTPError.invalidConfiguration(
+                "SMSRELAY_SMTP_CA_FILE \(path) holds no PEM certificate; give a file with -----BEGIN CERTIFICATE----- blocks"
+            )
+        }
+        return certificates
+    }
+
+    /// The local host name if it is a valid domain, else `localhost`.
+    static func localHeloName() -> String {
+        let name = ProcessInfo.processInfo.hostName
+        let allowed = name.utf8.allSatisfy { byte in
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
+        }
+        return !name.isEmpty && allowed && name.utf8.count <= 253 ? name : "localhost"
+    }
+
+    static func percentEncoded(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+}

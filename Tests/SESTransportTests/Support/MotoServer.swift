@@ -1,0 +1,181 @@
+import Foundation
+import SigV4
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A `moto_server` child process on 127.0.0.1, prepared by `moto_setup.py` and then checking
+/// the SigV4 signature of every request, as SES does.
+final class MotoServer: @unchecked Sendable {
+    /// The requests `moto_setup.py` makes before moto starts checking signatures.
+    static let setupCalls = 7
+    /// The sender that `moto_setup.py` verifies.
+    static let verifiedSender = "relay@example.org"
+    static let region = "us-east-1"
+
+    /// The server the current suite shares (see ``MotoServerTrait``).
+    @TaskLocal static var current: MotoServer?
+
+    struct Keys: Decodable {
+        struct Session: Decodable {
+            var accessKeyID: String
+            var secretAccessKey: String
+            var sessionToken: String
+        }
+
+        var accessKeyID: String
+        var secretAccessKey: String
+        var session: Session
+    }
+
+    let endpoint: String
+    /// The IAM user's long-term key, allowed `ses:*`.
+    let userCredentials: AWSCredentials
+    /// Temporary credentials of a role allowed `ses:*`.
+    let sessionCredentials: AWSCredentials
+    private let process: Process
+    private let log: URL
+
+    private init(process: Process, log: URL, endpoint: String, keys: Keys) {
+        self.process = process
+        self.log = log
+        self.endpoint = endpoint
+        userCredentials = AWSCredentials(accessKeyID: keys.accessKeyID, secretAccessKey: keys.secretAccessKey)
+        sessionCredentials = AWSCredentials(
+            accessKeyID: keys.session.accessKeyID,
+            secretAccessKey: keys.session.secretAccessKey,
+            sessionToken: keys.session.sessionToken
+        )
+    }
+
+    /// Starts moto on a free port and runs the setup; tries a new port if another process took the first.
+    static func start() async throws -> MotoServer {
+        var lastError: (any Error)?
+        for _ in 0..<3 {
+            let port = try freePort()
+            let endpoint = "http://127.0.0.1:\(port)"
+            let log = FileManager.default.temporaryDirectory.appendingPathComponent("moto-\(port)-\(UUID().uuidString).log")
+            FileManager.default.createFile(atPath: log.path, contents: nil)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["moto_server", "-H", "127.0.0.1", "-p", "\(port)"]
+            process.environment = ProcessInfo.processInfo.environment.merging(
+                ["INITIAL_NO_AUTH_ACTION_COUNT": "\(setupCalls)", "PYTHONUNBUFFERED": "1"]
+            ) { $1 }
+            process.standardInput = FileHandle.nullDevice
+            process.standardOutput = try FileHandle(forWritingTo: log)
+            process.standardError = try FileHandle(forWritingTo: log)
+            try process.run()
+            do {
+                let printed = try await PythonScript.run("moto_setup.py", [endpoint, verifiedSender, "\(setupCalls)"])
+                let keys = try JSONDecoder().decode(Keys.self, from: printed)
+                return MotoServer(process: process, log: log, endpoint: endpoint, keys: keys)
+            } catch {
+                let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+                lastError = PythonScript.Failure(description: "\(error)\nmoto_server printed:\n\(output.suffix(2000))")
+                stop(process)
+                try? FileManager.default.removeItem(at: log)
+            }
+        }
+        throw lastError!
+    }
+
+    /// Stops the process (SIGTERM, then SIGKILL after 5 s) and removes its log.
+    func stop() {
+        Self.stop(process)
+        try? FileManager.default.removeItem(at: log)
+    }
+
+    private static func stop(_ process: Process) {
+        guard process.isRunning else { return }
+        process.terminate()
+        let deadline = Date().addingTimeInterval(5)
+        while process.isRunning && Date() < deadline {
+            usleep(20_000)
+        }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+        }
+        process.waitUntilExit()
+    }
+
+    deinit {
+        Self.stop(process)
+    }
+
+    /// A port nobody listens on now: bound to 127.0.0.1:0, read back, released.
+    static func freePort() throws -> Int {
+        #if canImport(Glibc)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+        let fd = socket(AF_INET, SOCK_STREAM, 0)
+        #endif
+        guard fd >= 0 else { throw PythonScript.Failure(description: "socket() failed: errno \(errno)") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw PythonScript.Failure(description: "cannot bind 127.0.0.1:0: errno \(errno)") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// What moto stored for the message SES answered with `messageID`, read by Python's email package.
+    func storedMessage(_ messageID: String) async throws -> StoredMessage {
+        let printed = try await PythonScript.run("moto_messages.py", [endpoint, messageID])
+        return try JSONDecoder().decode(StoredMessage.self, from: printed)
+    }
+
+    struct StoredMessage: Decodable {
+        struct Address: Decodable, Equatable {
+            var name: String
+            var address: String
+        }
+
+        var source: String
+        var destinations: [String]
+        /// The message exactly as SES received it.
+        var rawData: String
+        var subject: String
+        var from: [Address]
+        var to: [Address]
+        var messageID: String
+        var contentTypes: [String]
+        var charsets: [String?]
+        var text: String?
+        var html: String?
+        var defects: [String]
+    }
+}
+
+/// Gives a suite one moto server, started before its first test and stopped after its last.
+struct MotoServerTrait: SuiteTrait, TestScoping {
+    var isRecursive: Bool { false }
+
+    func provideScope(
+        for test: Test,
+        testCase: Test.Case?,
+        performing function: @Sendable () async throws -> Void
+    ) async throws {
+        let server = try await MotoServer.start()
+        defer { server.stop() }
+        try await MotoServer.$current.withValue(server) {
+            try await function()
+        }
+    }
+}
+
+extension Trait where Self == MotoServerTrait {
+    /// Runs the suite against its own `moto_server`.
+    static var motoServer: Self { Self() }
+}
