@@ -107,6 +107,7 @@ let package = Package(
                 "Outbox",
                 "SMSRelayConfig",
                 "SMSRelayServer",
+                "LambdaRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -6,6 +6,9 @@ import SMSRelayCore
 /// Which mail transport delivers the outbox.
 public enum TransportKind: String, Sendable, CaseIterable {
     case maildir
+
+    /// The transport a Lambda function uses when SMSRELAY_TRANSPORT is not set.
+    public static let lambdaDefault = TransportKind.maildir
 }
 
 /// Every setting of a relay, read once at start-up and validated, so that a mistake is an
@@ -29,7 +32,10 @@ public struct RelaySettings: Sendable {
 
     /// Reads the settings, highest precedence first: command-line `flags` (keyed by ``SettingKey/name``),
     /// then `environment`, then the config file named by either, then the documented defaults.
-    public static func load(flags: [String: String] = [:], environment: [String: String]) throws -> RelaySettings {
+    /// - Parameter defaultTransport: the transport when none is configured (`ses` in Lambda).
+    public static func load(
+        flags: [String: String] = [:], environment: [String: String], defaultTransport: TransportKind = .maildir
+    ) throws -> RelaySettings {
         let early = ConfigReader(providers: [
             InMemoryProvider(values: Self.values(flags)),
             EnvironmentVariablesProvider(environmentVariables: environment),
@@ -59,7 +65,7 @@ public struct RelaySettings: Sendable {
                 .webhookToken, token,
                 expected: "at least 16 characters of letters, digits, '-' or '_' (it is part of a URL path)")
         }
-        let transportName = try source.string(.transport, default: TransportKind.maildir.rawValue)
+        let transportName = try source.string(.transport, default: defaultTransport.rawValue)
         guard let transport = TransportKind(rawValue: transportName.lowercased()) else {
             throw ConfigError.invalid(
                 .transport, transportName, expected: TransportKind.allCases.map(\.rawValue).joined(separator: " or "))

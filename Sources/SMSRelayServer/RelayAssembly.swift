@@ -30,22 +30,16 @@ public struct RelayAssembly: Sendable {
         tokenGenerated = generated
         intake = CallbackIntake(token: token, maxBodyBytes: settings.maxBodyBytes)
         store = try SQLiteOutboxStore(path: settings.dataDirectory.appendingPathComponent("outbox.sqlite").path)
-        let renderer = try EmailRenderer(templateSets: settings.templateSets)
-        let transport: any MailTransport
-        switch settings.transport {
-        case .maildir:
-            transport = try MaildirTransport(root: settings.maildir)
-        }
-        let routing = settings.routing
+        let delivery = try RelayDelivery(settings: settings, logger: logger)
         worker = DeliveryWorker(
             store: store,
-            transport: transport,
+            transport: delivery.transport,
             policy: RetryPolicy(
                 maxAttempts: settings.maxAttempts,
                 baseDelay: settings.retryBaseDelay,
                 maxDelay: settings.retryMaxDelay),
             logger: logger,
-            compose: { message in try renderer.render(message, route: routing.route(for: message.to)) }
+            compose: delivery.compose
         )
     }
 

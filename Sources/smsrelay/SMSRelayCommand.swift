@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SMSRelayCore
 
 @main
@@ -15,6 +16,36 @@ struct SMSRelayCommand: AsyncParsableCommand {
             over the file.
             """,
         version: SMSRelayVersion.current,
-        subcommands: [ServeCommand.self, OutboxCommand.self, ConfigCommand.self]
+        subcommands: [ServeCommand.self, LambdaCommand.self, OutboxCommand.self, ConfigCommand.self]
     )
+
+    /// Inside Lambda the runtime starts `bootstrap` with no arguments: run the Lambda loop then.
+    static func main() async {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.isEmpty, ProcessInfo.processInfo.environment["AWS_LAMBDA_RUNTIME_API"] != nil {
+            arguments = ["lambda"]
+        }
+        var command: any ParsableCommand
+        do {
+            command = try parseAsRoot(arguments)
+        } catch {
+            exit(withError: error)
+        }
+        do {
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as ExitCode {
+            exit(withError: error)
+        } catch let error as ValidationError {
+            // A problem found while starting: the message says what to fix; usage would only hide it.
+            FileHandle.standardError.write(Data("Error: \(error.message)\n".utf8))
+            Foundation.exit(ExitCode.validationFailure.rawValue)
+        } catch {
+            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+            Foundation.exit(ExitCode.failure.rawValue)
+        }
+    }
 }

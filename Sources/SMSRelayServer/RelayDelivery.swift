@@ -1,0 +1,24 @@
+import Logging
+import MailKit
+import SMSRelayConfig
+import SMSRelayCore
+import Transports
+
+/// How a relay turns a message into an email and sends it, built from the settings.
+/// Shared by the server's delivery worker and the Lambda handler.
+public struct RelayDelivery: Sendable {
+    public let transport: any MailTransport
+    /// Routes the message by its destination number and renders it with that route's templates.
+    public let compose: @Sendable (InboundMessage) throws -> Email
+
+    /// Loads every template and opens the transport: a mistake in either fails here, at start-up.
+    public init(settings: RelaySettings, logger: Logger) throws {
+        let renderer = try EmailRenderer(templateSets: settings.templateSets)
+        let routing = settings.routing
+        compose = { message in try renderer.render(message, route: routing.route(for: message.to)) }
+        switch settings.transport {
+        case .maildir:
+            transport = try MaildirTransport(root: settings.maildir)
+        }
+    }
+}
