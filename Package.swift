@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // Carrier payloads, the provider-neutral message and routing rules. Foundation only.
@@ -43,6 +44,24 @@ let package = Package(
             name: "Transports",
             dependencies: [
                 "MailKit",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // AWS Signature Version 4, on swift-crypto only.
+        .target(
+            name: "SigV4",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        // Amazon SES v2 SendEmail with raw content.
+        .target(
+            name: "SESTransport",
+            dependencies: [
+                "SigV4",
+                "MailKit",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -90,6 +109,7 @@ let package = Package(
                 "SMSRelayConfig",
                 "MailKit",
                 "Transports",
+                "SESTransport",
                 "Outbox",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -136,6 +156,12 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
+        ),
+        .testTarget(name: "SigV4Tests", dependencies: ["SigV4"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "SESTransportTests",
+            dependencies: ["SESTransport", "SigV4", "MailKit", "SMSRelayCore"],
+            exclude: ["Support/moto_setup.py", "Support/moto_messages.py"]
         ),
         .testTarget(name: "SMSRelayConfigTests", dependencies: ["SMSRelayConfig", "SMSRelayCore"]),
         .testTarget(name: "OutboxTests", dependencies: ["Outbox", "MailKit", "SMSRelayCore"]),

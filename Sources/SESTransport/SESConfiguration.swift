@@ -36,6 +36,8 @@ public struct SESConfiguration: Sendable {
     public var requestTimeout: Duration
 
     /// Settings given directly. `endpoint` defaults to the region's public SES endpoint.
+    ///
+    /// - Throws: ``SESConfigurationError`` when the region is not a region name or the endpoint is not an http(s) URL.
     public init(
         credentials: AWSCredentials,
         region: String,

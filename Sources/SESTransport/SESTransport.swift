@@ -3,7 +3,6 @@ import Foundation
 import Logging
 import MailKit
 import NIOCore
-import NIOFoundationCompat
 import SigV4
 
 /// Sends email through Amazon SES, API v2 `SendEmail` with raw content, signed with Signature Version 4.
@@ -25,7 +24,7 @@ public final class SESTransport: MailTransport {
     /// - Parameters:
     ///   - httpClient: the client to send with; the shared one unless the caller manages its own.
     ///   - logger: receives one line per message; never a credential or a signature.
-    public init(configuration: SESConfiguration, httpClient: HTTPClient = .shared, logger: Logger) {
+    public init(configuration: SESConfiguration, httpClient: HTTPClient = .shared, logger: Logger = Logger(label: "smsrelay.ses")) {
         self.configuration = configuration
         self.httpClient = httpClient
         self.logger = logger

@@ -6,9 +6,19 @@ import SMSRelayCore
 /// Which mail transport delivers the outbox.
 public enum TransportKind: String, Sendable, CaseIterable {
     case maildir
+    case smtp
+    case ses
 
     /// The transport a Lambda function uses when SMSRELAY_TRANSPORT is not set.
-    public static let lambdaDefault = TransportKind.maildir
+    public static let lambdaDefault = TransportKind.ses
+}
+
+/// SMTP settings as given; the SMTP transport parses and checks them at start-up.
+public struct SMTPSettings: Sendable {
+    /// The server URL. It may hold a password: never print or log it.
+    public var url: String
+    public var passwordFile: String?
+    public var caFile: String?
 }
 
 /// Every setting of a relay, read once at start-up and validated, so that a mistake is an
@@ -27,6 +37,11 @@ public struct RelaySettings: Sendable {
     public var retryMaxDelay: Duration
     public var transport: TransportKind
     public var maildir: URL
+    /// Set when the transport is `smtp`.
+    public var smtp: SMTPSettings?
+    /// The environment SES reads its credentials and region from (AWS_* as Lambda sets them),
+    /// with the SMSRELAY_SES_* settings resolved from every layer.
+    public var sesEnvironment: [String: String]
     public var routing: RoutingTable
     public var logLevel: String
 
@@ -72,6 +87,20 @@ public struct RelaySettings: Sendable {
         }
         let maildir = try source.optional(.maildir).map { URL(fileURLWithPath: $0).standardizedFileURL }
             ?? dataDirectory.appendingPathComponent("mail")
+        var smtp: SMTPSettings?
+        if transport == .smtp {
+            guard let url = try source.optional(.smtpURL) else {
+                throw ConfigError("SMSRELAY_TRANSPORT is smtp but SMSRELAY_SMTP_URL is not set; e.g. smtp://user@smtp.example.com:587")
+            }
+            smtp = SMTPSettings(
+                url: url,
+                passwordFile: try source.optional(.smtpPasswordFile).map { resolve($0, against: fileDirectory) },
+                caFile: try source.optional(.smtpCAFile).map { resolve($0, against: fileDirectory) })
+        }
+        var sesEnvironment = environment
+        for key in [SettingKey.sesRegion, .sesEndpoint, .sesConfigurationSet] {
+            sesEnvironment[key.environmentName] = try source.optional(key)
+        }
         let retryBase = try source.int(.retryBaseSeconds, default: 5, in: 1...86_400)
         let retryMax = try source.int(.retryMaxSeconds, default: 3600, in: 1...604_800)
         guard retryMax >= retryBase else {
@@ -121,6 +150,8 @@ public struct RelaySettings: Sendable {
             retryMaxDelay: .seconds(retryMax),
             transport: transport,
             maildir: maildir,
+            smtp: smtp,
+            sesEnvironment: sesEnvironment,
             routing: routing,
             logLevel: logLevel
         )

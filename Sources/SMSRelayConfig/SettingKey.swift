@@ -47,8 +47,22 @@ extension SettingKey {
         "retry_base_seconds", default: "5", "delay after the first failed attempt; doubles each time, with jitter")
     public static let retryMaxSeconds = SettingKey(
         "retry_max_seconds", default: "3600", "longest delay between two attempts")
-    public static let transport = SettingKey("transport", default: "maildir", "how mail is delivered: maildir")
+    public static let transport = SettingKey(
+        "transport", default: "maildir (ses in Lambda)", "how mail is delivered: maildir, smtp or ses")
     public static let maildir = SettingKey("maildir", default: "<data_dir>/mail", "maildir the maildir transport writes to")
+    public static let smtpURL = SettingKey(
+        "smtp_url", default: nil, secret: true,
+        "smtp://[user:password@]host[:port] (STARTTLS, 587) or smtps://… (implicit TLS, 465); ?tls=, ?auth=")
+    public static let smtpPasswordFile = SettingKey(
+        "smtp_password_file", default: nil, "file holding the SMTP password, instead of one in the URL")
+    public static let smtpCAFile = SettingKey(
+        "smtp_ca_file", default: nil, "extra trusted CA certificate (PEM) for the SMTP server")
+    public static let sesRegion = SettingKey(
+        "ses_region", default: "AWS_REGION, else AWS_DEFAULT_REGION", "AWS region of the SES endpoint")
+    public static let sesEndpoint = SettingKey(
+        "ses_endpoint", default: "https://email.<region>.amazonaws.com", "SES endpoint override (VPC endpoints, tests)")
+    public static let sesConfigurationSet = SettingKey(
+        "ses_configuration_set", default: nil, "SES configuration set to send with")
     public static let mailTo = SettingKey(
         "mail_to", default: "inbox@localhost", "comma-separated recipients for numbers without a route of their own")
     public static let mailFrom = SettingKey("mail_from", default: "sms@localhost", "sender address of the emails")
@@ -64,6 +78,7 @@ extension SettingKey {
     /// Every setting, in the order the README documents them.
     public static let all: [SettingKey] = [
         .host, .port, .dataDir, .config, .publicURL, .webhookToken, .maxBodyBytes, .maxAttempts,
-        .retryBaseSeconds, .retryMaxSeconds, .transport, .maildir, .mailTo, .mailFrom, .subjectTemplate, .textTemplate, .htmlTemplate, .logLevel,
+        .retryBaseSeconds, .retryMaxSeconds, .transport, .maildir, .smtpURL, .smtpPasswordFile, .smtpCAFile,
+        .sesRegion, .sesEndpoint, .sesConfigurationSet, .mailTo, .mailFrom, .subjectTemplate, .textTemplate, .htmlTemplate, .logLevel,
     ]
 }

@@ -2,6 +2,7 @@ import Logging
 import MailKit
 import SMSRelayConfig
 import SMSRelayCore
+import SESTransport
 import Transports
 
 /// How a relay turns a message into an email and sends it, built from the settings.
@@ -19,6 +20,14 @@ public struct RelayDelivery: Sendable {
         switch settings.transport {
         case .maildir:
             transport = try MaildirTransport(root: settings.maildir)
+        case .ses:
+            do {
+                transport = SESTransport(configuration: try SESConfiguration(environment: settings.sesEnvironment), logger: logger)
+            } catch {
+                throw ConfigError("SMSRELAY_TRANSPORT is ses: \(error)")
+            }
+        case .smtp:
+            throw ConfigError("the SMTP transport is not available in this build")
         }
     }
 }

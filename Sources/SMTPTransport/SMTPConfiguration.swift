@@ -52,6 +52,8 @@ public struct SMTPConfiguration: Sendable, CustomStringConvertible {
     /// The mechanism named with `auth=`; `nil` means the best one the server offers (PLAIN, then LOGIN).
     public var authMechanism: AuthMechanism?
     public var credentials: Credentials?
+    /// The file the password was read from (`SMSRELAY_SMTP_PASSWORD_FILE`), if it was.
+    public var passwordFile: String?
     /// The PEM file given as `SMSRELAY_SMTP_CA_FILE`, whose certificates are trusted besides the system's.
     public var caFile: String?
     /// The certificates read from ``caFile``.
@@ -89,6 +91,7 @@ public struct SMTPConfiguration: Sendable, CustomStringConvertible {
             }
             password = try Self.readPassword(passwordFile)
         }
+        self.passwordFile = passwordFile
         if let user = parsed.user {
             guard let password else {
                 throw SMTPError.invalidConfiguration(

@@ -89,7 +89,12 @@ public struct SMTPError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// An error for a 4xx or 5xx `reply`: transient for 4xx, permanent otherwise.
-    static func rejected(_ code: Code = .replyRejected, _ what: String, _ reply: SMTPReply, advice: String? = nil) -> SMTPError {
+    static func rejected(_ what: String, _ reply: SMTPReply) -> SMTPError {
+        rejected(.replyRejected, what, reply)
+    }
+
+    /// An error of kind `code` for a 4xx or 5xx `reply`, with what to do about it.
+    static func rejected(_ code: Code, _ what: String, _ reply: SMTPReply, advice: String? = nil) -> SMTPError {
         var message = "\(what): \(reply.summary)"
         if let advice {
             message += "; " + advice

@@ -1,5 +1,186 @@
+import Foundation
+import Logging
+import MailKit
 import NIOCore
 import NIOPosix
 import NIOSSL
-import Logging
-import MailKit
+
+/// Delivers email to any SMTP server: STARTTLS or implicit TLS, AUTH PLAIN or LOGIN, PIPELINING,
+/// SIZE and 8BITMIME when the server offers them.
+///
+/// The transport keeps one authenticated connection and sends message after message over it,
+/// one at a time. A connection the server closed while idle is replaced; one found dead before the
+/// server accepted MAIL FROM is replaced once, quietly, and the message tried again. Call
+/// ``shutdown()`` to say QUIT and close it.
+///
+/// Errors are ``MailTransportError``s: 4xx replies and connection, timeout and TLS failures are
+/// transient; 5xx replies are permanent and quote the server.
+public actor SMTPTransport: MailTransport {
+    public nonisolated let name = "smtp"
+    public nonisolated let configuration: SMTPConfiguration
+    public nonisolated let timeouts: SMTPTimeouts
+    public nonisolated let reuseConnections: Bool
+
+    private let logger: Logger
+    private let group: any EventLoopGroup
+    private var tlsContext: NIOSSLContext?
+    private var session: SMTPSession?
+    private var isShutDown = false
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    /// - Parameters:
+    ///   - configuration: the server and credentials, from ``SMTPConfiguration/init(url:passwordFile:caFile:)``.
+    ///   - timeouts: time limits; RFC 5321's by default.
+    ///   - reuseConnections: keep the session open between messages (the default) or open one per message.
+    ///   - logger: for connection events; commands and replies at `trace`, never a password.
+    ///   - eventLoopGroup: where the connection runs.
+    public init(
+        configuration: SMTPConfiguration,
+        timeouts: SMTPTimeouts = .init(),
+        reuseConnections: Bool = true,
+        logger: Logger,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) {
+        self.configuration = configuration
+        self.timeouts = timeouts
+        self.reuseConnections = reuseConnections
+        self.group = eventLoopGroup
+        var logger = logger
+        logger[metadataKey: "smtp.server"] = "\(configuration.host):\(configuration.port)"
+        self.logger = logger
+    }
+
+    /// Sends `email` to every address in its `To`. Recipients the server refused while it took the
+    /// message for others are listed in the receipt's `rejectedRecipients`.
+    public func send(_ email: Email) async throws -> MailReceipt {
+        try await send(message: MIMEWriter.render(email), sender: email.from.address, recipients: email.to.map(\.address))
+    }
+
+    /// Sends RFC 5322 bytes as they are (line endings are normalised and dots stuffed on the way).
+    func send(message: [UInt8], sender: String, recipients: [String]) async throws(MailTransportError) -> MailReceipt {
+        await acquire()
+        defer { release() }
+        do {
+            return try await deliver(message, sender: sender, recipients: recipients)
+        } catch {
+            throw error.mailTransportError
+        }
+    }
+
+    /// Says QUIT on the open connection, if any, and closes it. Later sends fail (transiently).
+    public func shutdown() async {
+        await acquire()
+        defer { release() }
+        isShutDown = true
+        if let session {
+            self.session = nil
+            await session.quit()
+        }
+    }
+
+    private func deliver(_ message: [UInt8], sender: String, recipients: [String]) async throws(SMTPError) -> MailReceipt {
+        guard !isShutDown else {
+            throw SMTPError(.connectionClosed, "the SMTP transport was shut down", isTransient: true)
+        }
+        let body = DotStuffing(message)
+        let envelope = SMTPEnvelope(sender: sender, recipients: recipients, body: body)
+        var retried = false
+        while true {
+            let (current, reused) = try await readySession()
+            do {
+                let delivery = try await current.deliver(envelope, body: body)
+                if !reuseConnections {
+                    session = nil
+                    await current.quit()
+                }
+                if !delivery.rejected.isEmpty {
+                    logger.notice("SMTP server refused some recipients", metadata: [
+                        "smtp.refused": "\(delivery.rejected.count)", "smtp.accepted": "\(delivery.accepted.count)",
+                    ])
+                }
+                return MailReceipt(transportMessageID: Self.queueID(in: delivery.reply), rejectedRecipients: delivery.rejected)
+            } catch {
+                if await !current.isReusable() {
+                    session = nil
+                    await current.connection.close()
+                }
+                if reused, !retried, !current.mailAccepted, error.code == .connectionClosed {
+                    logger.debug("reused SMTP connection was dead; reconnecting", metadata: ["smtp.error": "\(error.message)"])
+                    retried = true
+                    continue
+                }
+                if !reuseConnections, session != nil {
+                    session = nil
+                    await current.quit()
+                }
+                throw error
+            }
+        }
+    }
+
+    /// The open session if it can still be used, else a new one.
+    private func readySession() async throws(SMTPError) -> (SMTPSession, reused: Bool) {
+        if let session {
+            if await session.isReusable() {
+                return (session, true)
+            }
+            logger.debug("SMTP connection closed while idle; reconnecting")
+            self.session = nil
+            await session.connection.close()
+        }
+        let context = try makeTLSContext()
+        let opened = try await SMTPSession.open(
+            configuration: configuration,
+            tlsContext: context,
+            timeouts: timeouts,
+            group: group,
+            logger: logger
+        )
+        logger.debug("connected to SMTP server")
+        session = opened
+        return (opened, false)
+    }
+
+    private func makeTLSContext() throws(SMTPError) -> NIOSSLContext? {
+        guard configuration.tls != .none else { return nil }
+        if let tlsContext {
+            return tlsContext
+        }
+        do {
+            let context = try configuration.makeTLSContext()
+            tlsContext = context
+            return context
+        } catch {
+            throw SMTPError.invalidConfiguration("cannot set up TLS for the SMTP server: \(error); check SMSRELAY_SMTP_CA_FILE")
+        }
+    }
+
+    /// The queue id in a reply such as `250 2.0.0 Ok: queued as 4BQ1xH5sT9z`, if the server gave one.
+    static func queueID(in reply: SMTPReply) -> String? {
+        let text = reply.lines.joined(separator: " ")
+        guard let range = text.range(of: "queued as ", options: .caseInsensitive) else { return nil }
+        let id = text[range.upperBound...].prefix { !$0.isWhitespace && $0 != ")" && $0 != ";" && $0 != "," }
+        return id.isEmpty ? nil : String(id)
+    }
+
+    // MARK: - One send at a time
+
+    /// Actor methods interleave at every await; this queue keeps one send (or shutdown) on the
+    /// connection at a time, in arrival order.
+    private func acquire() async {
+        guard busy else {
+            busy = true
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    private func release() {
+        if waiting.isEmpty {
+            busy = false
+        } else {
+            waiting.removeFirst().resume()
+        }
+    }
+}

@@ -104,7 +104,7 @@ struct RelaySettingsTests {
         ("port: [1, 2\n", "not valid YAML"),
     ])
     func badFile(yaml: String, expected: String) throws {
-        try withConfigFile(yaml) { path in
+        _ = try withConfigFile(yaml) { path in
             #expect {
                 _ = try RelaySettings.load(environment: ["SMSRELAY_CONFIG": path])
             } throws: { error in

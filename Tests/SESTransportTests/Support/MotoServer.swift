@@ -61,7 +61,7 @@ final class MotoServer: @unchecked Sendable {
             let port = try freePort()
             let endpoint = "http://127.0.0.1:\(port)"
             let log = FileManager.default.temporaryDirectory.appendingPathComponent("moto-\(port)-\(UUID().uuidString).log")
-            FileManager.default.createFile(atPath: log.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             process.arguments = ["moto_server", "-H", "127.0.0.1", "-p", "\(port)"]
@@ -73,6 +73,7 @@ final class MotoServer: @unchecked Sendable {
             process.standardError = try FileHandle(forWritingTo: log)
             try process.run()
             do {
+                try await waitUntilListening(process, log: log, port: port)
                 let printed = try await PythonScript.run("moto_setup.py", [endpoint, verifiedSender, "\(setupCalls)"])
                 let keys = try JSONDecoder().decode(Keys.self, from: printed)
                 return MotoServer(process: process, log: log, endpoint: endpoint, keys: keys)
@@ -84,6 +85,25 @@ final class MotoServer: @unchecked Sendable {
             }
         }
         throw lastError!
+    }
+
+    /// Waits for werkzeug's `Running on http://127.0.0.1:PORT`, and fails at once if moto exits
+    /// first (not installed, or the port was taken after all).
+    private static func waitUntilListening(_ process: Process, log: URL, port: Int) async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            guard process.isRunning else {
+                throw PythonScript.Failure(
+                    description: "moto_server exited with status \(process.terminationStatus) before listening; "
+                        + "it comes from pip install 'moto[server]' (Tests/requirements.txt)"
+                )
+            }
+            if let output = try? String(contentsOf: log, encoding: .utf8), output.contains("Running on http://127.0.0.1:\(port)") {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw PythonScript.Failure(description: "moto_server did not start listening on 127.0.0.1:\(port) within 30 s")
     }
 
     /// Stops the process (SIGTERM, then SIGKILL after 5 s) and removes its log.

@@ -19,8 +19,8 @@ enum PythonScript {
         let id = UUID().uuidString
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("ses-tests-\(id).out")
         let errors = FileManager.default.temporaryDirectory.appendingPathComponent("ses-tests-\(id).err")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
-        FileManager.default.createFile(atPath: errors.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
         defer {
             try? FileManager.default.removeItem(at: output)
             try? FileManager.default.removeItem(at: errors)

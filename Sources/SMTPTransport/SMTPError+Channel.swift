@@ -1,0 +1,76 @@
+import NIOCore
+import NIOPosix
+import NIOSSL
+
+extension SMTPError {
+    /// Turns what NIO or NIOSSL threw into an ``SMTPError`` that says what happened in words a
+    /// person can act on. Every failure of the connection itself is transient.
+    static func channel(_ error: any Error, server: String, connecting: Bool = false) -> SMTPError {
+        if let error = error as? SMTPError {
+            return error
+        }
+        let trustAdvice = "if the server uses a private or self-signed certificate, set SMSRELAY_SMTP_CA_FILE to the PEM file of its CA"
+        if let error = error as? NIOSSLError {
+            if case .handshakeFailed(let underlying) = error {
+                let detail = String(describing: underlying)
+                if detail.contains("CERTIFICATE_VERIFY_FAILED") {
+                    return SMTPError(
+                        .certificateUntrusted,
+                        "the TLS certificate of the SMTP server \(server) could not be verified (it is not signed by a trusted CA, or has expired); \(trustAdvice)",
+                        isTransient: true
+                    )
+                }
+                return SMTPError(
+                    .tlsHandshakeFailed,
+                    "the TLS handshake with the SMTP server \(server) failed (\(detail)); check that the port speaks \(connecting ? "TLS (smtps://)" : "STARTTLS (smtp://)")",
+                    isTransient: true
+                )
+            }
+            return SMTPError(.tlsHandshakeFailed, "TLS with the SMTP server \(server) failed: \(error)", isTransient: true)
+        }
+        if let error = error as? NIOSSLExtraError {
+            if error == .failedToValidateHostname || error == .serverHostnameImpossibleToMatch {
+                return SMTPError(
+                    .certificateUntrusted,
+                    "the TLS certificate of the SMTP server \(server) is for another host name; use the name the certificate was issued for in SMSRELAY_SMTP_URL, or \(trustAdvice)",
+                    isTransient: true
+                )
+            }
+            return SMTPError(.tlsHandshakeFailed, "TLS with the SMTP server \(server) failed: \(error)", isTransient: true)
+        }
+        if connecting {
+            return SMTPError(
+                .connectionFailed,
+                "cannot connect to the SMTP server \(server): \(describe(error)); check the host and port in SMSRELAY_SMTP_URL and that the server is up",
+                isTransient: true
+            )
+        }
+        return SMTPError(
+            .connectionClosed,
+            "the connection to the SMTP server \(server) broke: \(describe(error))",
+            isTransient: true
+        )
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        if let error = error as? ChannelError {
+            switch error {
+            case .connectTimeout: return "no answer within the connect time limit"
+            case .ioOnClosedChannel, .alreadyClosed, .eof: return "the connection was closed"
+            default: return String(describing: error)
+            }
+        }
+        if let error = error as? NIOConnectionError {
+            if let first = error.connectionErrors.first {
+                return describe(first.error)
+            }
+            if error.dnsAError != nil || error.dnsAAAAError != nil {
+                return "the host name could not be resolved"
+            }
+        }
+        if let error = error as? IOError {
+            return error.description
+        }
+        return String(describing: error)
+    }
+}

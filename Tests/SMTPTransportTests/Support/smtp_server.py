@@ -1,0 +1,208 @@
+#!/usr/bin/env python3
+"""A real SMTP server (aiosmtpd) for the SMTP transport's tests and benchmark.
+
+Listens on 127.0.0.1 only. Prints "READY <port>" on stdout once it accepts connections, then
+writes one JSON object a line to --output (or stdout) for each connection and each message:
+
+  {"event": "connect", "connection": 1}
+  {"event": "message", "connection": 1, "mail_from": "...", "mail_options": [...],
+   "rcpt_tos": [...], "data": "<base64 of the bytes received>", "parsed": {...}}
+
+"parsed" is what Python's email package (policy=default) understood of the message: the
+headers, the text and HTML bodies, the parts and any defects. Stops on SIGTERM or SIGINT.
+"""
+
+import argparse
+import asyncio
+import base64
+import email
+import email.policy
+import json
+import signal
+import ssl
+import sys
+
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
+
+
+def parse_arguments():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1; 0 picks a free one")
+    parser.add_argument("--output", help="file for the JSON lines (default: stdout)")
+    parser.add_argument("--tls-cert", help="PEM certificate: offer STARTTLS (or implicit TLS with --implicit-tls)")
+    parser.add_argument("--tls-key", help="PEM private key of --tls-cert")
+    parser.add_argument("--implicit-tls", action="store_true", help="speak TLS from the first byte (smtps)")
+    parser.add_argument("--require-starttls", action="store_true", help="refuse commands before STARTTLS")
+    parser.add_argument("--auth-user", help="offer AUTH PLAIN and LOGIN and require this user")
+    parser.add_argument("--auth-password", help="the password of --auth-user")
+    parser.add_argument("--auth-over-plain-text", action="store_true",
+                        help="offer AUTH before TLS too (for loopback tests)")
+    parser.add_argument("--fail-first-with", help='reply for the first RCPT (or DATA), e.g. "452 4.3.1 Try later"')
+    parser.add_argument("--fail-first-at", choices=["rcpt", "data"], default="rcpt")
+    parser.add_argument("--reject-recipient", action="append", default=[],
+                        help="answer 550 to RCPT TO this address (repeatable)")
+    parser.add_argument("--pipelining", action="store_true", help="advertise PIPELINING")
+    parser.add_argument("--idle-timeout", type=float, default=300, help="close a connection idle this long")
+    parser.add_argument("--size-limit", type=int, default=33554432, help="advertised SIZE")
+    parser.add_argument("--quiet", action="store_true", help="write connect events only, no message bodies")
+    parser.add_argument("--drop-on-first-reset", action="store_true",
+                        help="close the connection, without a reply, on the first RSET (a connection that died while idle)")
+    parser.add_argument("--never-greet", action="store_true",
+                        help="accept connections and say nothing (to test the greeting time limit)")
+    return parser.parse_args()
+
+
+class Recorder:
+    """The aiosmtpd handler: records every connection and message as a JSON line."""
+
+    def __init__(self, options, out):
+        self.options = options
+        self.out = out
+        self.failed_once = False
+        self.dropped_once = False
+
+    def write(self, record):
+        self.out.write(json.dumps(record, ensure_ascii=True) + "\n")
+        self.out.flush()
+
+    def fail_first(self, where):
+        if self.options.fail_first_with and self.options.fail_first_at == where and not self.failed_once:
+            self.failed_once = True
+            return self.options.fail_first_with
+        return None
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        if self.options.pipelining:
+            responses.insert(-1, "250-PIPELINING")
+        return responses
+
+    async def handle_RSET(self, server, session, envelope):
+        if self.options.drop_on_first_reset and not self.dropped_once:
+            self.dropped_once = True
+            server.transport.abort()
+        return "250 2.0.0 OK"
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.options.reject_recipient:
+            return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
+        failure = self.fail_first("rcpt")
+        if failure:
+            return failure
+        envelope.rcpt_tos.append(address)
+        return "250 2.1.5 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        failure = self.fail_first("data")
+        if failure:
+            return failure
+        data = envelope.original_content or envelope.content
+        record = {
+            "event": "message",
+            "connection": server.connection_number,
+            "mail_from": envelope.mail_from,
+            "mail_options": envelope.mail_options,
+            "rcpt_tos": envelope.rcpt_tos,
+        }
+        if not self.options.quiet:
+            record["data"] = base64.b64encode(data).decode("ascii")
+            record["parsed"] = parse_message(data)
+        self.write(record)
+        return f"250 2.0.0 Ok: queued as Q{server.connection_number}x{id(envelope) % 100000}"
+
+
+def parse_message(data):
+    message = email.message_from_bytes(data, policy=email.policy.default)
+    defects = [type(d).__name__ for part in message.walk() for d in part.defects]
+
+    def body(kind):
+        part = message.get_body(preferencelist=(kind,))
+        return part.get_content().replace("\r\n", "\n") if part is not None else None
+
+    return {
+        "header_names": list(message.keys()),
+        "subject": str(message["Subject"]),
+        "from": str(message["From"]),
+        "to": str(message["To"]),
+        "message_id": str(message["Message-ID"]),
+        "content_type": message.get_content_type(),
+        "parts": [part.get_content_type() for part in message.walk()],
+        "text": body("plain"),
+        "html": body("html"),
+        "defects": defects,
+    }
+
+
+def make_authenticator(options):
+    def authenticate(server, session, envelope, mechanism, auth_data):
+        ok = (
+            isinstance(auth_data, LoginPassword)
+            and auth_data.login == options.auth_user.encode()
+            and auth_data.password == options.auth_password.encode()
+        )
+        return AuthResult(success=ok, handled=False)
+    return authenticate
+
+
+async def main():
+    options = parse_arguments()
+    out = open(options.output, "a", encoding="utf-8") if options.output else sys.stdout
+    recorder = Recorder(options, out)
+    context = None
+    if options.tls_cert:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(options.tls_cert, options.tls_key)
+
+    counter = {"connections": 0}
+    loop = asyncio.get_running_loop()
+
+    def factory():
+        counter["connections"] += 1
+        number = counter["connections"]
+        recorder.write({"event": "connect", "connection": number})
+        keywords = dict(
+            hostname="smtp.test",
+            enable_SMTPUTF8=True,
+            timeout=options.idle_timeout,
+            data_size_limit=options.size_limit,
+            loop=loop,
+        )
+        if context is not None and not options.implicit_tls:
+            keywords.update(tls_context=context, require_starttls=options.require_starttls)
+        if options.auth_user:
+            keywords.update(
+                authenticator=make_authenticator(options),
+                auth_required=True,
+                auth_require_tls=not options.auth_over_plain_text,
+            )
+        server = SMTP(recorder, **keywords)
+        server.connection_number = number
+        return server
+
+    if options.never_greet:
+        held = []
+
+        async def hold(reader, writer):
+            counter["connections"] += 1
+            recorder.write({"event": "connect", "connection": counter["connections"]})
+            held.append(writer)
+            await reader.read()
+
+        server = await asyncio.start_server(hold, host="127.0.0.1", port=options.port)
+    else:
+        server = await loop.create_server(
+            factory, host="127.0.0.1", port=options.port,
+            ssl=context if options.implicit_tls else None,
+        )
+    port = server.sockets[0].getsockname()[1]
+    print(f"READY {port}", flush=True)
+
+    stop = asyncio.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    await stop.wait()
+    server.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
