@@ -1,15 +1,16 @@
 -- wrk script: POST a distinct Flowroute v1 callback each time, so every request takes the
 -- durable path (one committed INSERT), never the duplicate shortcut.
-local counter = 0
-local thread_id = 0
+local next_thread = 0
 
 function setup(thread)
-  thread:set("thread_id", thread_id)
-  thread_id = thread_id + 1
+  -- Runs in the main Lua state; `tid` becomes a global of that thread's own state.
+  thread:set("tid", next_thread)
+  next_thread = next_thread + 1
 end
 
 function init(args)
-  prefix = os.time() .. "-" .. thread_id .. "-"
+  counter = 0
+  prefix = os.time() .. "-" .. tid .. "-"
 end
 
 function request()

@@ -11,8 +11,8 @@ connections=64
 threads=2
 
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
-swift build -c release --product smsrelay >/dev/null
-swift build -c release --product smsrelay-baseline >/dev/null
+swift build -c release --product smsrelay 2>/dev/null >/dev/null
+swift build -c release --product smsrelay-baseline 2>/dev/null >/dev/null
 bin="$(swift build -c release --show-bin-path)"
 
 work="$(mktemp -d)"
