@@ -151,17 +151,20 @@ let package = Package(
         .testTarget(
             name: "LambdaRuntimeTests",
             dependencies: [
-                "LambdaRuntime", "MailKit", "SMSRelayCore", "Transports",
+                "LambdaRuntime", "MailKit", "SMSRelayCore", "Transports", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"], resources: [.copy("Fixtures")]),
-        .testTarget(
-            name: "SESTransportTests",
-            dependencies: ["SESTransport", "SigV4", "MailKit", "SMSRelayCore"],
-            exclude: ["Support/moto_setup.py", "Support/moto_messages.py"]
+        .testTarget(name: "SESTransportTests", dependencies: ["SESTransport", "SigV4", "MailKit", "SMSRelayCore", "TestSupport"]),
+        // Real peers for the tests: moto (SES) and the Python scripts that drive it.
+        .target(
+            name: "TestSupport",
+            dependencies: ["SigV4"],
+            path: "Tests/TestSupport",
+            exclude: ["moto_setup.py", "moto_messages.py"]
         ),
         .testTarget(name: "SMSRelayConfigTests", dependencies: ["SMSRelayConfig", "SMSRelayCore"]),
         .testTarget(name: "OutboxTests", dependencies: ["Outbox", "MailKit", "SMSRelayCore"]),
@@ -172,6 +175,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "TestSupport",
             ]
         ),
     ]

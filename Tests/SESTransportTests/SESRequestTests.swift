@@ -2,6 +2,7 @@ import Foundation
 import MailKit
 import SigV4
 import Testing
+import TestSupport
 
 @testable import SESTransport
 

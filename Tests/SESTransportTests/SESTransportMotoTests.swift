@@ -4,6 +4,7 @@ import SESTransport
 import SMSRelayCore
 import SigV4
 import Testing
+import TestSupport
 
 /// The transport against `moto_server`, an SES emulator that checks SigV4 signatures the way
 /// AWS does (it recomputes them with botocore), and keeps what it accepted.

@@ -31,10 +31,10 @@ func maildirMessages(_ root: URL) throws -> [String] {
 }
 
 /// Waits until `condition` holds, or fails the test after `timeout`.
-func eventually(timeout: Duration = .seconds(10), _ what: String, _ condition: () throws -> Bool) async throws {
+func eventually(timeout: Duration = .seconds(10), _ what: String, _ condition: () async throws -> Bool) async throws {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
-        if try condition() { return }
+        if try await condition() { return }
         try await Task.sleep(for: .milliseconds(25))
     }
     throw TestFailure("timed out waiting for \(what)")
@@ -46,19 +46,22 @@ struct TestFailure: Error, CustomStringConvertible {
 }
 
 /// Settings for a relay in `dir`, on loopback, with a known token; `extra` overrides them.
-func testSettings(dir: URL, extra: [String: String] = [:]) throws -> RelaySettings {
+func testSettings(dir: URL, extra: [String: String] = [:], environment: [String: String] = [:]) throws -> RelaySettings {
     var flags = ["data_dir": dir.path, "host": "127.0.0.1", "port": "0", "retry_base_seconds": "1"]
     flags.merge(extra) { $1 }
-    return try RelaySettings.load(flags: flags, environment: ["SMSRELAY_WEBHOOK_TOKEN": testToken])
+    return try RelaySettings.load(
+        flags: flags, environment: environment.merging(["SMSRELAY_WEBHOOK_TOKEN": testToken]) { $1 })
 }
 
 /// Runs a whole relay (intake, outbox, worker, maildir) on a live loopback port for `body`.
 func withLiveRelay<T: Sendable>(
-    dir: URL, extra: [String: String] = [:], _ body: @Sendable (any TestClientProtocol, RelayAssembly) async throws -> T
+    dir: URL, extra: [String: String] = [:], environment: [String: String] = [:],
+    _ body: @Sendable (any TestClientProtocol, RelayAssembly) async throws -> T
 ) async throws -> T {
     var logger = Logger(label: "smsrelay-test")
     logger.logLevel = .warning
-    let assembly = try RelayAssembly(settings: try testSettings(dir: dir, extra: extra), logger: logger)
+    let settings = try testSettings(dir: dir, extra: extra, environment: environment)
+    let assembly = try RelayAssembly(settings: settings, logger: logger)
     let app = assembly.makeApplication(logger: logger)
     return try await app.test(.live) { client in try await body(client, assembly) }
 }

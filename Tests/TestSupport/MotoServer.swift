@@ -12,15 +12,15 @@ import Darwin
 
 /// A `moto_server` child process on 127.0.0.1, prepared by `moto_setup.py` and then checking
 /// the SigV4 signature of every request, as SES does.
-final class MotoServer: @unchecked Sendable {
+public final class MotoServer: @unchecked Sendable {
     /// The requests `moto_setup.py` makes before moto starts checking signatures.
-    static let setupCalls = 7
+    public static let setupCalls = 7
     /// The sender that `moto_setup.py` verifies.
-    static let verifiedSender = "relay@example.org"
-    static let region = "us-east-1"
+    public static let verifiedSender = "relay@example.org"
+    public static let region = "us-east-1"
 
     /// The server the current suite shares (see ``MotoServerTrait``).
-    @TaskLocal static var current: MotoServer?
+    @TaskLocal public static var current: MotoServer?
 
     struct Keys: Decodable {
         struct Session: Decodable {
@@ -34,11 +34,11 @@ final class MotoServer: @unchecked Sendable {
         var session: Session
     }
 
-    let endpoint: String
+    public let endpoint: String
     /// The IAM user's long-term key, allowed `ses:*`.
-    let userCredentials: AWSCredentials
+    public let userCredentials: AWSCredentials
     /// Temporary credentials of a role allowed `ses:*`.
-    let sessionCredentials: AWSCredentials
+    public let sessionCredentials: AWSCredentials
     private let process: Process
     private let log: URL
 
@@ -55,7 +55,7 @@ final class MotoServer: @unchecked Sendable {
     }
 
     /// Starts moto on a free port and runs the setup; tries a new port if another process took the first.
-    static func start() async throws -> MotoServer {
+    public static func start() async throws -> MotoServer {
         var lastError: (any Error)?
         for _ in 0..<3 {
             let port = try freePort()
@@ -107,7 +107,7 @@ final class MotoServer: @unchecked Sendable {
     }
 
     /// Stops the process (SIGTERM, then SIGKILL after 5 s) and removes its log.
-    func stop() {
+    public func stop() {
         Self.stop(process)
         try? FileManager.default.removeItem(at: log)
     }
@@ -130,7 +130,7 @@ final class MotoServer: @unchecked Sendable {
     }
 
     /// A port nobody listens on now: bound to 127.0.0.1:0, read back, released.
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         #if canImport(Glibc)
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
@@ -151,38 +151,59 @@ final class MotoServer: @unchecked Sendable {
     }
 
     /// What moto stored for the message SES answered with `messageID`, read by Python's email package.
-    func storedMessage(_ messageID: String) async throws -> StoredMessage {
+    public func storedMessage(_ messageID: String) async throws -> StoredMessage {
         let printed = try await PythonScript.run("moto_messages.py", [endpoint, messageID])
         return try JSONDecoder().decode(StoredMessage.self, from: printed)
     }
 
-    struct StoredMessage: Decodable {
-        struct Address: Decodable, Equatable {
-            var name: String
-            var address: String
+    /// How many raw messages moto's SES holds, from `GET /moto-api/data.json`.
+    public func rawMessageCount() async throws -> Int {
+        let script = """
+            import json, sys, urllib.request
+            data = json.load(urllib.request.urlopen(sys.argv[1] + "/moto-api/data.json", timeout=10))
+            print(len(data.get("ses", {}).get("RawMessage", [])))
+            """
+        let printed = try await PythonScript.run(executable: "python3", ["-c", script, endpoint], timeout: .seconds(30))
+        guard let count = Int(String(decoding: printed, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw PythonScript.Failure(description: "cannot read moto's message count from \(String(decoding: printed, as: UTF8.self))")
+        }
+        return count
+    }
+
+    public struct StoredMessage: Decodable, Sendable {
+        public struct Address: Decodable, Equatable, Sendable {
+            public var name: String
+            public var address: String
+
+            public init(name: String, address: String) {
+                self.name = name
+                self.address = address
+            }
         }
 
-        var source: String
-        var destinations: [String]
+        public var source: String
+        public var destinations: [String]
         /// The message exactly as SES received it.
-        var rawData: String
-        var subject: String
-        var from: [Address]
-        var to: [Address]
-        var messageID: String
-        var contentTypes: [String]
-        var charsets: [String?]
-        var text: String?
-        var html: String?
-        var defects: [String]
+        public var rawData: String
+        public var subject: String
+        public var from: [Address]
+        public var to: [Address]
+        public var messageID: String
+        public var contentTypes: [String]
+        public var charsets: [String?]
+        public var text: String?
+        public var html: String?
+        public var defects: [String]
     }
 }
 
 /// Gives a suite one moto server, started before its first test and stopped after its last.
-struct MotoServerTrait: SuiteTrait, TestScoping {
-    var isRecursive: Bool { false }
+public struct MotoServerTrait: SuiteTrait, TestScoping {
+    public var isRecursive: Bool { false }
 
-    func provideScope(
+    public init() {}
+
+    public func provideScope(
         for test: Test,
         testCase: Test.Case?,
         performing function: @Sendable () async throws -> Void
@@ -197,5 +218,5 @@ struct MotoServerTrait: SuiteTrait, TestScoping {
 
 extension Trait where Self == MotoServerTrait {
     /// Runs the suite against its own `moto_server`.
-    static var motoServer: Self { Self() }
+    public static var motoServer: Self { Self() }
 }

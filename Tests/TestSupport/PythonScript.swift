@@ -1,21 +1,25 @@
 import Foundation
 
 /// Runs one of the Python scripts beside this file and returns what it printed.
-enum PythonScript {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+public enum PythonScript {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+
+        public init(description: String) {
+            self.description = description
+        }
     }
 
     /// The folder holding this file and the scripts.
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 
     /// Runs `python3 SCRIPT arguments…`; output goes through files so a long report cannot block the child.
-    static func run(_ script: String, _ arguments: [String], timeout: Duration = .seconds(60)) async throws -> Data {
+    public static func run(_ script: String, _ arguments: [String], timeout: Duration = .seconds(60)) async throws -> Data {
         try await run(executable: "python3", [folder.appendingPathComponent(script).path] + arguments, timeout: timeout)
     }
 
     /// Runs a program found on `PATH`; fails if it exits non-zero or outlives `timeout`.
-    static func run(executable: String, _ arguments: [String], timeout: Duration) async throws -> Data {
+    public static func run(executable: String, _ arguments: [String], timeout: Duration) async throws -> Data {
         let id = UUID().uuidString
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("ses-tests-\(id).out")
         let errors = FileManager.default.temporaryDirectory.appendingPathComponent("ses-tests-\(id).err")

@@ -1,0 +1,79 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Outbox
+import SMSRelayServer
+import Testing
+import TestSupport
+
+@Suite("Relay delivering through SES (moto)", .serialized, .motoServer)
+struct SESRelayTests {
+    func sesEnvironment(_ moto: MotoServer, secret: String? = nil) -> [String: String] {
+        [
+            "AWS_ACCESS_KEY_ID": moto.userCredentials.accessKeyID,
+            "AWS_SECRET_ACCESS_KEY": secret ?? moto.userCredentials.secretAccessKey,
+            "AWS_REGION": MotoServer.region,
+            "SMSRELAY_SES_ENDPOINT": moto.endpoint,
+        ]
+    }
+
+    @Test("the seed's callback, posted twice, reaches SES as exactly one raw email")
+    func seedThroughSES() async throws {
+        let moto = try #require(MotoServer.current)
+        let before = try await moto.rawMessageCount()
+        try await withTemporaryDirectory { dir in
+            let extra = ["transport": "ses", "mail_from": MotoServer.verifiedSender, "mail_to": "me@example.com"]
+            try await withLiveRelay(dir: dir, extra: extra, environment: sesEnvironment(moto)) { client, assembly in
+                for _ in 0..<2 {
+                    let response = try await client.execute(
+                        uri: "/flowroute/\(testToken)", method: .post, headers: [.contentType: "application/json"],
+                        body: ByteBuffer(string: IntakeTests.seed))
+                    #expect(response.status == .ok)
+                }
+                let store = assembly.store
+                try await eventually("the SES delivery") { try await store.counts().sent == 1 }
+                let entry = try #require(try await store.list(status: .sent, limit: 1).first)
+                let sesID = try #require(entry.transportMessageID)
+                let stored = try await moto.storedMessage(sesID)
+                #expect(stored.subject == "Text message from 18553569768 to 12066418000")
+                #expect(stored.from == [.init(name: "18553569768", address: MotoServer.verifiedSender)])
+                #expect(stored.to == [.init(name: "", address: "me@example.com")])
+                #expect(stored.text?.contains("Hello there from Flowroute!") == true)
+                #expect(stored.html?.contains("Hello there from Flowroute!") == true)
+                #expect(stored.defects.isEmpty)
+            }
+        }
+        #expect(try await moto.rawMessageCount() == before + 1)
+    }
+
+    @Test("an unverified sender is dead-lettered with SES's MessageRejected text")
+    func unverifiedSender() async throws {
+        let moto = try #require(MotoServer.current)
+        try await withTemporaryDirectory { dir in
+            let extra = ["transport": "ses", "mail_from": "mallory@example.net", "mail_to": "me@example.com"]
+            try await withLiveRelay(dir: dir, extra: extra, environment: sesEnvironment(moto)) { client, assembly in
+                let response = try await client.execute(
+                    uri: "/flowroute/\(testToken)", method: .post, headers: [.contentType: "application/json"],
+                    body: ByteBuffer(string: IntakeTests.seed))
+                #expect(response.status == .ok)
+                let store = assembly.store
+                try await eventually("the dead letter") { try await store.counts().dead == 1 }
+                let entry = try #require(try await store.list(status: .dead, limit: 1).first)
+                #expect(entry.attempts == 1, "a permanent failure is not retried")
+                #expect(entry.lastError?.contains("MessageRejected") == true)
+            }
+        }
+    }
+
+    @Test("SES settings are checked at start-up, not at the first message")
+    func missingCredentials() async throws {
+        try await withTemporaryDirectory { dir in
+            #expect {
+                let settings = try testSettings(dir: dir, extra: ["transport": "ses"], environment: ["AWS_REGION": "us-east-1"])
+                _ = try RelayAssembly(settings: settings, logger: .init(label: "test"))
+            } throws: { error in
+                "\(error)".contains("AWS_ACCESS_KEY_ID")
+            }
+        }
+    }
+}
