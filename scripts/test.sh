@@ -22,5 +22,23 @@ if [ -s Tests/requirements.txt ]; then
     python3 -m pip install --quiet --disable-pip-version-check -r Tests/requirements.txt
 fi
 
+# AWS's Lambda Runtime Interface Emulator, as the SAM CLI package ships it.
+rie=.build/rie/aws-lambda-rie
+if [ ! -x "$rie" ]; then
+    mkdir -p .build/rie
+    python3 -m pip download --quiet --disable-pip-version-check --no-deps -d .build/rie aws-sam-cli
+    python3 - "$rie" "$(uname -m)" <<'PY'
+import glob, os, sys, zipfile
+arch = {"x86_64": "x86_64", "aarch64": "arm64"}[sys.argv[2]]
+wheel = zipfile.ZipFile(sorted(glob.glob(".build/rie/aws_sam_cli-*.whl"))[-1])
+with open(sys.argv[1], "wb") as out:
+    out.write(wheel.read(f"samcli/local/rapid/aws-lambda-rie-{arch}"))
+os.chmod(sys.argv[1], 0o755)
+PY
+fi
+
+# The Lambda package the emulator tests run: .build/lambda/bootstrap.
+./scripts/package-lambda.sh
+
 swift build --build-tests
 swift test --skip-build "$@"

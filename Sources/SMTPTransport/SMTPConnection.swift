@@ -7,7 +7,7 @@ import NIOSSL
 /// ``SMTPSession`` for that.
 final class SMTPConnection: Sendable {
     let channel: any Channel
-    private let handler: NIOLoopBound<SMTPLineHandler>
+    private let handler: NIOLoopBoundBox<SMTPLineHandler>
     /// `host:port`, for messages.
     let server: String
     private let hostname: String
@@ -15,7 +15,7 @@ final class SMTPConnection: Sendable {
     /// The most the client writes at once while sending a message; each write has the data-block time limit.
     static let dataBlockSize = 64 * 1024
 
-    private init(channel: any Channel, handler: NIOLoopBound<SMTPLineHandler>, hostname: String, port: Int) {
+    private init(channel: any Channel, handler: NIOLoopBoundBox<SMTPLineHandler>, hostname: String, port: Int) {
         self.channel = channel
         self.handler = handler
         self.hostname = hostname
@@ -32,7 +32,11 @@ final class SMTPConnection: Sendable {
     ) async throws -> SMTPConnection {
         let server = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
         let sniName = Self.sniName(host)
-        let bootstrap = ClientBootstrap(group: group)
+        // The handler is made here, bound to the loop the channel will use, so that it can be
+        // reached even if the channel closes (a failed TLS handshake) before `connect` returns.
+        let eventLoop = group.next()
+        let handler = NIOLoopBoundBox.makeBoxSendingValue(SMTPLineHandler(eventLoop: eventLoop), eventLoop: eventLoop)
+        let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(TimeAmount(timeout))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
@@ -41,7 +45,7 @@ final class SMTPConnection: Sendable {
                         let tls = try NIOSSLClientHandler(context: implicitTLS, serverHostname: sniName)
                         try channel.pipeline.syncOperations.addHandler(tls)
                     }
-                    try channel.pipeline.syncOperations.addHandler(SMTPLineHandler())
+                    try channel.pipeline.syncOperations.addHandler(handler.value)
                 }
             }
         let channel: any Channel
@@ -50,9 +54,6 @@ final class SMTPConnection: Sendable {
         } catch {
             throw SMTPError.channel(error, server: server, connecting: true)
         }
-        let handler = try await channel.eventLoop.submit {
-            NIOLoopBound(try channel.pipeline.syncOperations.handler(type: SMTPLineHandler.self), eventLoop: channel.eventLoop)
-        }.get()
         return SMTPConnection(channel: channel, handler: handler, hostname: host, port: port)
     }
 

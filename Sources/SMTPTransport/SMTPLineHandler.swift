@@ -14,8 +14,12 @@ final class SMTPLineHandler: ChannelInboundHandler {
     private var failure: (any Error)?
     private var waiter: (promise: EventLoopPromise<String>, timeout: Scheduled<Void>)?
     private var context: ChannelHandlerContext?
+    private let eventLoop: any EventLoop
 
-    init() {}
+    /// - Parameter eventLoop: the loop of the channel the handler will be added to.
+    init(eventLoop: any EventLoop) {
+        self.eventLoop = eventLoop
+    }
 
     /// Whether the server sent something nobody has read: on an idle connection that means it
     /// spoke out of turn (typically a 421 before closing), and the connection should not be reused.
@@ -30,6 +34,7 @@ final class SMTPLineHandler: ChannelInboundHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        fail(SMTPError(.connectionClosed, "the SMTP connection was closed", isTransient: true))
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -59,15 +64,14 @@ final class SMTPLineHandler: ChannelInboundHandler {
     /// The next line from the server. Fails with the channel's error once it has one, or with a
     /// ``SMTPError/Code/timeout`` error (closing the channel) if no line arrives by `deadline`.
     func nextLine(deadline: NIODeadline, step: SMTPTimeouts.Step) -> EventLoopFuture<String> {
-        guard let context else {
-            preconditionFailure("nextLine called on a handler that is not in a pipeline")
-        }
-        let eventLoop = context.eventLoop
         if let line = lines.popFirst() {
             return eventLoop.makeSucceededFuture(line)
         }
         if let failure {
             return eventLoop.makeFailedFuture(failure)
+        }
+        guard context != nil else {
+            return eventLoop.makeFailedFuture(SMTPError(.connectionClosed, "the SMTP connection is not open", isTransient: true))
         }
         precondition(waiter == nil, "only one reader at a time")
         let promise = eventLoop.makePromise(of: String.self)

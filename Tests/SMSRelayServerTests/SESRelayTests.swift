@@ -67,7 +67,7 @@ struct SESRelayTests {
 
     @Test("SES settings are checked at start-up, not at the first message")
     func missingCredentials() async throws {
-        try await withTemporaryDirectory { dir in
+        _ = try await withTemporaryDirectory { dir in
             #expect {
                 let settings = try testSettings(dir: dir, extra: ["transport": "ses"], environment: ["AWS_REGION": "us-east-1"])
                 _ = try RelayAssembly(settings: settings, logger: .init(label: "test"))

@@ -1,6 +1,6 @@
 """Reads one message that moto's SES stored, and parses it with Python's email package.
 
-Usage: moto_messages.py ENDPOINT MESSAGE_ID
+Usage: moto_messages.py ENDPOINT MESSAGE_ID   (MESSAGE_ID "latest": the last message stored)
 
 Prints one JSON object: what moto stored (source, destinations, the raw message) and what
 email.message_from_bytes(policy=email.policy.default) understood of it.
@@ -16,7 +16,11 @@ endpoint, message_id = sys.argv[1], sys.argv[2]
 with urllib.request.urlopen(endpoint + "/moto-api/data.json", timeout=10) as answer:
     data = json.load(answer)
 
-stored = [m for m in data.get("ses", {}).get("RawMessage", []) if m.get("id") == message_id]
+messages = data.get("ses", {}).get("RawMessage", [])
+if message_id == "latest":
+    stored = messages[-1:]
+else:
+    stored = [m for m in messages if m.get("id") == message_id]
 if len(stored) != 1:
     sys.exit(f"moto holds {len(stored)} raw messages with id {message_id}")
 stored = stored[0]

@@ -1,5 +1,11 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// `smtp_server.py` (aiosmtpd) in a child process on 127.0.0.1, for tests against a real server.
 ///
 /// Use ``with(_:_:)`` so the process is stopped whatever the test does.
@@ -82,10 +88,10 @@ final class SMTPTestServer: Sendable {
         let server = try await start(arguments)
         do {
             let result = try await body(server)
-            server.stop()
+            await server.stop()
             return result
         } catch {
-            server.stop()
+            await server.stop()
             throw error
         }
     }
@@ -99,29 +105,38 @@ final class SMTPTestServer: Sendable {
     func messages() throws -> [Event] { try events().filter { $0.event == "message" } }
     func connectionCount() throws -> Int { try events().filter { $0.event == "connect" }.count }
 
-    /// Stops the process (SIGTERM, then waits) and removes its files.
-    func stop() {
+    /// Stops the process (SIGTERM, SIGKILL if it lingers) and removes its files.
+    func stop() async {
         if process.isRunning {
             process.terminate()
         }
-        process.waitUntilExit()
+        let deadline = ContinuousClock.now + .seconds(3)
+        while process.isRunning, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+        }
         try? FileManager.default.removeItem(at: directory)
     }
 
     /// A port on 127.0.0.1 where nothing listens: bound, then released.
     static func closedPort() throws -> Int {
-        let server = Process()
-        let output = Pipe()
-        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        server.arguments = ["python3", "-c", "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1]); s.close()"]
-        server.standardOutput = output
-        try server.run()
-        server.waitUntilExit()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        guard let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            throw TestFailure("could not find a free port: \(text)")
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw TestFailure("socket() failed") }
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
+                bind(descriptor, socketAddress, length) == 0 && getsockname(descriptor, socketAddress, &length) == 0
+            }
         }
-        return port
+        guard bound else { throw TestFailure("could not bind a port on 127.0.0.1") }
+        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
 

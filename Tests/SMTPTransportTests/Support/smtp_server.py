@@ -146,6 +146,8 @@ def make_authenticator(options):
 
 async def main():
     options = parse_arguments()
+    # A child of a multi-threaded process may start with these blocked; the test stops us with SIGTERM.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     out = open(options.output, "a", encoding="utf-8") if options.output else sys.stdout
     recorder = Recorder(options, out)
     context = None
@@ -194,12 +196,11 @@ async def main():
             factory, host="127.0.0.1", port=options.port,
             ssl=context if options.implicit_tls else None,
         )
-    port = server.sockets[0].getsockname()[1]
-    print(f"READY {port}", flush=True)
-
     stop = asyncio.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
+    port = server.sockets[0].getsockname()[1]
+    print(f"READY {port}", flush=True)
     await stop.wait()
     server.close()
 

@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The packaged `bootstrap` on AWS's own Runtime Interface Emulator, delivering to SES (moto).
+@Suite("Packaged bootstrap on the Lambda Runtime Interface Emulator", .serialized, .motoServer)
+struct LambdaEmulatorTests {
+    func environment(_ moto: MotoServer, sender: String = MotoServer.verifiedSender) -> [String: String] {
+        [
+            "AWS_ACCESS_KEY_ID": moto.userCredentials.accessKeyID,
+            "AWS_SECRET_ACCESS_KEY": moto.userCredentials.secretAccessKey,
+            "AWS_REGION": MotoServer.region,
+            "SMSRELAY_SES_ENDPOINT": moto.endpoint,
+            "SMSRELAY_MAIL_FROM": sender,
+            "SMSRELAY_MAIL_TO": "me@example.com",
+        ]
+    }
+
+    func proxyResponse(_ answer: [String: Any]) throws -> (status: Int, body: [String: Any]) {
+        let status = try #require(answer["statusCode"] as? Int, "not a proxy response: \(answer)")
+        let text = try #require(answer["body"] as? String)
+        return (status, try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]))
+    }
+
+    @Test("the seed's console event and v2 events are delivered; a malformed event gets 400 and serving goes on")
+    func delivers() async throws {
+        let moto = try #require(MotoServer.current)
+        let before = try await moto.rawMessageCount()
+        let emulator = try await LambdaEmulator(environment: environment(moto))
+        defer { emulator.stop() }
+
+        let seed = try proxyResponse(try await emulator.invoke(Array(APIGatewayRequestTests.consoleEvent.utf8)))
+        #expect(seed.status == 200, "\(emulator.output)")
+        #expect(seed.body["message"] as? String == "Message succeeded")
+        #expect(try await moto.rawMessageCount() == before + 1)
+        let stored = try await moto.storedMessage("latest")
+        #expect(stored.subject == "Text message from 18553569768 to 12066418000")
+        #expect(stored.text?.contains("Hello there from Flowroute!") == true)
+        #expect(stored.defects.isEmpty)
+
+        let malformed = try proxyResponse(try await emulator.invoke(Array(#"{"unexpected": "event"}"#.utf8)))
+        #expect(malformed.status == 400)
+        #expect(malformed.body["error"] as? String != nil)
+
+        let v2 = APIGatewayRequestTests.httpEvent(
+            rawPath: "/flowroute/anything",
+            body: #"{"data":{"type":"message","id":"mdr2-rie-1","attributes":{"to":"12065550100","from":"12065550199","body":"through the emulator 👋","direction":"inbound","is_mms":false,"timestamp":"2026-11-25T06:00:00Z"}}}"#)
+        let second = try proxyResponse(try await emulator.invoke(v2))
+        #expect(second.status == 200)
+        #expect(try await moto.rawMessageCount() == before + 2)
+        #expect(try await moto.storedMessage("latest").text?.contains("through the emulator 👋") == true)
+    }
+
+    @Test("an unverified sender answers 500 so that the carrier retries")
+    func unverifiedSender() async throws {
+        let moto = try #require(MotoServer.current)
+        let emulator = try await LambdaEmulator(environment: environment(moto, sender: "mallory@example.net"))
+        defer { emulator.stop() }
+        let answer = try proxyResponse(try await emulator.invoke(Array(APIGatewayRequestTests.consoleEvent.utf8)))
+        #expect(answer.status == 500)
+        #expect(answer.body["message"] as? String == "Message failed")
+    }
+
+    @Test("a configuration error is reported at init, by the emulator, as the invocation's error")
+    func initError() async throws {
+        let emulator = try await LambdaEmulator(environment: ["SMSRELAY_TRANSPORT": "pigeon"])
+        defer { emulator.stop() }
+        let answer = try await emulator.invoke(Array(APIGatewayRequestTests.consoleEvent.utf8))
+        #expect(answer["errorType"] as? String == "Runtime.ConfigurationError")
+        #expect((answer["errorMessage"] as? String)?.contains("SMSRELAY_TRANSPORT") == true)
+    }
+}

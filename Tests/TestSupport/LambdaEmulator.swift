@@ -1,0 +1,103 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// AWS's Lambda Runtime Interface Emulator running the packaged `bootstrap`, on loopback only.
+///
+/// The test command (`scripts/test.sh`) fetches the emulator into `.build/rie/` and packages the
+/// function into `.build/lambda/bootstrap`; `SMSRELAY_LAMBDA_RIE` and `SMSRELAY_LAMBDA_BOOTSTRAP`
+/// point elsewhere.
+public final class LambdaEmulator: @unchecked Sendable {
+    public let invokeURL: String
+    private let process: Process
+    private let log: URL
+
+    static var packageRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    static func file(_ variable: String, default relative: String) throws -> String {
+        let path = ProcessInfo.processInfo.environment[variable] ?? packageRoot.appendingPathComponent(relative).path
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw PythonScript.Failure(
+                description: "\(path) is missing; run ./scripts/test.sh, which fetches the emulator and packages the function")
+        }
+        return path
+    }
+
+    /// Starts the emulator with `environment` for the function; the function itself starts at the first invocation.
+    public init(environment: [String: String]) async throws {
+        let emulator = try Self.file("SMSRELAY_LAMBDA_RIE", default: ".build/rie/aws-lambda-rie")
+        let bootstrap = try Self.file("SMSRELAY_LAMBDA_BOOTSTRAP", default: ".build/lambda/bootstrap")
+        let invokePort = try MotoServer.freePort()
+        let runtimePort = try MotoServer.freePort()
+        invokeURL = "http://127.0.0.1:\(invokePort)/2015-03-31/functions/function/invocations"
+        log = FileManager.default.temporaryDirectory.appendingPathComponent("rie-\(UUID().uuidString).log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: emulator)
+        // Both addresses always: the emulator's defaults listen on every interface.
+        process.arguments = [
+            "--runtime-interface-emulator-address", "127.0.0.1:\(invokePort)",
+            "--runtime-api-address", "127.0.0.1:\(runtimePort)",
+            bootstrap,
+        ]
+        var base = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SMSRELAY_") && !$0.key.hasPrefix("AWS_") }
+        base.merge(environment) { $1 }
+        process.environment = base
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = try FileHandle(forWritingTo: log)
+        process.standardError = try FileHandle(forWritingTo: log)
+        try process.run()
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            if !process.isRunning { throw PythonScript.Failure(description: "the emulator exited: \(output)") }
+            if Self.isListening(port: invokePort) { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw PythonScript.Failure(description: "the emulator did not listen on 127.0.0.1:\(invokePort): \(output)")
+    }
+
+    /// What the emulator and the function printed so far.
+    public var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+
+    /// Invokes the function with `event` and returns what it answered (the proxy response, or an error object).
+    public func invoke(_ event: [UInt8]) async throws -> [String: Any] {
+        var request = URLRequest(url: URL(string: invokeURL)!)
+        request.httpMethod = "POST"
+        request.httpBody = Data(event)
+        request.timeoutInterval = 60
+        let (data, _) = try await URLSession.shared.data(for: request)
+        guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw PythonScript.Failure(description: "the emulator answered \(String(decoding: data, as: UTF8.self))")
+        }
+        return object
+    }
+
+    public func stop() {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(at: log)
+    }
+
+    deinit { stop() }
+
+    private static func isListening(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+}
