@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // Carrier payloads, the provider-neutral message and routing rules. Foundation only.
@@ -62,6 +63,18 @@ let package = Package(
                 "MailKit",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // SMTP client on SwiftNIO: a pure conversation state machine, STARTTLS or TLS, AUTH, reuse.
+        .target(
+            name: "SMTPTransport",
+            dependencies: [
+                "MailKit",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -110,6 +123,7 @@ let package = Package(
                 "MailKit",
                 "Transports",
                 "SESTransport",
+                "SMTPTransport",
                 "Outbox",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -118,9 +132,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Lets the Lambda package built on a newer glibc run on Amazon Linux 2023.
+        .target(name: "GlibcCompat"),
         .executableTarget(
             name: "smsrelay",
             dependencies: [
+                "GlibcCompat",
                 "SMSRelayCore",
                 "MailKit",
                 "Transports",
@@ -133,6 +150,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // SMTP throughput with and without connection reuse (Benchmarks/smtp.sh).
+        .executableTarget(
+            name: "smtp-bench",
+            dependencies: ["SMTPTransport", "MailKit", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/SMTPBench",
             swiftSettings: swiftSettings
         ),
         // A bare Hummingbird route answering 200: the baseline for the intake benchmark.
@@ -151,11 +175,18 @@ let package = Package(
         .testTarget(
             name: "LambdaRuntimeTests",
             dependencies: [
-                "LambdaRuntime", "MailKit", "SMSRelayCore", "Transports", "TestSupport",
+                "LambdaRuntime", "MailKit", "SMSRelayCore", "Transports", "TestSupport", "GlibcCompat",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
+        ),
+        .testTarget(
+            name: "SMTPTransportTests",
+            dependencies: [
+                "SMTPTransport", "MailKit", "SMSRelayCore", .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Support/smtp_server.py"]
         ),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SESTransportTests", dependencies: ["SESTransport", "SigV4", "MailKit", "SMSRelayCore", "TestSupport"]),

@@ -3,6 +3,7 @@ import MailKit
 import SMSRelayConfig
 import SMSRelayCore
 import SESTransport
+import SMTPTransport
 import Transports
 
 /// How a relay turns a message into an email and sends it, built from the settings.
@@ -27,7 +28,13 @@ public struct RelayDelivery: Sendable {
                 throw ConfigError("SMSRELAY_TRANSPORT is ses: \(error)")
             }
         case .smtp:
-            throw ConfigError("the SMTP transport is not available in this build")
+            guard let smtp = settings.smtp else { throw ConfigError("SMSRELAY_TRANSPORT is smtp but SMSRELAY_SMTP_URL is not set") }
+            do {
+                let configuration = try SMTPConfiguration(url: smtp.url, passwordFile: smtp.passwordFile, caFile: smtp.caFile)
+                transport = SMTPTransport(configuration: configuration, logger: logger)
+            } catch {
+                throw ConfigError("SMSRELAY_SMTP_URL: \(error)")
+            }
         }
     }
 }

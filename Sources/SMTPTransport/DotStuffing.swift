@@ -1,17 +1,17 @@
 /// The message as it travels after DATA (RFC 5321 §4.5.2): CRLF line endings, a `.` doubled at the
 /// start of every line that begins with one, and the `CRLF.CRLF` terminator.
-public struct DotStuffing: Sendable, Equatable {
+struct DotStuffing: Sendable, Equatable {
     /// The bytes to write after the `354` reply, terminator included.
-    public let bytes: [UInt8]
+    let bytes: [UInt8]
     /// The longest line of the message, in octets, without its CRLF and without the added dots.
-    public let longestLine: Int
+    let longestLine: Int
     /// Whether any byte is outside 7-bit ASCII (the server must then offer 8BITMIME).
-    public let containsEightBitData: Bool
+    let containsEightBitData: Bool
     /// The size of the message with CRLF line endings, before dot-stuffing: the `SIZE=` of MAIL FROM.
-    public let messageSize: Int
+    let messageSize: Int
 
     /// RFC 5321 §4.5.3.1.6: 1000 octets with the CRLF, not counting the dot added for transparency.
-    public static let maximumLineLength = 998
+    static let maximumLineLength = 998
 
     private static let cr = UInt8(ascii: "\r")
     private static let lf = UInt8(ascii: "\n")
@@ -19,7 +19,7 @@ public struct DotStuffing: Sendable, Equatable {
 
     /// Encodes `message`. A bare LF, a bare CR and CRLF all end a line; a missing final line
     /// ending is added.
-    public init(_ message: some Collection<UInt8>) {
+    init(_ message: some Collection<UInt8>) {
         var out: [UInt8] = []
         out.reserveCapacity(message.count + message.count / 64 + 8)
         var atLineStart = true

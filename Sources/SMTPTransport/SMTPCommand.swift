@@ -1,7 +1,7 @@
 /// A command line the client sends (RFC 5321 §4.1, RFC 3207, RFC 4954).
 ///
 /// Its ``description`` is safe to log: the lines that carry credentials are redacted.
-enum SMTPCommand: Sendable, Equatable, CustomStringConvertible {
+enum SMTPCommand: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     case ehlo(String)
     case helo(String)
     case startTLS
@@ -50,4 +50,8 @@ enum SMTPCommand: Sendable, Equatable, CustomStringConvertible {
         default: line
         }
     }
+
+    var debugDescription: String { description }
+    /// Also redacted, so that `dump` and test failure messages cannot show a credential.
+    var customMirror: Mirror { Mirror(self, children: ["line": description]) }
 }

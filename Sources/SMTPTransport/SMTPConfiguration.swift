@@ -20,6 +20,7 @@ public struct SMTPConfiguration: Sendable, CustomStringConvertible {
         /// `smtp://` (the default): STARTTLS, and fail if the server does not offer it.
         case required
         /// `smtp://…?tls=opportunistic`: STARTTLS when offered, plain text otherwise (never with credentials).
+        /// A TLS handshake that fails (an untrusted certificate) is an error, not a reason to fall back.
         case opportunistic
         /// `smtp://…?tls=none`: plain text; only for a relay on the loopback interface.
         case none
@@ -46,18 +47,18 @@ public struct SMTPConfiguration: Sendable, CustomStringConvertible {
         public var customMirror: Mirror { Mirror(self, children: ["user": user, "password": "<redacted>"]) }
     }
 
-    public var host: String
-    public var port: Int
-    public var tls: TLSMode
+    public let host: String
+    public let port: Int
+    public let tls: TLSMode
     /// The mechanism named with `auth=`; `nil` means the best one the server offers (PLAIN, then LOGIN).
-    public var authMechanism: AuthMechanism?
-    public var credentials: Credentials?
+    public let authMechanism: AuthMechanism?
+    public let credentials: Credentials?
     /// The file the password was read from (`SMSRELAY_SMTP_PASSWORD_FILE`), if it was.
-    public var passwordFile: String?
+    public let passwordFile: String?
     /// The PEM file given as `SMSRELAY_SMTP_CA_FILE`, whose certificates are trusted besides the system's.
-    public var caFile: String?
+    public let caFile: String?
     /// The certificates read from ``caFile``.
-    public var additionalTrustedCertificates: [NIOSSLCertificate]
+    let additionalTrustedCertificates: [NIOSSLCertificate]
     /// The name the client gives in EHLO/HELO: the local host name unless set.
     public var heloName: String
 

@@ -19,7 +19,12 @@ final class SMTPConnection: Sendable {
         self.channel = channel
         self.handler = handler
         self.hostname = hostname
-        self.server = hostname.contains(":") ? "[\(hostname)]:\(port)" : "\(hostname):\(port)"
+        self.server = Self.serverName(host: hostname, port: port)
+    }
+
+    /// `host:port`, with an IPv6 address in brackets.
+    static func serverName(host: String, port: Int) -> String {
+        host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
 
     /// Opens a connection; with `implicitTLS`, TLS starts at once (`smtps://`).
@@ -30,12 +35,12 @@ final class SMTPConnection: Sendable {
         timeout: Duration,
         group: any EventLoopGroup
     ) async throws -> SMTPConnection {
-        let server = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        let server = serverName(host: host, port: port)
         let sniName = Self.sniName(host)
         // The handler is made here, bound to the loop the channel will use, so that it can be
         // reached even if the channel closes (a failed TLS handshake) before `connect` returns.
         let eventLoop = group.next()
-        let handler = NIOLoopBoundBox.makeBoxSendingValue(SMTPLineHandler(eventLoop: eventLoop), eventLoop: eventLoop)
+        let handler = NIOLoopBoundBox.makeBoxSendingValue(SMTPLineHandler(eventLoop: eventLoop, server: server), eventLoop: eventLoop)
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(TimeAmount(timeout))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -63,8 +68,9 @@ final class SMTPConnection: Sendable {
         let eventLoop = channel.eventLoop
         let buffer = channel.allocator.buffer(bytes: bytes)
         let promise = eventLoop.makePromise(of: Void.self)
+        let server = self.server
         let timer = eventLoop.scheduleTask(in: TimeAmount(timeout)) {
-            promise.fail(SMTPError(.timeout, "the SMTP server did not take our data in time (waiting for \(step))", isTransient: true))
+            promise.fail(SMTPError(.timeout, "the SMTP server \(server) did not take our data in time (waiting for \(step))", isTransient: true))
             channel.close(promise: nil)
         }
         channel.writeAndFlush(buffer).cascade(to: promise)

@@ -2,6 +2,14 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 extension SMTPError {
     /// Turns what NIO or NIOSSL threw into an ``SMTPError`` that says what happened in words a
     /// person can act on. Every failure of the connection itself is transient.
@@ -22,7 +30,7 @@ extension SMTPError {
                 }
                 return SMTPError(
                     .tlsHandshakeFailed,
-                    "the TLS handshake with the SMTP server \(server) failed (\(detail)); check that the port speaks \(connecting ? "TLS (smtps://)" : "STARTTLS (smtp://)")",
+                    "the TLS handshake with the SMTP server \(server) failed (\(reason(detail))); SMSRELAY_SMTP_URL should say smtps:// for a port that speaks TLS from the start (465) and smtp:// for one that uses STARTTLS (587)",
                     isTransient: true
                 )
             }
@@ -52,6 +60,15 @@ extension SMTPError {
         )
     }
 
+    /// The BoringSSL reason in an error stack, e.g. `WRONG_VERSION_NUMBER`, without the source paths.
+    private static func reason(_ detail: String) -> String {
+        guard let marker = detail.range(of: "OPENSSL_internal:") else {
+            return String(detail.prefix(200))
+        }
+        let name = detail[marker.upperBound...].prefix { $0.isUppercase || $0.isNumber || $0 == "_" }
+        return name.isEmpty ? String(detail.prefix(200)) : String(name)
+    }
+
     private static func describe(_ error: any Error) -> String {
         if let error = error as? ChannelError {
             switch error {
@@ -69,7 +86,7 @@ extension SMTPError {
             }
         }
         if let error = error as? IOError {
-            return error.description
+            return String(cString: strerror(error.errnoCode))
         }
         return String(describing: error)
     }

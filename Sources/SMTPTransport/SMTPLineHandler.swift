@@ -15,10 +15,14 @@ final class SMTPLineHandler: ChannelInboundHandler {
     private var waiter: (promise: EventLoopPromise<String>, timeout: Scheduled<Void>)?
     private var context: ChannelHandlerContext?
     private let eventLoop: any EventLoop
+    private let server: String
 
-    /// - Parameter eventLoop: the loop of the channel the handler will be added to.
-    init(eventLoop: any EventLoop) {
+    /// - Parameters:
+    ///   - eventLoop: the loop of the channel the handler will be added to.
+    ///   - server: `host:port`, for messages.
+    init(eventLoop: any EventLoop, server: String) {
         self.eventLoop = eventLoop
+        self.server = server
     }
 
     /// Whether the server sent something nobody has read: on an idle connection that means it
@@ -34,7 +38,7 @@ final class SMTPLineHandler: ChannelInboundHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
-        fail(SMTPError(.connectionClosed, "the SMTP connection was closed", isTransient: true))
+        fail(SMTPError(.connectionClosed, "the connection to the SMTP server \(server) was closed", isTransient: true))
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -52,7 +56,7 @@ final class SMTPLineHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        fail(SMTPError(.connectionClosed, "the SMTP server closed the connection", isTransient: true))
+        fail(SMTPError(.connectionClosed, "the SMTP server \(server) closed the connection", isTransient: true))
         context.fireChannelInactive()
     }
 
@@ -71,7 +75,7 @@ final class SMTPLineHandler: ChannelInboundHandler {
             return eventLoop.makeFailedFuture(failure)
         }
         guard context != nil else {
-            return eventLoop.makeFailedFuture(SMTPError(.connectionClosed, "the SMTP connection is not open", isTransient: true))
+            return eventLoop.makeFailedFuture(SMTPError(.connectionClosed, "the connection to the SMTP server \(server) is not open", isTransient: true))
         }
         precondition(waiter == nil, "only one reader at a time")
         let promise = eventLoop.makePromise(of: String.self)
@@ -84,7 +88,7 @@ final class SMTPLineHandler: ChannelInboundHandler {
     }
 
     private func timedOut(_ step: SMTPTimeouts.Step) {
-        fail(SMTPError(.timeout, "the SMTP server did not answer in time (waiting for \(step))", isTransient: true))
+        fail(SMTPError(.timeout, "the SMTP server \(server) did not answer in time (waiting for \(step))", isTransient: true))
         context?.close(promise: nil)
     }
 

@@ -43,7 +43,7 @@ final class SMTPSession {
                 group: group
             )
         } catch {
-            throw SMTPError.channel(error, server: "\(configuration.host):\(configuration.port)", connecting: true)
+            throw SMTPError.channel(error, server: SMTPConnection.serverName(host: configuration.host, port: configuration.port), connecting: true)
         }
         let session = SMTPSession(
             connection: connection,
@@ -52,7 +52,13 @@ final class SMTPSession {
             tlsContext: tlsContext,
             logger: logger
         )
-        let outcome = try await session.run(session.machine.start())
+        let outcome: SMTPClientStateMachine.Action
+        do {
+            outcome = try await session.run(session.machine.start())
+        } catch where error.code == .timeout && configuration.port == 465 && configuration.tls != .implicit {
+            // The classic mistake: smtp:// to the implicit-TLS port, where the server waits for a ClientHello.
+            throw SMTPError(.timeout, error.message + "; port 465 usually speaks TLS from the start: use smtps://", isTransient: true)
+        }
         switch outcome {
         case .sessionReady(let capabilities):
             logger.debug("SMTP session ready", metadata: [

@@ -1,10 +1,11 @@
 /// How long the client waits at each step of a conversation.
 ///
 /// The defaults are the minimums of RFC 5321 §4.5.3.2. ``connect`` and ``command`` are not named
-/// there: they bound the TCP connection with its TLS handshake, and the replies to EHLO, STARTTLS,
-/// AUTH, RSET and QUIT.
+/// there: they bound opening the TCP connection, and the replies to EHLO, STARTTLS, AUTH, RSET and
+/// QUIT. A TLS handshake is bounded by the wait for the reply that follows it: the greeting for
+/// `smtps://`, the EHLO reply after STARTTLS.
 public struct SMTPTimeouts: Sendable, Equatable {
-    /// Opening the TCP connection, and each TLS handshake.
+    /// Opening the TCP connection.
     public var connect: Duration
     /// The server's `220` greeting (RFC: 5 minutes).
     public var greeting: Duration

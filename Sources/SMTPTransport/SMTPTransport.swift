@@ -47,7 +47,7 @@ public actor SMTPTransport: MailTransport {
         self.reuseConnections = reuseConnections
         self.group = eventLoopGroup
         var logger = logger
-        logger[metadataKey: "smtp.server"] = "\(configuration.host):\(configuration.port)"
+        logger[metadataKey: "smtp.server"] = "\(SMTPConnection.serverName(host: configuration.host, port: configuration.port))"
         self.logger = logger
     }
 
@@ -137,7 +137,6 @@ public actor SMTPTransport: MailTransport {
             group: group,
             logger: logger
         )
-        logger.debug("connected to SMTP server")
         session = opened
         return (opened, false)
     }

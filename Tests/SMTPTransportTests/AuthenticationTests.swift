@@ -162,5 +162,12 @@ struct AuthenticationTests {
         #expect(plain.line == "AUTH PLAIN \(base64("\0u\0p"))")
         #expect(SMTPCommand.authResponse("c2VjcmV0").description == "<redacted>")
         #expect(SMTPCommand.mail(from: "a@b", parameters: ["SIZE=10"]).description == "MAIL FROM:<a@b> SIZE=10")
+
+        let action = SMTPClientStateMachine.Action.send([plain, .authResponse("c2VjcmV0")])
+        var dumped = ""
+        dump(action, to: &dumped)
+        for text in [dumped, String(describing: action), String(reflecting: action)] {
+            #expect(!text.contains(base64("\0u\0p")) && !text.contains("c2VjcmV0"), "\(text)")
+        }
     }
 }

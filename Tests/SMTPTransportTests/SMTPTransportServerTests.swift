@@ -188,6 +188,19 @@ struct SMTPTransportServerTests {
         }
     }
 
+    @Test("smtps:// to a port that speaks plain SMTP fails transiently, saying which scheme fits which port")
+    func implicitTLSToPlainServer() async throws {
+        let pki = try TestPKI.shared()
+        try await SMTPTestServer.with { server in
+            let error = try await withTransport("smtps://localhost:\(server.port)", caFile: pki.caFile) { transport in
+                await expectTransportError { _ = try await transport.send(testEmail()) }
+            }
+            #expect(error?.kind == .transient)
+            #expect(error?.message.contains("TLS handshake") == true, "\(error?.message ?? "")")
+            #expect(error?.message.contains("smtps://") == true)
+        }
+    }
+
     @Test("a trusted certificate for another host name is refused")
     func wrongHostName() async throws {
         let pki = try TestPKI.shared()
@@ -275,10 +288,10 @@ struct SMTPTransportServerTests {
 
     @Test("a connection the server dropped while idle is replaced")
     func idleDrop() async throws {
-        try await SMTPTestServer.with(["--idle-timeout", "0.3"]) { server in
+        try await SMTPTestServer.with(["--idle-timeout", "1"]) { server in
             try await withTransport("smtp://127.0.0.1:\(server.port)?tls=none") { transport in
                 _ = try await transport.send(testEmail(1))
-                try await Task.sleep(for: .milliseconds(900))
+                try await Task.sleep(for: .milliseconds(2000))
                 _ = try await transport.send(testEmail(2))
             }
             #expect(try server.messages().map(\.connection) == [1, 2])
