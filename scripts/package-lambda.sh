@@ -13,7 +13,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 out=.build/lambda
-swift build -c release --product smsrelay --static-swift-stdlib -Xlinker -s
+# --wrap: see Sources/GlibcCompat/hypot.c.
+swift build -c release --product smsrelay --static-swift-stdlib -Xlinker -s \
+    -Xlinker --wrap=hypot -Xlinker --wrap=hypotf
 bin="$(swift build -c release --show-bin-path)/smsrelay"
 
 rm -rf "$out"
