@@ -184,9 +184,8 @@ let package = Package(
         .testTarget(
             name: "SMTPTransportTests",
             dependencies: [
-                "SMTPTransport", "MailKit", "SMSRelayCore", .product(name: "Logging", package: "swift-log"),
-            ],
-            exclude: ["Support/smtp_server.py"]
+                "SMTPTransport", "MailKit", "SMSRelayCore", "TestSupport", .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SESTransportTests", dependencies: ["SESTransport", "SigV4", "MailKit", "SMSRelayCore", "TestSupport"]),
@@ -195,10 +194,10 @@ let package = Package(
             name: "TestSupport",
             dependencies: ["SigV4"],
             path: "Tests/TestSupport",
-            exclude: ["moto_setup.py", "moto_messages.py"]
+            exclude: ["moto_setup.py", "moto_messages.py", "smtp_server.py"]
         ),
         .testTarget(name: "SMSRelayConfigTests", dependencies: ["SMSRelayConfig", "SMSRelayCore"]),
-        .testTarget(name: "OutboxTests", dependencies: ["Outbox", "MailKit", "SMSRelayCore"]),
+        .testTarget(name: "OutboxTests", dependencies: ["Outbox", "MailKit", "SMSRelayCore", "TestSupport"]),
         .testTarget(
             name: "SMSRelayServerTests",
             dependencies: [

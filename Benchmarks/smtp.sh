@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SMTP transport benchmark: messages/s handed to an SMTP server over one reused connection, and
-# with one connection per message, in the same run. The server is aiosmtpd (Tests/SMTPTransportTests/
-# Support/smtp_server.py) on 127.0.0.1, plain text, advertising PIPELINING; both figures include its
+# with one connection per message, in the same run. The server is aiosmtpd (Tests/TestSupport/
+# smtp_server.py) on 127.0.0.1, plain text, advertising PIPELINING; both figures include its
 # cost, so the ratio matters more than the absolute numbers.
 #
 #   Benchmarks/smtp.sh [messages]      (default 500 each way)
@@ -24,7 +24,7 @@ server=""
 cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-python3 Tests/SMTPTransportTests/Support/smtp_server.py --port 0 --pipelining --quiet \
+python3 Tests/TestSupport/smtp_server.py --port 0 --pipelining --quiet \
     --output "$work/events.jsonl" >"$work/server.out" 2>"$work/server.err" &
 server=$!
 port=""

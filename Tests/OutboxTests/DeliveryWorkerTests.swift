@@ -5,6 +5,7 @@ import Outbox
 import SMSRelayCore
 import Synchronization
 import Testing
+import TestSupport
 
 /// A transport whose outcomes the test scripts: each send takes the next outcome, and
 /// succeeds once the script is used up. It stands in for a mail server that misbehaves on cue.

@@ -3,6 +3,7 @@ import MailKit
 import Outbox
 import SMSRelayCore
 import Testing
+import TestSupport
 
 @Suite("SQLite outbox store")
 struct SQLiteOutboxStoreTests {

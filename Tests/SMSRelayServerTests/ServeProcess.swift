@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import TestSupport
 import NIOCore
 
 /// The built `smsrelay` executable, run as a user runs it: `smsrelay serve` in a child process.

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Logging
 import SMSRelayConfig
 import SMSRelayServer
+import TestSupport
 
 let testToken = "test-token-0123456789abcdef"
 
@@ -15,13 +16,6 @@ func fixture(_ name: String) throws -> [UInt8] {
     return Array(try Data(contentsOf: url))
 }
 
-/// A fresh folder under the system's temporary folder, removed when `body` returns.
-func withTemporaryDirectory<T>(_ body: (URL) async throws -> T) async throws -> T {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("smsrelay-test-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: url) }
-    return try await body(url)
-}
 
 /// Files in a maildir's `new/`, read whole, sorted by name.
 func maildirMessages(_ root: URL) throws -> [String] {
@@ -30,20 +24,7 @@ func maildirMessages(_ root: URL) throws -> [String] {
     return try names.sorted().map { try String(contentsOf: new.appendingPathComponent($0), encoding: .utf8) }
 }
 
-/// Waits until `condition` holds, or fails the test after `timeout`.
-func eventually(timeout: Duration = .seconds(10), _ what: String, _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(25))
-    }
-    throw TestFailure("timed out waiting for \(what)")
-}
 
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
 
 /// Settings for a relay in `dir`, on loopback, with a known token; `extra` overrides them.
 func testSettings(dir: URL, extra: [String: String] = [:], environment: [String: String] = [:]) throws -> RelaySettings {

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 
 /// A throw-away certificate authority and server certificates, made once per test run with the

@@ -9,37 +9,37 @@ import Darwin
 /// `smtp_server.py` (aiosmtpd) in a child process on 127.0.0.1, for tests against a real server.
 ///
 /// Use ``with(_:_:)`` so the process is stopped whatever the test does.
-final class SMTPTestServer: Sendable {
+public final class SMTPTestServer: Sendable {
     /// One line of the server's record.
-    struct Event: Decodable, Sendable {
-        struct Parsed: Decodable, Sendable {
-            var header_names: [String]
-            var subject: String
-            var from: String
-            var to: String
-            var message_id: String
-            var content_type: String
-            var parts: [String]
-            var text: String?
-            var html: String?
-            var defects: [String]
+    public struct Event: Decodable, Sendable {
+        public struct Parsed: Decodable, Sendable {
+            public var header_names: [String]
+            public var subject: String
+            public var from: String
+            public var to: String
+            public var message_id: String
+            public var content_type: String
+            public var parts: [String]
+            public var text: String?
+            public var html: String?
+            public var defects: [String]
         }
 
-        var event: String
-        var connection: Int
-        var mail_from: String?
-        var mail_options: [String]?
-        var rcpt_tos: [String]?
-        var data: String?
-        var parsed: Parsed?
+        public var event: String
+        public var connection: Int
+        public var mail_from: String?
+        public var mail_options: [String]?
+        public var rcpt_tos: [String]?
+        public var data: String?
+        public var parsed: Parsed?
 
         /// The message bytes as the server received them (dots unstuffed).
-        var bytes: [UInt8] { data.flatMap { Data(base64Encoded: $0) }.map(Array.init) ?? [] }
+        public var bytes: [UInt8] { data.flatMap { Data(base64Encoded: $0) }.map(Array.init) ?? [] }
     }
 
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("smtp_server.py")
+    public static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("smtp_server.py")
 
-    let port: Int
+    public let port: Int
     private let process: Process
     private let directory: URL
     private var eventsFile: URL { directory.appendingPathComponent("events.jsonl") }
@@ -51,7 +51,7 @@ final class SMTPTestServer: Sendable {
     }
 
     /// Starts the server with `arguments` (see `smtp_server.py --help`) and waits until it listens.
-    static func start(_ arguments: [String] = []) async throws -> SMTPTestServer {
+    public static func start(_ arguments: [String] = []) async throws -> SMTPTestServer {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("smtp-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let stdout = directory.appendingPathComponent("stdout")
@@ -84,7 +84,7 @@ final class SMTPTestServer: Sendable {
     }
 
     /// Runs `body` with a started server, and stops the server afterwards.
-    static func with<T>(_ arguments: [String] = [], _ body: (SMTPTestServer) async throws -> T) async throws -> T {
+    public static func with<T>(_ arguments: [String] = [], _ body: (SMTPTestServer) async throws -> T) async throws -> T {
         let server = try await start(arguments)
         do {
             let result = try await body(server)
@@ -97,16 +97,16 @@ final class SMTPTestServer: Sendable {
     }
 
     /// Everything the server recorded so far.
-    func events() throws -> [Event] {
+    public func events() throws -> [Event] {
         guard let text = try? String(contentsOf: eventsFile, encoding: .utf8) else { return [] }
         return try text.split(separator: "\n").map { try JSONDecoder().decode(Event.self, from: Data($0.utf8)) }
     }
 
-    func messages() throws -> [Event] { try events().filter { $0.event == "message" } }
-    func connectionCount() throws -> Int { try events().filter { $0.event == "connect" }.count }
+    public func messages() throws -> [Event] { try events().filter { $0.event == "message" } }
+    public func connectionCount() throws -> Int { try events().filter { $0.event == "connect" }.count }
 
     /// Stops the process (SIGTERM, SIGKILL if it lingers) and removes its files.
-    func stop() async {
+    public func stop() async {
         if process.isRunning {
             process.terminate()
         }
@@ -121,7 +121,7 @@ final class SMTPTestServer: Sendable {
     }
 
     /// A port on 127.0.0.1 where nothing listens: bound, then released.
-    static func closedPort() throws -> Int {
+    public static func closedPort() throws -> Int {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw TestFailure("socket() failed") }
         defer { close(descriptor) }
@@ -140,7 +140,4 @@ final class SMTPTestServer: Sendable {
     }
 }
 
-struct TestFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
+
