@@ -84,7 +84,7 @@ struct SESRequestTests {
 
     @Test("an endpoint where nothing listens is a transient error")
     func unreachable() async throws {
-        let port = try MotoServer.freePort()
+        let port = try LoopbackPort.free()
         var configuration = try Self.configuration(endpoint: "http://127.0.0.1:\(port)")
         configuration.requestTimeout = .seconds(1)
         let error = try await #require(throws: MailTransportError.self) { try await SESTransport(configuration: configuration).send(Self.email) }

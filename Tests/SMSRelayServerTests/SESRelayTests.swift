@@ -25,10 +25,7 @@ struct SESRelayTests {
             let extra = ["transport": "ses", "mail_from": MotoServer.verifiedSender, "mail_to": "me@example.com"]
             try await withLiveRelay(dir: dir, extra: extra, environment: sesEnvironment(moto)) { client, assembly in
                 for _ in 0..<2 {
-                    let response = try await client.execute(
-                        uri: "/flowroute/\(testToken)", method: .post, headers: [.contentType: "application/json"],
-                        body: ByteBuffer(string: IntakeTests.seed))
-                    #expect(response.status == .ok)
+                    #expect(try await postCallback(client, IntakeTests.seed) == .ok)
                 }
                 let store = assembly.store
                 try await eventually("the SES delivery") { try await store.counts().sent == 1 }
@@ -52,10 +49,7 @@ struct SESRelayTests {
         try await withTemporaryDirectory { dir in
             let extra = ["transport": "ses", "mail_from": "mallory@example.net", "mail_to": "me@example.com"]
             try await withLiveRelay(dir: dir, extra: extra, environment: sesEnvironment(moto)) { client, assembly in
-                let response = try await client.execute(
-                    uri: "/flowroute/\(testToken)", method: .post, headers: [.contentType: "application/json"],
-                    body: ByteBuffer(string: IntakeTests.seed))
-                #expect(response.status == .ok)
+                #expect(try await postCallback(client, IntakeTests.seed) == .ok)
                 let store = assembly.store
                 try await eventually("the dead letter") { try await store.counts().dead == 1 }
                 let entry = try #require(try await store.list(status: .dead, limit: 1).first)

@@ -18,10 +18,7 @@ struct SMTPRelayTests {
                 let environment = ["SMSRELAY_SMTP_URL": "smtp://127.0.0.1:\(smtp.port)?tls=none"]
                 try await withLiveRelay(dir: dir, extra: extra, environment: environment) { client, assembly in
                     for _ in 0..<2 {
-                        let response = try await client.execute(
-                            uri: "/flowroute/\(testToken)", method: .post, headers: [.contentType: "application/json"],
-                            body: ByteBuffer(string: IntakeTests.seed))
-                        #expect(response.status == .ok)
+                        #expect(try await postCallback(client, IntakeTests.seed) == .ok)
                     }
                     let store = assembly.store
                     try await eventually("the SMTP delivery") { try await store.counts().sent == 1 }
@@ -44,14 +41,11 @@ struct SMTPRelayTests {
     @Test("a server that is down leaves the message pending for a retry")
     func serverDown() async throws {
         try await withTemporaryDirectory { dir in
-            let port = try SMTPTestServer.closedPort()
+            let port = try LoopbackPort.free()
             let extra = ["transport": "smtp", "mail_from": "sms@example.org", "mail_to": "me@example.com"]
             let environment = ["SMSRELAY_SMTP_URL": "smtp://127.0.0.1:\(port)?tls=none"]
             try await withLiveRelay(dir: dir, extra: extra, environment: environment) { client, assembly in
-                let response = try await client.execute(
-                    uri: "/flowroute/\(testToken)", method: .post, headers: [.contentType: "application/json"],
-                    body: ByteBuffer(string: IntakeTests.seed))
-                #expect(response.status == .ok)
+                #expect(try await postCallback(client, IntakeTests.seed) == .ok)
                 let store = assembly.store
                 try await eventually("a failed attempt") {
                     try await store.list(status: .pending, limit: 1).first?.attempts == 1

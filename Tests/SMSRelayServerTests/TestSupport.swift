@@ -46,3 +46,11 @@ func withLiveRelay<T: Sendable>(
     let app = assembly.makeApplication(logger: logger)
     return try await app.test(.live) { client in try await body(client, assembly) }
 }
+
+/// POSTs a callback body to the relay's endpoint with the test token and returns the status.
+func postCallback(_ client: some TestClientProtocol, _ body: String) async throws -> HTTPResponse.Status {
+    try await client.execute(
+        uri: "/flowroute/\(testToken)", method: .post, headers: [.contentType: "application/json"],
+        body: ByteBuffer(string: body)
+    ).status
+}

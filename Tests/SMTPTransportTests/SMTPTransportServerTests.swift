@@ -137,7 +137,7 @@ struct SMTPTransportServerTests {
 
     @Test("a server that is down is a transient failure")
     func serverDown() async throws {
-        let port = try SMTPTestServer.closedPort()
+        let port = try LoopbackPort.free()
         let error = try await withTransport("smtp://127.0.0.1:\(port)?tls=none") { transport in
             await expectTransportError { _ = try await transport.send(testEmail()) }
         }

@@ -33,8 +33,8 @@ public final class LambdaEmulator: @unchecked Sendable {
     public init(environment: [String: String]) async throws {
         let emulator = try Self.file("SMSRELAY_LAMBDA_RIE", default: ".build/rie/aws-lambda-rie")
         let bootstrap = try Self.file("SMSRELAY_LAMBDA_BOOTSTRAP", default: ".build/lambda/bootstrap")
-        let invokePort = try MotoServer.freePort()
-        let runtimePort = try MotoServer.freePort()
+        let invokePort = try LoopbackPort.free()
+        let runtimePort = try LoopbackPort.free()
         invokeURL = "http://127.0.0.1:\(invokePort)/2015-03-31/functions/function/invocations"
         log = FileManager.default.temporaryDirectory.appendingPathComponent("rie-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
@@ -56,7 +56,7 @@ public final class LambdaEmulator: @unchecked Sendable {
         let deadline = ContinuousClock.now + .seconds(20)
         while ContinuousClock.now < deadline {
             if !process.isRunning { throw PythonScript.Failure(description: "the emulator exited: \(output)") }
-            if Self.isListening(port: invokePort) { return }
+            if LoopbackPort.isListening(invokePort) { return }
             try await Task.sleep(for: .milliseconds(50))
         }
         throw PythonScript.Failure(description: "the emulator did not listen on 127.0.0.1:\(invokePort): \(output)")
@@ -87,17 +87,4 @@ public final class LambdaEmulator: @unchecked Sendable {
     }
 
     deinit { stop() }
-
-    private static func isListening(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
-    }
 }
