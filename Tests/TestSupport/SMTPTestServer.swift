@@ -66,7 +66,7 @@ public final class SMTPTestServer: Sendable {
         process.standardError = try FileHandle(forWritingTo: stderr)
         try process.run()
 
-        let deadline = ContinuousClock.now + .seconds(15)
+        let deadline = ContinuousClock.now + .seconds(60)  // generous: dozens start at once when tests run in parallel
         while ContinuousClock.now < deadline {
             let printed = (try? String(contentsOf: stdout, encoding: .utf8)) ?? ""
             if let line = printed.split(separator: "\n").first(where: { $0.hasPrefix("READY ") }),

@@ -6,7 +6,8 @@ import Testing
 @testable import SMTPTransport
 
 /// Short time limits, so a test that goes wrong fails in seconds.
-let testTimeouts = SMTPTimeouts.uniform(.seconds(5))
+// Generous, so that a loaded machine (tests run in parallel) is not mistaken for a slow server.
+let testTimeouts = SMTPTimeouts.uniform(.seconds(20))
 
 /// Creates a transport, runs `body` with it and shuts it down, whatever `body` does.
 func withTransport<T>(
