@@ -42,4 +42,11 @@ public protocol MailTransport: Sendable {
     /// A short name for logs and metrics, e.g. `maildir`.
     var name: String { get }
     func send(_ email: Email) async throws -> MailReceipt
+    /// Closes what the transport keeps open (an SMTP connection says QUIT). Called once, when the
+    /// relay stops; the default does nothing.
+    func shutdown() async
+}
+
+extension MailTransport {
+    public func shutdown() async {}
 }

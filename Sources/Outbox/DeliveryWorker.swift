@@ -58,6 +58,7 @@ public final class DeliveryWorker: Service, Sendable {
         } onGracefulShutdown: {
             self.wakeSignal.signal()
         }
+        await transport.shutdown()
         logger.info("delivery worker stopped")
     }
 

@@ -158,3 +158,17 @@ struct WebhookTokenTests {
         #expect(WebhookToken.isAcceptable(token) == ok)
     }
 }
+
+@Suite("Settings documentation")
+struct SettingsDocumentationTests {
+    @Test("the README's configuration table lists every setting")
+    func readmeListsEverySetting() throws {
+        let readme = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("README.md")
+        let text = try String(contentsOf: readme, encoding: .utf8)
+        for key in SettingKey.all {
+            #expect(text.contains("| `\(key.environmentName)` |"), "\(key.environmentName) is missing from README.md")
+        }
+    }
+}

@@ -8,7 +8,7 @@ import TestSupport
 
 @Suite("Relay delivering through SMTP (aiosmtpd)")
 struct SMTPRelayTests {
-    @Test("the seed's callback, posted twice, reaches the SMTP server once with the right envelope and content")
+    @Test("the seed's callback, posted twice, reaches the SMTP server once with the right envelope and content, and the relay says QUIT as it stops")
     func seedThroughSMTP() async throws {
         try await SMTPTestServer.with { smtp in
             try await withTemporaryDirectory { dir in
@@ -25,6 +25,7 @@ struct SMTPRelayTests {
                 }
                 let messages = try smtp.messages()
                 #expect(messages.count == 1)
+                #expect(try smtp.events().contains { $0.event == "quit" }, "the relay says QUIT when it stops")
                 let message = try #require(messages.first)
                 #expect(message.mail_from == "sms@example.org")
                 #expect(message.rcpt_tos == ["me@example.com", "p@example.com"])

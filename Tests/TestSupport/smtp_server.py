@@ -7,6 +7,7 @@ writes one JSON object a line to --output (or stdout) for each connection and ea
   {"event": "connect", "connection": 1}
   {"event": "message", "connection": 1, "mail_from": "...", "mail_options": [...],
    "rcpt_tos": [...], "data": "<base64 of the bytes received>", "parsed": {...}}
+  {"event": "quit", "connection": 1}
 
 "parsed" is what Python's email package (policy=default) understood of the message: the
 headers, the text and HTML bodies, the parts and any defects. Stops on SIGTERM or SIGINT.
@@ -76,6 +77,10 @@ class Recorder:
         if self.options.pipelining:
             responses.insert(-1, "250-PIPELINING")
         return responses
+
+    async def handle_QUIT(self, server, session, envelope):
+        self.write({"event": "quit", "connection": server.connection_number})
+        return "221 2.0.0 Bye"
 
     async def handle_RSET(self, server, session, envelope):
         if self.options.drop_on_first_reset and not self.dropped_once:
