@@ -17,22 +17,19 @@ struct SigV4TestSuiteTests {
 
     @Test("the canonical request is the one in the .creq file", arguments: SigV4TestSuite.caseNames)
     func canonicalRequest(_ name: String) throws {
-        let suiteCase = try SigV4TestSuite.Case(name)
-        let signed = try suiteCase.signer().sign(suiteCase.request.sigV4Request, at: SigV4TestSuite.date)
+        let (suiteCase, signed) = try signedCase(name)
         #expect(signed.canonicalRequest == (try suiteCase.file("creq")))
     }
 
     @Test("the string to sign is the one in the .sts file", arguments: SigV4TestSuite.caseNames)
     func stringToSign(_ name: String) throws {
-        let suiteCase = try SigV4TestSuite.Case(name)
-        let signed = try suiteCase.signer().sign(suiteCase.request.sigV4Request, at: SigV4TestSuite.date)
+        let (suiteCase, signed) = try signedCase(name)
         #expect(signed.stringToSign == (try suiteCase.file("sts")))
     }
 
     @Test("the Authorization header is the one in the .authz file", arguments: SigV4TestSuite.caseNames)
     func authorization(_ name: String) throws {
-        let suiteCase = try SigV4TestSuite.Case(name)
-        let signed = try suiteCase.signer().sign(suiteCase.request.sigV4Request, at: SigV4TestSuite.date)
+        let (suiteCase, signed) = try signedCase(name)
         #expect(signed.authorization == (try suiteCase.file("authz")))
     }
 
@@ -67,4 +64,10 @@ struct SigV4TestSuiteTests {
     private func trimmed(_ value: String) -> String {
         value.trimmingCharacters(in: .whitespaces)
     }
+}
+
+/// A case of the suite and its request as our signer signs it, at the suite's time.
+private func signedCase(_ name: String) throws -> (SigV4TestSuite.Case, SigV4Signature) {
+    let suiteCase = try SigV4TestSuite.Case(name)
+    return (suiteCase, try suiteCase.signer().sign(suiteCase.request.sigV4Request, at: SigV4TestSuite.date))
 }
