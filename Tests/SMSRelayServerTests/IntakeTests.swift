@@ -67,6 +67,22 @@ struct IntakeTests {
         }
     }
 
+    @Test("a delivery receipt is recorded once and never emailed")
+    func deliveryReceipt() async throws {
+        try await withTemporaryDirectory { dir in
+            try await withLiveRelay(dir: dir) { client, assembly in
+                for expected in ["receipt recorded", "duplicate receipt"] {
+                    let response = try await post(client, try fixture("v2-dlr-level2.json"))
+                    #expect(response.status == .ok)
+                    #expect(try json(response)["status"] as? String == expected)
+                }
+                #expect(try await assembly.store.counts() == OutboxCounts(pending: 0, sent: 0, dead: 0, receipts: 1))
+                try await Task.sleep(for: .milliseconds(200))
+                #expect(try maildirMessages(assembly.settings.maildir).isEmpty)
+            }
+        }
+    }
+
     @Test("bad input is refused with a JSON reason and nothing is stored", arguments: [
         ("{not json", 400),
         (#"{"to": "12066418000", "body": "hi", "from": "18553569768"}"#, 400),
