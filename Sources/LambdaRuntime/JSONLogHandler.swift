@@ -24,7 +24,7 @@ public struct JSONLogHandler: LogHandler {
         for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
             object[key] = "\(value)"
         }
-        object["timestamp"] = ISO8601DateFormatter().string(from: Date())
+        object["timestamp"] = Date().formatted(.iso8601)
         object["level"] = event.level.rawValue.uppercased()
         object["message"] = "\(event.message)"
         object["logger"] = label
