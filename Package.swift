@@ -185,6 +185,7 @@ let package = Package(
             name: "SMTPTransportTests",
             dependencies: [
                 "SMTPTransport", "MailKit", "SMSRelayCore", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"], resources: [.copy("Fixtures")]),

@@ -16,20 +16,30 @@ public struct MailTransportError: Error, Sendable, Equatable, CustomStringConver
     public enum Kind: Sendable, Equatable {
         /// Try again later: a full disk, a 4xx reply, throttling, a lost connection.
         case transient
-        /// Trying again will not help: a 5xx reply, a rejected sender, a refused credential.
+        /// Trying again will not help: a 5xx reply, a rejected sender, a message too large.
         case permanent
+        /// The transport cannot send anything for a while, whatever the message: the server refused
+        /// the credentials or its certificate failed verification. The message is not at fault and
+        /// the attempt does not count against it; try again after ``retryAfter``.
+        case suspended
     }
 
     public let kind: Kind
     public let message: String
+    /// For ``Kind/suspended``: how long the transport will refuse to try.
+    public let retryAfter: Duration?
 
-    public init(_ kind: Kind, _ message: String) {
+    public init(_ kind: Kind, _ message: String, retryAfter: Duration? = nil) {
         self.kind = kind
         self.message = message
+        self.retryAfter = retryAfter
     }
 
     public static func transient(_ message: String) -> MailTransportError { .init(.transient, message) }
     public static func permanent(_ message: String) -> MailTransportError { .init(.permanent, message) }
+    public static func suspended(_ message: String, retryAfter: Duration) -> MailTransportError {
+        .init(.suspended, message, retryAfter: retryAfter)
+    }
 
     public var description: String { message }
 }

@@ -7,7 +7,8 @@ import SMSRelayCore
 /// Drains the outbox: composes each due message, hands it to the transport, and records the outcome.
 ///
 /// Transient failures are retried on the ``RetryPolicy``; permanent ones, and messages out of
-/// attempts, become dead. On graceful shutdown the worker finishes the message in hand and stops;
+/// attempts, become dead. A suspended transport (refused credentials) postpones messages without
+/// counting an attempt, so they wait for the fix instead of dying. On graceful shutdown the worker finishes the message in hand and stops;
 /// whatever is still pending is picked up at the next start.
 public final class DeliveryWorker: Service, Sendable {
     public typealias Compose = @Sendable (InboundMessage) throws -> Email
@@ -105,6 +106,12 @@ public final class DeliveryWorker: Service, Sendable {
                     metadata["rejected_recipients"] = "\(receipt.rejectedRecipients.keys.sorted())"
                 }
                 logger.info("message delivered", metadata: metadata)
+            case .failure(let error) where error.kind == .suspended:
+                // Not the message's fault, and nothing was tried: no attempt is counted. The
+                // transport has logged why, once.
+                let retryAt = now().addingTimeInterval(Self.seconds(error.retryAfter ?? policy.baseDelay))
+                try await store.postpone(id: entry.id, reason: error.message, until: retryAt, now: now())
+                logger.debug("delivery paused by the transport", metadata: ["error": "\(error.message)", "retry_at": "\(retryAt)"])
             case .failure(let error):
                 let failedAttempts = entry.attempts + 1
                 let delay = error.kind == .transient ? policy.delay(afterFailedAttempts: failedAttempts) : nil

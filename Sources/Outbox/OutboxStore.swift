@@ -19,6 +19,9 @@ public protocol OutboxStore: Sendable {
     func markSent(id: Int64, receipt: MailReceipt, now: Date) async throws
     /// Records a failed attempt: the message stays pending until `retryAt`, or becomes dead when it is nil.
     func markFailed(id: Int64, error: String, retryAt: Date?, now: Date) async throws
+    /// Moves a pending message's next attempt to `retryAt` without counting an attempt: the
+    /// transport could not try it (see `MailTransportError.Kind.suspended`).
+    func postpone(id: Int64, reason: String, until retryAt: Date, now: Date) async throws
     /// Messages in a state (all when nil), newest first.
     func list(status: OutboxStatus?, limit: Int) async throws -> [OutboxEntry]
     func entry(id: Int64) async throws -> OutboxEntry?

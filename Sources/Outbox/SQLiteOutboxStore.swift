@@ -139,6 +139,17 @@ public final class SQLiteOutboxStore: OutboxStore {
         }
     }
 
+    public func postpone(id: Int64, reason: String, until retryAt: Date, now: Date) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE message SET nextAttemptAt = ?, lastError = ?, updatedAt = ?
+                    WHERE id = ? AND status = 'pending'
+                    """,
+                arguments: [retryAt.timeIntervalSince1970, reason, now.timeIntervalSince1970, id])
+        }
+    }
+
     public func list(status: OutboxStatus?, limit: Int) async throws -> [OutboxEntry] {
         try await pool.read { db in
             let rows: [Row]

@@ -19,6 +19,10 @@ public struct SMTPSettings: Sendable {
     public var url: String
     public var passwordFile: String?
     public var caFile: String?
+    /// The EHLO name, if set.
+    public var heloName: String?
+    /// Seconds an unused connection stays open.
+    public var idleSeconds: Int
 }
 
 /// Every setting of a relay, read once at start-up and validated, so that a mistake is an
@@ -95,7 +99,9 @@ public struct RelaySettings: Sendable {
             smtp = SMTPSettings(
                 url: url,
                 passwordFile: try source.optional(.smtpPasswordFile).map { resolve($0, against: fileDirectory) },
-                caFile: try source.optional(.smtpCAFile).map { resolve($0, against: fileDirectory) })
+                caFile: try source.optional(.smtpCAFile).map { resolve($0, against: fileDirectory) },
+                heloName: try source.optional(.smtpHeloName),
+                idleSeconds: try source.int(.smtpIdleSeconds, default: 30, in: 1...3600))
         }
         var sesEnvironment = environment
         for key in [SettingKey.sesRegion, .sesEndpoint, .sesConfigurationSet] {

@@ -57,6 +57,11 @@ extension SettingKey {
         "smtp_password_file", default: nil, "file holding the SMTP password, instead of one in the URL")
     public static let smtpCAFile = SettingKey(
         "smtp_ca_file", default: nil, "extra trusted CA certificate (PEM) for the SMTP server")
+    public static let smtpHeloName = SettingKey(
+        "smtp_helo_name", default: "the host name if fully qualified, else the address literal",
+        "name given in EHLO: a fully qualified domain name or an address literal")
+    public static let smtpIdleSeconds = SettingKey(
+        "smtp_idle_seconds", default: "30", "seconds an unused SMTP connection stays open before QUIT")
     public static let sesRegion = SettingKey(
         "ses_region", default: "AWS_REGION, else AWS_DEFAULT_REGION", "AWS region of the SES endpoint")
     public static let sesEndpoint = SettingKey(
@@ -79,6 +84,7 @@ extension SettingKey {
     public static let all: [SettingKey] = [
         .host, .port, .dataDir, .config, .publicURL, .webhookToken, .maxBodyBytes, .maxAttempts,
         .retryBaseSeconds, .retryMaxSeconds, .transport, .maildir, .smtpURL, .smtpPasswordFile, .smtpCAFile,
+        .smtpHeloName, .smtpIdleSeconds,
         .sesRegion, .sesEndpoint, .sesConfigurationSet, .mailTo, .mailFrom, .subjectTemplate, .textTemplate, .htmlTemplate, .logLevel,
     ]
 }

@@ -30,10 +30,13 @@ public struct RelayDelivery: Sendable {
         case .smtp:
             guard let smtp = settings.smtp else { throw ConfigError("SMSRELAY_TRANSPORT is smtp but SMSRELAY_SMTP_URL is not set") }
             do {
-                let configuration = try SMTPConfiguration(url: smtp.url, passwordFile: smtp.passwordFile, caFile: smtp.caFile)
+                let configuration = try SMTPConfiguration(
+                    url: smtp.url, passwordFile: smtp.passwordFile, caFile: smtp.caFile,
+                    heloName: smtp.heloName, idleTimeout: .seconds(smtp.idleSeconds))
                 transport = SMTPTransport(configuration: configuration, logger: logger)
             } catch {
-                throw ConfigError("SMSRELAY_SMTP_URL: \(error)")
+                // SMTPConfiguration names the setting at fault in its errors.
+                throw ConfigError("\(error)")
             }
         }
     }

@@ -4,8 +4,10 @@ import Foundation
 ///
 /// The session is set up once — greeting → EHLO (HELO after a 500/502) → [STARTTLS → EHLO] →
 /// [AUTH PLAIN or LOGIN] — and then carries any number of transactions — [RSET] → MAIL FROM →
-/// RCPT TO… → DATA → message — until QUIT. With PIPELINING, RSET, MAIL FROM, every RCPT TO and
-/// DATA go in one write and the replies are taken in order.
+/// RCPT TO… → DATA → message — until QUIT. RSET is sent only after a transaction that did not
+/// complete; a delivered message leaves the server with no transaction state to clear. With
+/// PIPELINING, RSET, MAIL FROM, every RCPT TO and DATA go in one write and the replies are taken
+/// in order.
 ///
 /// The driver feeds in what happened (``start()``, ``receive(_:)``, ``tlsEstablished()``,
 /// ``startTransaction(_:)``, ``quit()``) and does what the returned ``Action`` says. After `.send`,
@@ -35,9 +37,10 @@ struct SMTPClientStateMachine {
             self.hostIsLoopback = hostIsLoopback
         }
 
-        init(_ configuration: SMTPConfiguration) {
+        /// - Parameter heloName: the name chosen for this connection (see ``SMTPHeloName``).
+        init(_ configuration: SMTPConfiguration, heloName: String) {
             self.init(
-                heloName: configuration.heloName,
+                heloName: heloName,
                 tls: configuration.tls,
                 credentials: configuration.credentials,
                 authMechanism: configuration.authMechanism,
@@ -557,11 +560,16 @@ struct SMTPClientStateMachine {
         ), .keep))
     }
 
-    /// Closes the transaction: the session is ready again (after RSET) unless it must close.
+    /// Closes the transaction: the session is ready again unless it must close. Only a transaction
+    /// that did not deliver leaves state on the server for RSET to clear (RFC 5321 §4.1.1.5).
     private mutating func finish(_ action: Action, closing: Bool = false) -> Action {
         transaction = nil
         expected = []
-        needsReset = true
+        if case .delivered = action {
+            needsReset = false
+        } else {
+            needsReset = true
+        }
         phase = closing ? .closing : .ready
         return action
     }

@@ -59,8 +59,15 @@ public struct SMTPConfiguration: Sendable, CustomStringConvertible {
     public let caFile: String?
     /// The certificates read from ``caFile``.
     let additionalTrustedCertificates: [NIOSSLCertificate]
-    /// The name the client gives in EHLO/HELO: the local host name unless set.
-    public var heloName: String
+    /// The name given in EHLO/HELO (`SMSRELAY_SMTP_HELO_NAME`); `nil` means the host name when it is
+    /// fully qualified, else the address literal of the connection's local end.
+    public let heloName: String?
+    /// How long an open connection may stay unused before the client says QUIT (`SMSRELAY_SMTP_IDLE_SECONDS`).
+    public let idleTimeout: Duration
+
+    /// The idle limit when none is set: short enough that a server never holds a process for us
+    /// long after a burst, long enough to carry a burst over one session.
+    public static let defaultIdleTimeout = Duration.seconds(30)
 
     /// Reads and checks the configuration.
     ///
@@ -69,14 +76,31 @@ public struct SMTPConfiguration: Sendable, CustomStringConvertible {
     ///   - passwordFile: `SMSRELAY_SMTP_PASSWORD_FILE`, a file holding the password (a final newline is ignored),
     ///     for a URL that names a user but no password.
     ///   - caFile: `SMSRELAY_SMTP_CA_FILE`, a PEM file of extra CA certificates to trust.
+    ///   - heloName: `SMSRELAY_SMTP_HELO_NAME`, a fully qualified domain name or an address literal.
+    ///   - idleTimeout: `SMSRELAY_SMTP_IDLE_SECONDS`, how long an unused connection stays open.
     /// - Throws: ``SMTPError`` with code ``SMTPError/Code/invalidConfiguration`` that says what to fix.
-    public init(url: String, passwordFile: String? = nil, caFile: String? = nil) throws {
+    public init(
+        url: String,
+        passwordFile: String? = nil,
+        caFile: String? = nil,
+        heloName: String? = nil,
+        idleTimeout: Duration = defaultIdleTimeout
+    ) throws {
         let parsed = try SMTPURL(url)
         host = parsed.host
         port = parsed.port
         tls = parsed.tls
         authMechanism = parsed.auth
-        heloName = Self.localHeloName()
+        if let heloName, !SMTPHeloName.isValidSetting(heloName) {
+            throw SMTPError.invalidConfiguration(
+                "SMSRELAY_SMTP_HELO_NAME \"\(heloName)\" is neither a fully qualified domain name (relay.example.org) nor an address literal ([192.0.2.7], [IPv6:2001:db8::7])"
+            )
+        }
+        self.heloName = heloName
+        guard idleTimeout > .zero else {
+            throw SMTPError.invalidConfiguration("SMSRELAY_SMTP_IDLE_SECONDS must be at least 1 second")
+        }
+        self.idleTimeout = idleTimeout
 
         var password = parsed.password
         if let passwordFile {
@@ -198,17 +222,6 @@ public struct SMTPConfiguration: Sendable, CustomStringConvertible {
             )
         }
         return certificates
-    }
-
-    /// The local host name if it is a valid domain, else `localhost`.
-    static func localHeloName() -> String {
-        let name = ProcessInfo.processInfo.hostName
-        let allowed = name.utf8.allSatisfy { byte in
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
-                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
-                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
-        }
-        return !name.isEmpty && allowed && name.utf8.count <= 253 ? name : "localhost"
     }
 
     static func percentEncoded(_ text: String) -> String {

@@ -45,9 +45,14 @@ final class SMTPSession {
         } catch {
             throw SMTPError.channel(error, server: SMTPConnection.serverName(host: configuration.host, port: configuration.port), connecting: true)
         }
+        let heloName = SMTPHeloName.choose(
+            configured: configuration.heloName,
+            hostName: SMTPHeloName.localHostName,
+            localAddress: connection.channel.localAddress
+        )
         let session = SMTPSession(
             connection: connection,
-            machine: SMTPClientStateMachine(settings: .init(configuration)),
+            machine: SMTPClientStateMachine(settings: .init(configuration, heloName: heloName)),
             timeouts: timeouts,
             tlsContext: tlsContext,
             logger: logger

@@ -9,12 +9,15 @@ import NIOSSL
 /// SIZE and 8BITMIME when the server offers them.
 ///
 /// The transport keeps one authenticated connection and sends message after message over it,
-/// one at a time. A connection the server closed while idle is replaced; one found dead before the
-/// server accepted MAIL FROM is replaced once, quietly, and the message tried again. Call
-/// ``shutdown()`` to say QUIT and close it.
+/// one at a time. After ``SMTPConfiguration/idleTimeout`` without a message it says QUIT. A
+/// connection the server closed while idle is replaced; one found dead before the server accepted
+/// MAIL FROM is replaced once, quietly, and the message tried again. Call ``shutdown()`` to say
+/// QUIT and close it.
 ///
 /// Errors are ``MailTransportError``s: 4xx replies and connection, timeout and TLS failures are
-/// transient; 5xx replies are permanent and quote the server.
+/// transient; 5xx replies are permanent and quote the server. Refused credentials and an
+/// untrusted certificate are neither: they pause the transport (see ``SMTPCircuitBreaker``) and
+/// every message meanwhile fails as ``MailTransportError/Kind/suspended``, without a connection.
 public actor SMTPTransport: MailTransport {
     public nonisolated let name = "smtp"
     public nonisolated let configuration: SMTPConfiguration
@@ -28,6 +31,10 @@ public actor SMTPTransport: MailTransport {
     private var isShutDown = false
     private var busy = false
     private var waiting: [CheckedContinuation<Void, Never>] = []
+    private var breaker: SMTPCircuitBreaker
+    /// Says QUIT once the session has been idle for the configured time; replaced after each send.
+    private var idleTimer: Task<Void, Never>?
+    private var idleGeneration = 0
 
     /// - Parameters:
     ///   - configuration: the server and credentials, from ``SMTPConfiguration/init(url:passwordFile:caFile:)``.
@@ -42,9 +49,24 @@ public actor SMTPTransport: MailTransport {
         logger: Logger,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) {
+        self.init(
+            configuration: configuration, timeouts: timeouts, reuseConnections: reuseConnections,
+            pauses: .init(), logger: logger, eventLoopGroup: eventLoopGroup)
+    }
+
+    /// As the public initialiser, with the circuit breaker's pauses chosen (tests use short ones).
+    init(
+        configuration: SMTPConfiguration,
+        timeouts: SMTPTimeouts = .init(),
+        reuseConnections: Bool = true,
+        pauses: SMTPCircuitBreaker.Policy,
+        logger: Logger,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) {
         self.configuration = configuration
         self.timeouts = timeouts
         self.reuseConnections = reuseConnections
+        self.breaker = SMTPCircuitBreaker(policy: pauses)
         self.group = eventLoopGroup
         var logger = logger
         logger[metadataKey: "smtp.server"] = "\(SMTPConnection.serverName(host: configuration.host, port: configuration.port))"
@@ -61,9 +83,32 @@ public actor SMTPTransport: MailTransport {
     func send(message: [UInt8], sender: String, recipients: [String]) async throws(MailTransportError) -> MailReceipt {
         await acquire()
         defer { release() }
+        cancelIdleTimer()
+        if let pause = breaker.remainingPause(at: .now), let reason = breaker.reason {
+            throw .suspended("\(reason.message) (SMTP delivery is paused; the next try is in \(Self.describe(pause)))", retryAfter: pause)
+        }
         do {
-            return try await deliver(message, sender: sender, recipients: recipients)
+            let receipt = try await deliver(message, sender: sender, recipients: recipients)
+            if breaker.close() {
+                logger.notice("the SMTP server accepts the relay again; delivery resumes")
+            }
+            startIdleTimer()
+            return receipt
+        } catch where SMTPCircuitBreaker.trips(on: error) {
+            let opening = breaker.open(after: error, at: .now)
+            let metadata: Logger.Metadata = ["error": "\(error.message)", "pause": "\(Self.describe(opening.pause))"]
+            if opening.isFirst {
+                logger.error(
+                    "SMTP delivery is paused: every message would fail the same way, and repeated failed logins can lock the account; messages stay pending and are sent once this is fixed",
+                    metadata: metadata)
+            } else {
+                logger.debug("SMTP server still refuses the relay; delivery stays paused", metadata: metadata)
+            }
+            throw .suspended(
+                "\(error.message) (SMTP delivery is paused; the next try is in \(Self.describe(opening.pause)))",
+                retryAfter: opening.pause)
         } catch {
+            startIdleTimer()
             throw error.mailTransportError
         }
     }
@@ -73,6 +118,7 @@ public actor SMTPTransport: MailTransport {
         await acquire()
         defer { release() }
         isShutDown = true
+        cancelIdleTimer()
         if let session {
             self.session = nil
             await session.quit()
@@ -153,6 +199,46 @@ public actor SMTPTransport: MailTransport {
         } catch {
             throw SMTPError.invalidConfiguration("cannot set up TLS for the SMTP server: \(error); check SMSRELAY_SMTP_CA_FILE")
         }
+    }
+
+    // MARK: - Idle sessions
+
+    /// After a send, QUIT the session if no other message comes within the idle limit, so that
+    /// the server does not hold a process for us until its own timeout.
+    private func startIdleTimer() {
+        guard session != nil else { return }
+        idleGeneration += 1
+        let generation = idleGeneration
+        let limit = configuration.idleTimeout
+        idleTimer = Task {
+            try? await Task.sleep(for: limit)
+            guard !Task.isCancelled else { return }
+            await self.quitIfIdle(generation: generation)
+        }
+    }
+
+    private func cancelIdleTimer() {
+        idleGeneration += 1
+        idleTimer?.cancel()
+        idleTimer = nil
+    }
+
+    private func quitIfIdle(generation: Int) async {
+        await acquire()
+        defer { release() }
+        guard generation == idleGeneration, let session else { return }
+        self.session = nil
+        idleTimer = nil
+        logger.debug("SMTP connection idle; saying QUIT", metadata: ["smtp.idle_seconds": "\(configuration.idleTimeout.components.seconds)"])
+        await session.quit()
+    }
+
+    /// `45 s`, `2 min`, `1 h`.
+    static func describe(_ duration: Duration) -> String {
+        let seconds = duration.components.seconds
+        if seconds >= 3600, seconds % 3600 == 0 { return "\(seconds / 3600) h" }
+        if seconds >= 60, seconds % 60 == 0 { return "\(seconds / 60) min" }
+        return "\(max(seconds, 1)) s"
     }
 
     /// The queue id in a reply such as `250 2.0.0 Ok: queued as 4BQ1xH5sT9z`, if the server gave one.

@@ -12,7 +12,9 @@ struct OutboxCommand: AsyncParsableCommand {
     )
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List stored messages, newest first.")
+        static let configuration = CommandConfiguration(
+            abstract: "List stored messages, newest first.",
+            discussion: "Under each message: the last error of a pending or dead one, when its next attempt is due, and any recipient the mail server refused while it took the message for the others.")
 
         @Option(help: "Only messages in this state: pending, sent or dead.")
         var status: OutboxStatus?
@@ -34,11 +36,15 @@ struct OutboxCommand: AsyncParsableCommand {
                 var line = String(entry.id).padding(7) + entry.status.rawValue.padding(9) + String(entry.attempts).padding(6)
                 line += formatter.string(from: entry.message.receivedAt).padding(21) + entry.message.id
                 print(line)
+                let indent = String(repeating: " ", count: 43)
                 if let error = entry.lastError, entry.status != .sent {
-                    print(String(repeating: " ", count: 43) + error)
+                    print(indent + error)
+                }
+                for (address, reply) in entry.failedRecipients.sorted(by: { $0.key < $1.key }) {
+                    print(indent + "refused \(address): \(reply)")
                 }
                 if let next = entry.nextAttemptAt, entry.status == .pending {
-                    print(String(repeating: " ", count: 43) + "next attempt " + formatter.string(from: next))
+                    print(indent + "next attempt " + formatter.string(from: next))
                 }
             }
         }

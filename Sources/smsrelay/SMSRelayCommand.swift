@@ -44,8 +44,8 @@ struct SMSRelayCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("Error: \(error.message)\n".utf8))
             Foundation.exit(ExitCode.validationFailure.rawValue)
         } catch {
-            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
-            Foundation.exit(ExitCode.failure.rawValue)
+            // `--help` and `help` reach here too, as the parser's own error: it prints the help and exits 0.
+            exit(withError: error)
         }
     }
 }

@@ -128,6 +128,37 @@ struct DeliveryWorkerTests {
         }
     }
 
+    @Test("a suspended transport postpones messages without counting attempts, so they never die of it")
+    func suspendedTransport() async throws {
+        try await withTemporaryDirectory { dir in
+            let store = try SQLiteOutboxStore(path: dir.appendingPathComponent("o.sqlite").path)
+            let clock = TestClock()
+            let refused = "SMTP server refused AUTH PLAIN: 535 5.7.8 Authentication credentials invalid"
+            // More suspensions than the policy allows attempts: a fixed password must not need `outbox retry`.
+            let transport = ScriptedTransport(Array(repeating: .suspended(refused, retryAfter: .seconds(60)), count: 5))
+            let worker = makeWorker(store, transport, maxAttempts: 3)
+            let id = try await store.enqueue(SQLiteOutboxStoreTests.message(), now: clock.read()).id
+
+            for _ in 0..<5 {
+                await worker.drainOnce(now: clock.read)
+                let entry = try #require(try await store.entry(id: id))
+                #expect(entry.status == .pending)
+                #expect(entry.attempts == 0)
+                #expect(entry.lastError == refused)
+                #expect(entry.nextAttemptAt == clock.read().addingTimeInterval(60))
+                clock.advance(30)
+                await worker.drainOnce(now: clock.read)
+                #expect(transport.sent.isEmpty)
+                clock.advance(30)
+            }
+            await worker.drainOnce(now: clock.read)
+            let entry = try #require(try await store.entry(id: id))
+            #expect(entry.status == .sent)
+            #expect(entry.attempts == 1)
+            #expect(transport.sent.count == 1)
+        }
+    }
+
     @Test("a running worker delivers a message as soon as it is woken")
     func runLoop() async throws {
         try await withTemporaryDirectory { dir in

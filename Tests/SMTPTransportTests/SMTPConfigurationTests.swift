@@ -1,3 +1,4 @@
+import NIOCore
 import Foundation
 import Testing
 
@@ -190,12 +191,29 @@ struct SMTPConfigurationTests {
         #expect(configurationError("smtps://localhost", caFile: notPEM)?.message.contains("no PEM certificate") == true)
     }
 
-    @Test("the EHLO name is the local host name or localhost, and can be set")
-    func heloName() throws {
-        var configuration = try SMTPConfiguration(url: "smtp://mail.example.org")
-        #expect(!configuration.heloName.isEmpty)
-        #expect(!configuration.heloName.contains(" "))
-        configuration.heloName = "relay.example.org"
-        #expect(SMTPClientStateMachine.Settings(configuration).heloName == "relay.example.org")
+    @Test("SMSRELAY_SMTP_HELO_NAME takes a fully qualified name or an address literal, and nothing else")
+    func heloNameSetting() throws {
+        for valid in ["relay.example.org", "mail-1.example.co.uk.", "[192.0.2.7]", "[IPv6:2001:db8::7]"] {
+            #expect(try SMTPConfiguration(url: "smtp://mail.example.org", heloName: valid).heloName == valid)
+        }
+        for invalid in ["vm", "localhost", "relay example.org", "relay.example.org\r\nRCPT TO:<x@y>", "192.0.2.7", "[192.0.2]", "[IPv6:192.0.2.7]", "-a.example.org", "a..example.org"] {
+            let error = #expect(throws: SMTPError.self) { try SMTPConfiguration(url: "smtp://mail.example.org", heloName: invalid) }
+            #expect(error?.message.hasPrefix("SMSRELAY_SMTP_HELO_NAME") == true, "\(invalid)")
+        }
+        #expect(try SMTPConfiguration(url: "smtp://mail.example.org").heloName == nil)
+    }
+
+    @Test("the automatic EHLO name: the host name if fully qualified, else the local address as a literal")
+    func automaticHeloName() throws {
+        let v4 = try SocketAddress(ipAddress: "192.0.2.7", port: 40000)
+        let v6 = try SocketAddress(ipAddress: "2001:db8::7", port: 40000)
+        let mapped = try SocketAddress(ipAddress: "::ffff:192.0.2.7", port: 40000)
+        #expect(SMTPHeloName.choose(configured: nil, hostName: "vm", localAddress: v4) == "[192.0.2.7]")
+        #expect(SMTPHeloName.choose(configured: nil, hostName: "3f2a9c1be0d4", localAddress: v6) == "[IPv6:2001:db8::7]")
+        #expect(SMTPHeloName.choose(configured: nil, hostName: "localhost", localAddress: mapped) == "[192.0.2.7]")
+        #expect(SMTPHeloName.choose(configured: nil, hostName: "relay.example.org", localAddress: v4) == "relay.example.org")
+        #expect(SMTPHeloName.choose(configured: "mx.example.net", hostName: "relay.example.org", localAddress: v4) == "mx.example.net")
+        #expect(SMTPHeloName.choose(configured: nil, hostName: "10.0.0.1", localAddress: v4) == "[192.0.2.7]", "an IPv4 address is not a domain")
+        #expect(SMTPClientStateMachine.Settings(try SMTPConfiguration(url: "smtp://mail.example.org"), heloName: "[192.0.2.7]").heloName == "[192.0.2.7]")
     }
 }

@@ -94,18 +94,37 @@ struct SMTPTransportServerTests {
         }
     }
 
-    @Test("AUTH with a wrong password fails permanently, quoting the server's 535", arguments: ["plain", "login"])
+    @Test("a wrong password pauses the transport: one failed AUTH, then no connection until the pause ends, then one probe with a doubled pause", arguments: ["plain", "login"])
     func wrongPassword(mechanism: String) async throws {
         let pki = try TestPKI.shared()
         let arguments = pki.tlsArguments + ["--auth-user", "relay@example.org", "--auth-password", "right"]
         try await SMTPTestServer.with(arguments) { server in
-            let error = try await withTransport("smtp://relay%40example.org:WrongPassword@localhost:\(server.port)?auth=\(mechanism)", caFile: pki.caFile) { transport in
-                await expectTransportError { _ = try await transport.send(testEmail()) }
+            let pauses = SMTPCircuitBreaker.Policy(initialPause: .seconds(2), maximumPause: .seconds(3))
+            let url = "smtp://relay%40example.org:WrongPassword@localhost:\(server.port)?auth=\(mechanism)"
+            try await withTransport(url, caFile: pki.caFile, pauses: pauses) { transport in
+                let first = await expectTransportError { _ = try await transport.send(testEmail(1)) }
+                #expect(first?.kind == .suspended, "the message is not at fault: it stays pending")
+                #expect(first?.retryAfter == .seconds(2))
+                #expect(first?.message.hasPrefix("SMTP server refused AUTH \(mechanism.uppercased()): 535 ") == true, "\(first?.message ?? "")")
+                #expect(first?.message.contains("check the user and password in SMSRELAY_SMTP_URL") == true)
+                #expect(first?.message.contains("WrongPassword") == false)
+
+                // While paused, messages fail at once, without a connection (no second failed login).
+                for number in 2...4 {
+                    let paused = await expectTransportError { _ = try await transport.send(testEmail(number)) }
+                    #expect(paused?.kind == .suspended)
+                    #expect((paused?.retryAfter ?? .zero) > .zero)
+                    #expect((paused?.retryAfter ?? .seconds(99)) <= .seconds(2))
+                }
+                #expect(try server.connectionCount() == 1)
+
+                // After the pause, one probe; refused again, the pause doubles (capped at the maximum).
+                try await Task.sleep(for: (first?.retryAfter ?? .seconds(2)) + .milliseconds(100))
+                let probe = await expectTransportError { _ = try await transport.send(testEmail(5)) }
+                #expect(probe?.kind == .suspended)
+                #expect(probe?.retryAfter == .seconds(3))
+                #expect(try server.connectionCount() == 2)
             }
-            #expect(error?.kind == .permanent)
-            #expect(error?.message.hasPrefix("SMTP server refused AUTH \(mechanism.uppercased()): 535 ") == true, "\(error?.message ?? "")")
-            #expect(error?.message.hasSuffix("; check the user and password in SMSRELAY_SMTP_URL") == true)
-            #expect(error?.message.contains("WrongPassword") == false)
             #expect(try server.messages().isEmpty)
         }
     }
@@ -124,13 +143,13 @@ struct SMTPTransportServerTests {
         }
     }
 
-    @Test("tls=required against a server without STARTTLS fails permanently, before any credential is sent")
+    @Test("tls=required against a server without STARTTLS pauses the transport, before any credential is sent")
     func startTLSNotOffered() async throws {
         try await SMTPTestServer.with { server in
             let error = try await withTransport("smtp://u:p@localhost:\(server.port)") { transport in
                 await expectTransportError { _ = try await transport.send(testEmail()) }
             }
-            #expect(error?.kind == .permanent)
+            #expect(error?.kind == .suspended)
             #expect(error?.message.contains("does not offer STARTTLS") == true)
         }
     }
@@ -175,14 +194,14 @@ struct SMTPTransportServerTests {
         }
     }
 
-    @Test("an untrusted certificate is a transient failure that points at SMSRELAY_SMTP_CA_FILE", arguments: [false, true])
+    @Test("an untrusted certificate pauses the transport and points at SMSRELAY_SMTP_CA_FILE", arguments: [false, true])
     func untrustedCertificate(implicit: Bool) async throws {
         let pki = try TestPKI.shared()
         try await SMTPTestServer.with(pki.tlsArguments + (implicit ? ["--implicit-tls"] : [])) { server in
             let error = try await withTransport("\(implicit ? "smtps" : "smtp")://localhost:\(server.port)") { transport in
                 await expectTransportError { _ = try await transport.send(testEmail()) }
             }
-            #expect(error?.kind == .transient)
+            #expect(error?.kind == .suspended)
             #expect(error?.message.contains("could not be verified") == true, "\(error?.message ?? "")")
             #expect(error?.message.contains("SMSRELAY_SMTP_CA_FILE") == true)
             #expect(try server.messages().isEmpty)
@@ -209,7 +228,7 @@ struct SMTPTransportServerTests {
             let error = try await withTransport("smtp://localhost:\(server.port)", caFile: pki.caFile) { transport in
                 await expectTransportError { _ = try await transport.send(testEmail()) }
             }
-            #expect(error?.kind == .transient)
+            #expect(error?.kind == .suspended)
             #expect(error?.message.contains("SMTP server localhost:\(server.port)") == true, "\(error?.message ?? "")")
             #expect(try server.messages().isEmpty)
         }
@@ -300,9 +319,9 @@ struct SMTPTransportServerTests {
         }
     }
 
-    @Test("a reused connection found dead at RSET is replaced quietly and the message sent once", arguments: [false, true])
+    @Test("a reused connection found dead at MAIL FROM is replaced quietly and the message sent once", arguments: [false, true])
     func deadReusedConnection(pipelining: Bool) async throws {
-        try await SMTPTestServer.with(["--drop-on-first-reset"] + (pipelining ? ["--pipelining"] : [])) { server in
+        try await SMTPTestServer.with(["--drop-on-first-reuse"] + (pipelining ? ["--pipelining"] : [])) { server in
             try await withTransport("smtp://127.0.0.1:\(server.port)?tls=none") { transport in
                 _ = try await transport.send(testEmail(1))
                 _ = try await transport.send(testEmail(2))
@@ -324,6 +343,62 @@ struct SMTPTransportServerTests {
             #expect(error?.kind == .permanent)
             #expect(error?.message.contains("takes at most 2000") == true)
             #expect(try server.messages().isEmpty)
+        }
+    }
+
+    @Test("RSET only after a transaction that failed: none between delivered messages", arguments: [false, true])
+    func resetOnlyWhenNeeded(pipelining: Bool) async throws {
+        let arguments = ["--reject-recipient", "gone@example.com"] + (pipelining ? ["--pipelining"] : [])
+        try await SMTPTestServer.with(arguments) { server in
+            try await withTransport("smtp://127.0.0.1:\(server.port)?tls=none") { transport in
+                for number in 1...3 {
+                    _ = try await transport.send(testEmail(number))
+                }
+                #expect(try server.events().filter { $0.event == "reset" }.isEmpty)
+                let refused = await expectTransportError { _ = try await transport.send(testEmail(4, to: ["gone@example.com"])) }
+                #expect(refused?.kind == .permanent)
+                _ = try await transport.send(testEmail(5))
+                _ = try await transport.send(testEmail(6))
+            }
+            #expect(try server.events().filter { $0.event == "reset" }.count == 1, "one RSET, after the refused transaction")
+            #expect(try server.messages().count == 5)
+            #expect(try server.connectionCount() == 1)
+        }
+    }
+
+    @Test("EHLO gives a fully qualified name or an address literal, never a bare host name; the setting overrides it")
+    func ehloName() async throws {
+        try await SMTPTestServer.with { server in
+            try await withTransport("smtp://127.0.0.1:\(server.port)?tls=none") { transport in
+                _ = try await transport.send(testEmail(1))
+            }
+            try await withTransport("smtp://127.0.0.1:\(server.port)?tls=none", heloName: "relay.example.org") { transport in
+                _ = try await transport.send(testEmail(2))
+            }
+            let names = try server.events().filter { $0.event == "ehlo" }.compactMap(\.name)
+            #expect(names.count == 2)
+            let automatic = try #require(names.first)
+            if let host = SMTPHeloName.localHostName, SMTPHeloName.isFullyQualifiedDomain(host) {
+                #expect(automatic == host)
+            } else {
+                #expect(automatic == "[127.0.0.1]", "the address literal of the local end of the connection")
+            }
+            #expect(names.last == "relay.example.org")
+        }
+    }
+
+    @Test("an idle session is closed with QUIT after the idle limit, and the next message opens a new one")
+    func idleQuit() async throws {
+        try await SMTPTestServer.with { server in
+            try await withTransport("smtp://127.0.0.1:\(server.port)?tls=none", idleTimeout: .milliseconds(300)) { transport in
+                _ = try await transport.send(testEmail(1))
+                try await eventually("QUIT after the idle limit") {
+                    try server.events().contains { $0.event == "quit" }
+                }
+                #expect(try server.connectionCount() == 1)
+                _ = try await transport.send(testEmail(2))
+            }
+            #expect(try server.messages().map(\.connection) == [1, 2])
         }
     }
 

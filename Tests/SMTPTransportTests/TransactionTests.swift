@@ -25,14 +25,26 @@ struct TransactionTests {
         #expect(machine.mailAccepted)
     }
 
-    @Test("the next message on the same session starts with RSET")
-    func resetBetweenMessages() {
+    @Test("after a delivered message the next one starts with MAIL FROM: no RSET")
+    func noResetAfterDelivery() {
         var machine = readyMachine()
         _ = machine.startTransaction(envelope())
         _ = machine.receive(reply("250 ok"))
         _ = machine.receive(reply("250 ok"))
         _ = machine.receive(reply("354 go"))
         _ = machine.receive(reply("250 queued"))
+        #expect(machine.startTransaction(envelope()) == .send([.mail(from: "relay@example.org", parameters: [])]))
+        #expect(!machine.mailAccepted)
+    }
+
+    @Test("after a refused message the next one starts with RSET")
+    func resetAfterFailure() {
+        var machine = readyMachine()
+        _ = machine.startTransaction(envelope())
+        _ = machine.receive(reply("250 ok"))
+        _ = machine.receive(reply("250 ok"))
+        _ = machine.receive(reply("354 go"))
+        #expect(machine.receive(reply("554 5.7.1 spam")).error?.isTransient == false)
         #expect(machine.startTransaction(envelope()) == .send([.reset]))
         #expect(!machine.mailAccepted)
         #expect(machine.receive(reply("250 2.0.0 Ok")) == .send([.mail(from: "relay@example.org", parameters: [])]))

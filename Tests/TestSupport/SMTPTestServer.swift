@@ -26,6 +26,8 @@ public final class SMTPTestServer: Sendable {
         }
 
         public var event: String
+        /// The name the client gave in EHLO (`ehlo` events).
+        public var name: String?
         public var connection: Int
         public var mail_from: String?
         public var mail_options: [String]?

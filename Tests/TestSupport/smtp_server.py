@@ -5,6 +5,8 @@ Listens on 127.0.0.1 only. Prints "READY <port>" on stdout once it accepts conne
 writes one JSON object a line to --output (or stdout) for each connection and each message:
 
   {"event": "connect", "connection": 1}
+  {"event": "ehlo", "connection": 1, "name": "relay.example.org"}
+  {"event": "reset", "connection": 1}
   {"event": "message", "connection": 1, "mail_from": "...", "mail_options": [...],
    "rcpt_tos": [...], "data": "<base64 of the bytes received>", "parsed": {...}}
   {"event": "quit", "connection": 1}
@@ -46,8 +48,9 @@ def parse_arguments():
     parser.add_argument("--idle-timeout", type=float, default=300, help="close a connection idle this long")
     parser.add_argument("--size-limit", type=int, default=33554432, help="advertised SIZE")
     parser.add_argument("--quiet", action="store_true", help="write connect events only, no message bodies")
-    parser.add_argument("--drop-on-first-reset", action="store_true",
-                        help="close the connection, without a reply, on the first RSET (a connection that died while idle)")
+    parser.add_argument("--drop-on-first-reuse", action="store_true",
+                        help="close the connection, without a reply, at the first MAIL of a connection's second "
+                             "transaction (a connection that died while idle)")
     parser.add_argument("--never-greet", action="store_true",
                         help="accept connections and say nothing (to test the greeting time limit)")
     return parser.parse_args()
@@ -74,6 +77,7 @@ class Recorder:
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         session.host_name = hostname
+        self.write({"event": "ehlo", "connection": server.connection_number, "name": hostname})
         if self.options.pipelining:
             responses.insert(-1, "250-PIPELINING")
         return responses
@@ -83,10 +87,17 @@ class Recorder:
         return "221 2.0.0 Bye"
 
     async def handle_RSET(self, server, session, envelope):
-        if self.options.drop_on_first_reset and not self.dropped_once:
+        self.write({"event": "reset", "connection": server.connection_number})
+        return "250 2.0.0 OK"
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        server.transactions = getattr(server, "transactions", 0) + 1
+        if self.options.drop_on_first_reuse and server.transactions == 2 and not self.dropped_once:
             self.dropped_once = True
             server.transport.abort()
-        return "250 2.0.0 OK"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 2.1.0 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.options.reject_recipient:

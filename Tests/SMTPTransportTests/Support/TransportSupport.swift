@@ -14,14 +14,21 @@ func withTransport<T>(
     _ url: String,
     passwordFile: String? = nil,
     caFile: String? = nil,
+    heloName: String? = nil,
+    idleTimeout: Duration = SMTPConfiguration.defaultIdleTimeout,
     timeouts: SMTPTimeouts = testTimeouts,
     reuseConnections: Bool = true,
+    pauses: SMTPCircuitBreaker.Policy = .init(),
+    logger: Logger? = nil,
     _ body: (SMTPTransport) async throws -> T
 ) async throws -> T {
-    var logger = Logger(label: "smsrelay.smtp.test")
-    logger.logLevel = ProcessInfo.processInfo.environment["SMTP_TEST_TRACE"] == nil ? .critical : .trace
-    let configuration = try SMTPConfiguration(url: url, passwordFile: passwordFile, caFile: caFile)
-    let transport = SMTPTransport(configuration: configuration, timeouts: timeouts, reuseConnections: reuseConnections, logger: logger)
+    var quiet = Logger(label: "smsrelay.smtp.test")
+    quiet.logLevel = ProcessInfo.processInfo.environment["SMTP_TEST_TRACE"] == nil ? .critical : .trace
+    let configuration = try SMTPConfiguration(
+        url: url, passwordFile: passwordFile, caFile: caFile, heloName: heloName, idleTimeout: idleTimeout)
+    let transport = SMTPTransport(
+        configuration: configuration, timeouts: timeouts, reuseConnections: reuseConnections, pauses: pauses,
+        logger: logger ?? quiet)
     do {
         let result = try await body(transport)
         await transport.shutdown()

@@ -1,0 +1,112 @@
+import Foundation
+import MailKit
+import Outbox
+import SMSRelayCore
+import TestSupport
+import Testing
+
+/// `smsrelay` run as a user runs it, one command at a time.
+@Suite("smsrelay on the command line")
+struct CommandLineTests {
+    static let helpCommands: [[String]] = [
+        ["--help"], ["-h"], ["help"],
+        ["serve", "--help"], ["help", "serve"],
+        ["lambda", "--help"],
+        ["outbox", "--help"], ["outbox", "list", "--help"], ["outbox", "retry", "--help"],
+        ["config", "--help"], ["config", "check", "--help"],
+    ]
+
+    @Test("--help of every command and subcommand prints its usage and exits 0", arguments: helpCommands)
+    func help(arguments: [String]) async throws {
+        let result = try await CommandRun(arguments)
+        #expect(result.status == 0, "\(arguments): \(result.stderr)")
+        #expect(result.stdout.contains("USAGE: smsrelay"), "\(arguments): \(result.stdout)")
+        #expect(!result.stdout.contains("CommandError") && !result.stderr.contains("CommandError"))
+        #expect(!result.stderr.contains("Error"), "\(arguments): \(result.stderr)")
+        let command = arguments.filter { !$0.hasPrefix("-") && $0 != "help" }
+        if !command.isEmpty {
+            #expect(result.stdout.contains("USAGE: smsrelay \(command.joined(separator: " "))"), "\(arguments): \(result.stdout)")
+        }
+    }
+
+    @Test("--version prints the version and exits 0")
+    func version() async throws {
+        let result = try await CommandRun(["--version"])
+        #expect(result.status == 0)
+        #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == SMSRelayVersion.current)
+    }
+
+    @Test("an unknown option is an error with the usage, exit 64")
+    func unknownOption() async throws {
+        let result = try await CommandRun(["serve", "--no-such-option"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("Error: Unknown option '--no-such-option'"), "\(result.stderr)")
+    }
+
+    @Test("outbox list shows the recipients a server refused on a delivered message")
+    func refusedRecipientsListed() async throws {
+        try await withTemporaryDirectory { dir in
+            let store = try SQLiteOutboxStore(path: dir.appendingPathComponent("outbox.sqlite").path)
+            let message = InboundMessage(
+                carrier: "flowroute", id: "mdr2-refused", from: "18553569768", to: "12066418000",
+                body: "hello", receivedAt: Date(timeIntervalSince1970: 1_800_000_000))
+            let id = try await store.enqueue(message, now: Date()).id
+            try await store.markSent(
+                id: id,
+                receipt: MailReceipt(transportMessageID: "Q1", rejectedRecipients: [
+                    "gone@example.com": "550 5.1.1 <gone@example.com>: Recipient address rejected: User unknown",
+                ]),
+                now: Date())
+
+            let result = try await CommandRun(["outbox", "list", "--data-dir", dir.path])
+            #expect(result.status == 0, "\(result.stderr)")
+            let lines = result.stdout.split(separator: "\n").map(String.init)
+            let row = try #require(lines.firstIndex { $0.contains("mdr2-refused") }, "\(result.stdout)")
+            #expect(lines[row].contains("sent"))
+            #expect(lines.dropFirst(row + 1).first?.trimmingCharacters(in: .whitespaces)
+                == "refused gone@example.com: 550 5.1.1 <gone@example.com>: Recipient address rejected: User unknown")
+        }
+    }
+}
+
+/// One run of the `smsrelay` executable with a clean environment (the runner's `SMSRELAY_*`
+/// variables never reach it), bounded in time.
+struct CommandRun {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+
+    init(_ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(60)) async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("smsrelay-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("stdout")
+        let err = folder.appendingPathComponent("stderr")
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+
+        let process = Process()
+        process.executableURL = try ServeProcess.executable
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        process.environment = ProcessInfo.processInfo.environment
+            .filter { !$0.key.hasPrefix("SMSRELAY_") && !$0.key.hasPrefix("AWS_") }
+            .merging(environment) { $1 }
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        try process.run()
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning {
+            if ContinuousClock.now > deadline {
+                process.terminate()
+                process.waitUntilExit()
+                throw TestFailure("smsrelay \(arguments.joined(separator: " ")) did not finish within \(timeout)")
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        status = process.terminationStatus
+        stdout = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
+        stderr = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
+    }
+}
