@@ -195,7 +195,7 @@ let package = Package(
             name: "TestSupport",
             dependencies: ["SigV4"],
             path: "Tests/TestSupport",
-            exclude: ["moto_setup.py", "moto_messages.py", "smtp_server.py"]
+            exclude: ["moto_setup.py", "moto_messages.py", "smtp_server.py", "postfix_server.py"]
         ),
         .testTarget(name: "SMSRelayConfigTests", dependencies: ["SMSRelayConfig", "SMSRelayCore"]),
         .testTarget(name: "OutboxTests", dependencies: ["Outbox", "MailKit", "SMSRelayCore", "TestSupport"]),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of SMSRelay. On a fresh machine it first installs what the tests need:
-# the SQLite headers (apt) and the Python tools the integration tests drive (pip).
+# the SQLite headers, Postfix, Dovecot and swaks (apt) and the Python tools the integration
+# tests drive (pip).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,13 +10,33 @@ as_root() {
 }
 
 missing=()
-for package in libsqlite3-dev; do
+# Postfix, Dovecot (SASL only) and swaks are test peers: the tests run private instances of them.
+for package in libsqlite3-dev postfix dovecot-core swaks openssl; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
 if [ ${#missing[@]} -gt 0 ]; then
     echo "Installing ${missing[*]} …"
+    # No system mail server: Postfix gets no configuration, and no service may start while
+    # installing (a policy-rc.d answering 101, unless the machine already has one).
+    echo "postfix postfix/main_mailer_type select No configuration" | as_root debconf-set-selections
+    policy=/usr/sbin/policy-rc.d
+    added_policy=no
+    if [ ! -e "$policy" ]; then
+        printf '#!/bin/sh\nexit 101\n' | as_root tee "$policy" >/dev/null
+        as_root chmod 755 "$policy"
+        added_policy=yes
+        trap 'as_root rm -f "$policy"' EXIT
+    fi
     as_root apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+    if [ "$added_policy" = yes ]; then as_root rm -f "$policy"; trap - EXIT; fi
+    # Should a system instance have started anyway, stop it.
+    if [ -x /usr/sbin/postfix ] && as_root /usr/sbin/postfix status >/dev/null 2>&1; then
+        as_root /usr/sbin/postfix stop >/dev/null 2>&1 || true
+    fi
+    if [ -x /usr/bin/doveadm ] && [ -e /etc/dovecot/dovecot.conf ]; then
+        as_root /usr/bin/doveadm stop >/dev/null 2>&1 || true
+    fi
 fi
 
 if [ -s Tests/requirements.txt ]; then

@@ -33,13 +33,13 @@ public struct RelayLambdaHandler: LambdaHandler {
             logger.warning("event refused", metadata: ["reason": "\(error.description)"])
             return APIGatewayResponse(statusCode: 400, json: ["error": error.description])
         }
-        let event: CarrierEvent
+        let parsed: ParsedCallback
         do {
             let token = request.query["token"] ?? request.lastPathSegment
             try intake.checkRequest(
                 presentedToken: token, method: request.method,
                 contentType: request.headers["content-type"], contentLength: nil)
-            event = try intake.parse(request.body, receivedAt: Date())
+            parsed = try intake.parse(request.body, receivedAt: Date())
         } catch {
             if error.status != 404 {
                 logger.notice("callback refused", metadata: ["status": "\(error.status)", "reason": "\(error.reason)"])
@@ -49,7 +49,13 @@ public struct RelayLambdaHandler: LambdaHandler {
             return APIGatewayResponse(statusCode: error.status, json: json)
         }
 
-        switch event {
+        for notice in parsed.notices {
+            logger.notice("callback read past a field", metadata: ["field": "\(notice.field)", "detail": "\(notice.detail)"])
+        }
+        switch parsed.event {
+        case .ignored(let reason):
+            logger.notice("callback ignored", metadata: ["reason": "\(reason)"])
+            return APIGatewayResponse(statusCode: 200, json: ["status": "ignored", "reason": reason])
         case .deliveryReceipt(let receipt):
             logger.info(
                 "delivery receipt",

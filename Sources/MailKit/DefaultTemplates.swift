@@ -6,7 +6,7 @@
 /// |---|---|
 /// | `subject` | the rendered subject (text and HTML templates only) |
 /// | `from` | the sender's number, as the carrier gave it |
-/// | `to` | our number that received the message |
+/// | `to` | our number that received the message (`(unknown number)` if the carrier gave none) |
 /// | `body` | the message text |
 /// | `hasBody` | whether the text is non-empty |
 /// | `bodyLines` | the text's lines, each with `text` and `lineBreak` (false on the last line) |
@@ -15,7 +15,7 @@
 /// | `carrier` | the carrier's name, e.g. `flowroute` |
 /// | `messageID` | the carrier's id for the message |
 /// | `hasMedia`, `mediaCount` | whether the MMS has media, and how many items |
-/// | `media` | each item: `url`, `name`, `type`?, `size`? (readable), `details`? (type and size), `isLink` (an http(s) URL) |
+/// | `media` | each item: `url`, `name`, `type`?, `size`? (readable), `details`? (type and size), `isLink` (an http(s) URL), `problem`? (why it could not be read) |
 ///
 /// Subject and text templates are rendered without escaping; HTML templates escape every
 /// `{{value}}` (see ``TemplateKind``).
@@ -37,7 +37,12 @@ public enum DefaultTemplates {
         {{#hasMedia}}
         Media ({{mediaCount}}):
         {{#media}}
+        {{#problem}}
+        - {{name}}: could not be read ({{problem}})
+        {{/problem}}
+        {{^problem}}
         - {{name}}{{#details}} ({{details}}){{/details}}: {{url}}
+        {{/problem}}
         {{/media}}
 
         {{/hasMedia}}
@@ -72,7 +77,7 @@ public enum DefaultTemplates {
         <p style="margin:0 0 6px;font-weight:600;">Media ({{mediaCount}})</p>
         <ul style="margin:0 0 16px;padding-left:20px;">
         {{#media}}
-        <li>{{#isLink}}<a href="{{url}}">{{name}}</a>{{/isLink}}{{^isLink}}{{name}}: <code>{{url}}</code>{{/isLink}}{{#details}} <span style="color:#555555;">({{details}})</span>{{/details}}</li>
+        <li>{{#problem}}{{name}}: <em>could not be read ({{problem}})</em>{{/problem}}{{^problem}}{{#isLink}}<a href="{{url}}">{{name}}</a>{{/isLink}}{{^isLink}}{{name}}: <code>{{url}}</code>{{/isLink}}{{#details}} <span style="color:#555555;">({{details}})</span>{{/details}}{{/problem}}</li>
         {{/media}}
         </ul>
         {{/hasMedia}}

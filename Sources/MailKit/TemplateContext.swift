@@ -10,16 +10,17 @@ enum TemplateContext {
     static func values(for message: InboundMessage) -> [String: Any] {
         let time = UTCTime(message.receivedAt)
         let media = message.media.enumerated().map { mediaValues($1, position: $0 + 1) }
+        let body = Neutralise.body(message.body)
         return [
-            "from": message.from,
-            "to": message.to,
-            "body": message.body,
-            "hasBody": !message.body.isEmpty,
-            "bodyLines": bodyLines(message.body),
+            "from": Neutralise.singleLine(message.from),
+            "to": message.to.isEmpty ? "(unknown number)" : Neutralise.singleLine(message.to),
+            "body": body,
+            "hasBody": !body.isEmpty,
+            "bodyLines": bodyLines(body),
             "receivedAt": time.iso8601,
             "receivedAtReadable": time.readable,
-            "carrier": message.carrier,
-            "messageID": message.id,
+            "carrier": Neutralise.singleLine(message.carrier),
+            "messageID": Neutralise.singleLine(message.id),
             "hasMedia": !media.isEmpty,
             "mediaCount": media.count,
             "media": media,
@@ -49,12 +50,15 @@ enum TemplateContext {
 
     private static func mediaValues(_ item: MediaItem, position: Int) -> [String: Any] {
         var values: [String: Any] = [
-            "url": item.url,
-            "name": displayName(of: item, position: position),
-            "isLink": isWebLink(item.url),
+            "url": Neutralise.singleLine(item.url),
+            "name": Neutralise.singleLine(displayName(of: item, position: position)),
+            "isLink": item.problem == nil && isWebLink(item.url),
         ]
+        if let problem = item.problem {
+            values["problem"] = Neutralise.singleLine(problem)
+        }
         var details: [String] = []
-        if let type = item.mimeType, !type.isEmpty {
+        if let type = item.mimeType.map(Neutralise.singleLine), !type.isEmpty {
             values["type"] = type
             details.append(type)
         }
@@ -80,9 +84,11 @@ enum TemplateContext {
         return "file \(position)"
     }
 
-    /// Whether `url` is an absolute `http` or `https` URL with a host: only those become links.
+    /// Whether `url` is an absolute `http` or `https` URL with a host, without whitespace or
+    /// control characters: only those become links.
     static func isWebLink(_ url: String) -> Bool {
-        guard let components = URLComponents(string: url),
+        guard !url.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.properties.generalCategory == .control }),
+            let components = URLComponents(string: url),
             let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
             let host = components.host, !host.isEmpty
         else {

@@ -55,10 +55,12 @@ public struct CallbackIntake: Sendable {
     }
 
     /// Parses a body that passed ``checkRequest(presentedToken:method:contentType:contentLength:)``.
-    public func parse(_ body: [UInt8], receivedAt: Date) throws(IntakeRejection) -> CarrierEvent {
+    /// The event is an inbound message, a receipt or a callback to ignore; the notices list what
+    /// the parser read past, for the log.
+    public func parse(_ body: [UInt8], receivedAt: Date) throws(IntakeRejection) -> ParsedCallback {
         guard body.count <= maxBodyBytes else { throw tooLarge }
         do {
-            return try FlowrouteParser.parse(body, receivedAt: receivedAt)
+            return try FlowrouteParser.read(body, receivedAt: receivedAt)
         } catch {
             throw IntakeRejection(status: 400, reason: error.description, field: error.field)
         }

@@ -9,27 +9,19 @@ import Foundation
 ///           "links": {"related": "https://api.flowroute.com/v2.2/messages/mdr2-…"}}}
 /// ```
 ///
-/// `data.id` is the id of the sent message. Flowroute documents `status_code`
-/// as a string but shows integers and `null` in its message records, so all
-/// three are accepted.
+/// `data.id` is the id of the sent message, and the one field required. `status_code` comes as
+/// a string, an integer or `null`; every attribute is read as text if it can be.
 extension FlowroutePayload {
-    static func parseReceipt(_ data: JSONObjectReader, receivedAt: Date) throws(PayloadError) -> DeliveryReceipt {
+    static func parseReceipt(_ data: JSONObjectReader, receivedAt: Date, notices: inout [ParseNotice]) throws(PayloadError) -> DeliveryReceipt {
         let messageID = try data.identifier("id")
-        let attributes = try data.object("attributes")
-        let status = try attributes.string("status")
-        let statusCode = try attributes.optionalCode("status_code")
-        let statusDescription = try attributes.optionalString("status_code_description")
-        _ = try attributes.optionalNonNegativeInteger("level")  // 1: handed to the carrier; 2: later steps
-        _ = try attributes.optionalString("body")
-        let timestamp = try attributes.optionalTimestamp("timestamp") ?? receivedAt
-
+        let attributes = data.lenientObject("attributes") ?? JSONObjectReader([:], path: data.path(of: "attributes"))
         return DeliveryReceipt(
             carrier: FlowrouteParser.carrier,
             messageID: messageID,
-            status: status,
-            statusCode: statusCode,
-            statusDescription: statusDescription,
-            timestamp: timestamp
+            status: attributes.text("status") ?? "unknown",
+            statusCode: attributes.text("status_code"),
+            statusDescription: attributes.text("status_code_description"),
+            timestamp: attributes.timestamp("timestamp", notices: &notices) ?? receivedAt
         )
     }
 }

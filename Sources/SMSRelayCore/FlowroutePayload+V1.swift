@@ -6,20 +6,21 @@ import Foundation
 /// {"to": "12066418000", "body": "Hello there from Flowroute!", "from": "18553569768", "id": "mdr1-…"}
 /// ```
 ///
-/// It carries no timestamp, so the message time is the arrival time.
+/// It carries no timestamp, so the message time is the arrival time. `id` and `from` are
+/// required; `to` and `body` are read if they can be.
 extension FlowroutePayload {
-    static func parseV1(_ root: JSONObjectReader, receivedAt: Date) throws(PayloadError) -> InboundMessage {
+    static func parseV1(_ root: JSONObjectReader, receivedAt: Date, notices: inout [ParseNotice]) throws(PayloadError) -> InboundMessage {
         let id = try root.identifier("id")
-        let to = try root.phoneNumber("to")
         let from = try root.phoneNumber("from")
-        let body = try root.string("body")
+        let to = root.optionalPhoneNumber("to", notices: &notices) ?? ""
+        let body = root.text("body") ?? ""
         return InboundMessage(
             carrier: FlowrouteParser.carrier,
             id: id,
             from: from,
             to: to,
             body: body,
-            receivedAt: receivedAt
+            receivedAt: root.timestamp("timestamp", notices: &notices) ?? receivedAt
         )
     }
 }

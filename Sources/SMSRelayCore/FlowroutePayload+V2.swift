@@ -9,33 +9,35 @@ import Foundation
 ///  "included": [{"type": "media", "id": "…", "attributes": {"url", "file_name", "mime_type", "file_size"}}]}
 /// ```
 ///
-/// `body` may be empty or absent on an MMS that carries only media. A missing
-/// `direction` is taken as inbound; any other direction is refused, since
-/// only messages sent to our numbers are relayed.
+/// `data.id` and `attributes.from` are required. `body` may be empty or absent on an MMS that
+/// carries only media. A message whose `direction` is `outbound` (one of ours, sent) is
+/// ignored; any other direction, or none, is taken as inbound, so that no text is lost to a
+/// value the relay does not know.
 extension FlowroutePayload {
     static func parseV2Message(
         _ root: JSONObjectReader,
         data: JSONObjectReader,
-        receivedAt: Date
-    ) throws(PayloadError) -> InboundMessage {
+        receivedAt: Date,
+        notices: inout [ParseNotice]
+    ) throws(PayloadError) -> CarrierEvent {
         let id = try data.identifier("id")
-        let attributes = try data.object("attributes")
-
-        if let direction = try attributes.optionalString("direction"), direction.lowercased() != "inbound" {
-            throw PayloadError.invalid(
-                attributes.path(of: "direction"),
-                "is \(JSONPath.quote(direction)); only inbound messages are relayed"
-            )
+        guard let attributes = data.lenientObject("attributes") else {
+            throw data.fields["attributes"] == nil
+                ? .missing(data.path(of: "attributes"))
+                : data.mismatch("attributes", expected: "an object", found: data.fields["attributes"]!)
+        }
+        if let direction = attributes.text("direction")?.trimmingCharacters(in: .whitespaces).lowercased(),
+           direction == "outbound" || direction == "outgoing" {
+            return .ignored(reason: "message \(JSONPath.quote(id)) is outbound; only inbound messages are relayed")
         }
 
-        let to = try attributes.phoneNumber("to")
         let from = try attributes.phoneNumber("from")
-        let body = try attributes.optionalString("body") ?? ""
-        _ = try attributes.optionalBool("is_mms")  // type-checked only; media decide what the email carries
-        let sentAt = try attributes.optionalTimestamp("timestamp") ?? receivedAt
-        let media = try parseMedia(root, data: data)
+        let to = attributes.optionalPhoneNumber("to", notices: &notices) ?? ""
+        let body = attributes.text("body") ?? ""
+        let sentAt = attributes.timestamp("timestamp", notices: &notices) ?? receivedAt
+        let media = parseMedia(root, data: data, notices: &notices)
 
-        return InboundMessage(
+        return .message(InboundMessage(
             carrier: FlowrouteParser.carrier,
             id: id,
             from: from,
@@ -43,6 +45,6 @@ extension FlowroutePayload {
             body: body,
             receivedAt: sentAt,
             media: media
-        )
+        ))
     }
 }

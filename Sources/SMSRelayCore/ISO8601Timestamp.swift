@@ -60,11 +60,11 @@ enum ISO8601Timestamp {
         return Date(timeIntervalSince1970: Double(seconds) + fraction)
     }
 
-    private static func isLeapYear(_ year: Int) -> Bool {
+    static func isLeapYear(_ year: Int) -> Bool {
         (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
     }
 
-    private static func daysInMonth(_ month: Int, of year: Int) -> Int {
+    static func daysInMonth(_ month: Int, of year: Int) -> Int {
         switch month {
         case 2: isLeapYear(year) ? 29 : 28
         case 4, 6, 9, 11: 30
@@ -75,7 +75,7 @@ enum ISO8601Timestamp {
     /// Days from 1970-01-01 to the given proleptic Gregorian date. Counting
     /// years from March makes the leap day the last day of the year, so the
     /// day of the year follows from the month by one linear formula.
-    private static func daysSinceUnixEpoch(year: Int, month: Int, day: Int) -> Int {
+    static func daysSinceUnixEpoch(year: Int, month: Int, day: Int) -> Int {
         let marchYear = month <= 2 ? year - 1 : year
         let monthFromMarch = (month + 9) % 12  // March = 0 … February = 11
         let dayOfYear = (153 * monthFromMarch + 2) / 5 + day - 1

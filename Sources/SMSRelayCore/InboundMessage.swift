@@ -39,16 +39,26 @@ public struct InboundMessage: Sendable, Codable, Equatable {
 
 /// One media object of an MMS: a link to where the carrier stores it.
 public struct MediaItem: Sendable, Codable, Equatable {
+    /// The carrier's URL for the item, as given; empty when it gave none (see ``problem``).
     public var url: String
     public var fileName: String?
     public var mimeType: String?
     public var fileSize: Int?
+    /// Why the item could not be read (no URL, a reference to a media object that is not in the
+    /// callback); the email says so instead of dropping the item silently.
+    public var problem: String?
 
-    public init(url: String, fileName: String? = nil, mimeType: String? = nil, fileSize: Int? = nil) {
+    public init(url: String, fileName: String? = nil, mimeType: String? = nil, fileSize: Int? = nil, problem: String? = nil) {
         self.url = url
         self.fileName = fileName
         self.mimeType = mimeType
         self.fileSize = fileSize
+        self.problem = problem
+    }
+
+    /// An item the carrier referred to but that cannot be read.
+    public static func unreadable(_ problem: String, fileName: String? = nil) -> MediaItem {
+        MediaItem(url: "", fileName: fileName, problem: problem)
     }
 }
 
@@ -87,4 +97,8 @@ public struct DeliveryReceipt: Sendable, Codable, Equatable {
 public enum CarrierEvent: Sendable, Equatable {
     case message(InboundMessage)
     case deliveryReceipt(DeliveryReceipt)
+    /// A callback that is neither an inbound message nor a receipt (an outbound message, an event
+    /// type the relay does not handle). Answered 200 so the carrier does not resend it, logged,
+    /// never stored or emailed.
+    case ignored(reason: String)
 }

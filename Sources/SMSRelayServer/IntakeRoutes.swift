@@ -19,7 +19,15 @@ struct IntakeRoutes: Sendable {
         router.post("/flowroute/:token") { request, context in
             await handle(request, context: context)
         }
-        for method in [HTTPRequest.Method.get, .put, .delete, .patch, .head, .options] {
+        // Every other method the HTTP parser accepts, so that with the right token each is
+        // answered 405 (and with a wrong one 404, like POST), never a bare "no such route".
+        let standard: [HTTPRequest.Method] = [.get, .head, .put, .delete, .connect, .options, .trace, .patch]
+        let extensions = [
+            "ACL", "BIND", "CHECKOUT", "COPY", "LINK", "LOCK", "M-SEARCH", "MERGE", "MKACTIVITY", "MKCALENDAR",
+            "MKCOL", "MOVE", "NOTIFY", "PROPFIND", "PROPPATCH", "PURGE", "QUERY", "REBIND", "REPORT", "SEARCH",
+            "SOURCE", "SUBSCRIBE", "UNBIND", "UNLINK", "UNLOCK", "UNSUBSCRIBE",
+        ].compactMap { HTTPRequest.Method($0) }
+        for method in standard + extensions {
             router.on("/flowroute/:token", method: method) { request, context in
                 await handle(request, context: context)
             }
@@ -40,8 +48,11 @@ struct IntakeRoutes: Sendable {
             } catch is NIOTooManyBytesError {
                 throw intake.tooLarge
             }
-            let event = try intake.parse(Array(buffer: body), receivedAt: receivedAt)
-            return await store(event, receivedAt: receivedAt, logger: context.logger)
+            let parsed = try intake.parse(Array(buffer: body), receivedAt: receivedAt)
+            for notice in parsed.notices {
+                context.logger.notice("callback read past a field", metadata: ["field": "\(notice.field)", "detail": "\(notice.detail)"])
+            }
+            return await store(parsed.event, receivedAt: receivedAt, logger: context.logger)
         } catch let rejection as IntakeRejection {
             if rejection.status != 404 {
                 context.logger.notice("callback refused", metadata: ["status": "\(rejection.status)", "reason": "\(rejection.reason)"])
@@ -59,6 +70,10 @@ struct IntakeRoutes: Sendable {
         var logger = logger
         do {
             switch event {
+            case .ignored(let reason):
+                // Answered 200 so that the carrier does not send it again; nothing is stored.
+                logger.notice("callback ignored", metadata: ["reason": "\(reason)"])
+                return JSONResponse.make(.ok, ["status": "ignored", "reason": reason])
             case .message(let message):
                 logger[metadataKey: "message_id"] = "\(message.id)"
                 logger[metadataKey: "carrier"] = "\(message.carrier)"

@@ -74,6 +74,32 @@ struct LambdaLoopTests {
         }
     }
 
+    @Test("an outbound message is answered 200 ignored and nothing is sent; a numeric 'to' is delivered")
+    func ignoredAndDrifted() async throws {
+        try await withHandler(token: nil) { handler, maildir in
+            let outbound = APIGatewayRequestTests.httpEvent(
+                rawPath: "/flowroute",
+                body: #"{"data":{"type":"message","id":"mdr2-out-1","attributes":{"to":"12065550100","from":"12065550199","body":"sent by us","direction":"outbound"}}}"#)
+            let numeric = APIGatewayRequestTests.httpEvent(
+                rawPath: "/flowroute",
+                body: #"{"data":{"type":"message","id":"mdr2-num-1","attributes":{"to":16085612999,"from":12065550199,"body":"hi","is_mms":"false","timestamp":"Fri, 01 Mar 2024 18:22:33 GMT"}}}"#)
+            var answers: [(Int, String)] = []
+            for (index, event) in [outbound, numeric].enumerated() {
+                let bytes = try await handler.handle(Invocation(requestID: "r\(index)", event: event), logger: Logger(label: "t"))
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
+                answers.append((object["statusCode"] as? Int ?? 0, object["body"] as? String ?? ""))
+            }
+            #expect(answers[0].0 == 200)
+            #expect(answers[0].1.contains(#""status":"ignored""#))
+            #expect(answers[1].0 == 200)
+            let delivered = try FileManager.default.contentsOfDirectory(atPath: maildir.appendingPathComponent("new").path)
+            #expect(delivered.count == 1)
+            let mail = try String(contentsOf: maildir.appendingPathComponent("new").appendingPathComponent(delivered[0]), encoding: .utf8)
+            #expect(mail.contains("to 16085612999"))
+            #expect(mail.contains("Date: Fri, 1 Mar 2024 18:22:33 +0000"))
+        }
+    }
+
     @Test("a delivery failure answers 500 so that the carrier retries")
     func deliveryFailure() async throws {
         try await withHandler(token: nil) { handler, maildir in

@@ -152,12 +152,14 @@ struct FlowrouteParserFixtureTests {
         expectSameInstant(receipt.timestamp, utc(2024, 1, 5, 17, 10, 3))
     }
 
-    @Test("an outbound message record is refused on its direction")
-    func outboundMessageRefused() throws {
-        let error = try #require(parseError(try Fixture.data("v2-outbound-message.json")))
-        #expect(error.code == .invalidValue)
-        #expect(error.field == "data.attributes.direction")
-        #expect(error.description.contains("outbound"))
+    @Test("an outbound message record is ignored on its direction, not refused (a refusal makes the carrier resend it)")
+    func outboundMessageIgnored() throws {
+        let event = try FlowrouteParser.parse(try Fixture.data("v2-outbound-message.json"), receivedAt: arrival)
+        guard case .ignored(let reason) = event else {
+            Issue.record("expected ignored, got \(event)")
+            return
+        }
+        #expect(reason.contains("outbound"))
     }
 
     /// What each fixture must produce; a new fixture without an entry fails the test below.
@@ -171,7 +173,7 @@ struct FlowrouteParserFixtureTests {
         "v2-inbound-mms.json": "message",
         "v2-inbound-sms-unicode.json": "message",
         "v2-inbound-sms.json": "message",
-        "v2-outbound-message.json": "error",
+        "v2-outbound-message.json": "ignored",
     ]
 
     @Test("every fixture file has an expected outcome and produces it")
@@ -185,6 +187,7 @@ struct FlowrouteParserFixtureTests {
                 switch try FlowrouteParser.parse(body, receivedAt: arrival) {
                 case .message: outcome = "message"
                 case .deliveryReceipt: outcome = "receipt"
+                case .ignored: outcome = "ignored"
                 }
             } catch {
                 outcome = "error"

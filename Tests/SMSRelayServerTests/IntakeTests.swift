@@ -86,7 +86,7 @@ struct IntakeTests {
     @Test("bad input is refused with a JSON reason and nothing is stored", arguments: [
         ("{not json", 400),
         (#"{"to": "12066418000", "body": "hi", "from": "18553569768"}"#, 400),
-        (#"{"to": 12066418000, "body": "hi", "from": "18553569768", "id": "x1"}"#, 400),
+        (#"{"to": "12066418000", "body": "hi", "from": {"n": 1}, "id": "x1"}"#, 400),
         ("[]", 400),
         (#"{"something": "else"}"#, 400),
     ])
@@ -98,6 +98,50 @@ struct IntakeTests {
                 let reason = try #require(try json(response)["error"] as? String)
                 #expect(!reason.isEmpty)
                 #expect(try await assembly.store.counts() == OutboxCounts())
+            }
+        }
+    }
+
+    @Test("a real v2.1 callback with a numeric 'to' becomes one email whose subject shows the number")
+    func numericTo() async throws {
+        var text = String(decoding: try fixture("v2-inbound-sms.json"), as: UTF8.self)
+        let range = try #require(text.range(of: #""to": "[0-9]+""#, options: .regularExpression))
+        text.replaceSubrange(range, with: #""to": 16085612999"#)
+        let body = Array(text.utf8)
+        try await withTemporaryDirectory { dir in
+            try await withLiveRelay(dir: dir) { client, assembly in
+                for expected in ["stored", "duplicate"] {
+                    let response = try await post(client, body)
+                    #expect(response.status == .ok)
+                    #expect(try json(response)["status"] as? String == expected)
+                }
+                let maildir = assembly.settings.maildir
+                try await eventually("the email") { try maildirMessages(maildir).count == 1 }
+                let mail = try #require(try maildirMessages(maildir).first)
+                #expect(mail.contains("Subject: Text message from "))
+                #expect(mail.contains(" to 16085612999\r\n"), "\(mail.prefix(600))")
+            }
+        }
+    }
+
+    @Test("an outbound message or an unknown event type is answered 200 ignored, and nothing is stored or sent", arguments: [
+        "v2-outbound-message.json", "unknown-event",
+    ])
+    func ignored(name: String) async throws {
+        let body: [UInt8]
+        if name == "unknown-event" {
+            body = Array(#"{"data": {"type": "number_port", "id": "np-1", "attributes": {"status": "done"}}}"#.utf8)
+        } else {
+            body = try fixture(name)
+        }
+        try await withTemporaryDirectory { dir in
+            try await withLiveRelay(dir: dir) { client, assembly in
+                let response = try await post(client, body)
+                #expect(response.status == .ok)
+                let answer = try json(response)
+                #expect(answer["status"] as? String == "ignored")
+                #expect((answer["reason"] as? String)?.isEmpty == false)
+                #expect(try await assembly.store.counts() == OutboxCounts(), "nothing stored, so nothing to send")
             }
         }
     }
