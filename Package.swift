@@ -198,7 +198,10 @@ let package = Package(
             exclude: ["moto_setup.py", "moto_messages.py", "smtp_server.py", "postfix_server.py"]
         ),
         .testTarget(name: "SMSRelayConfigTests", dependencies: ["SMSRelayConfig", "SMSRelayCore"]),
-        .testTarget(name: "OutboxTests", dependencies: ["Outbox", "MailKit", "SMSRelayCore", "TestSupport"]),
+        .testTarget(
+            name: "OutboxTests",
+            dependencies: ["Outbox", "MailKit", "SMSRelayCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(
             name: "SMSRelayServerTests",
             dependencies: [

@@ -3,15 +3,36 @@ import Logging
 import MailKit
 import ServiceLifecycle
 import SMSRelayCore
+import Synchronization
 
 /// Drains the outbox: composes each due message, hands it to the transport, and records the outcome.
 ///
-/// Transient failures are retried on the ``RetryPolicy``; permanent ones, and messages out of
-/// attempts, become dead. A suspended transport (refused credentials) postpones messages without
-/// counting an attempt, so they wait for the fix instead of dying. On graceful shutdown the worker finishes the message in hand and stops;
-/// whatever is still pending is picked up at the next start.
+/// Transient failures are retried on the ``RetryPolicy``; permanent ones, and messages past their
+/// retry horizon, become dead. A suspended transport (refused credentials) postpones messages
+/// without counting an attempt, so they wait for the fix instead of dying.
+///
+/// The outbox is the one place a delivery is remembered, so the worker never sends what it
+/// could not record: when recording an outcome fails (a full disk, a database locked or made
+/// read-only), the outcome is kept in memory and written first thing once the outbox takes
+/// writes again, the message is not attempted again meanwhile, and the worker backs off, from a
+/// second up to a minute, instead of spinning. On graceful shutdown the worker finishes the
+/// message in hand and stops; whatever is still pending is picked up at the next start.
 public final class DeliveryWorker: Service, Sendable {
     public typealias Compose = @Sendable (InboundMessage) throws -> Email
+
+    /// What became of one attempt, as the outbox must record it.
+    enum Outcome: Sendable {
+        case sent(MailReceipt)
+        case failed(error: String, retryAt: Date?)
+        case postponed(reason: String, until: Date)
+    }
+
+    private struct State {
+        /// Outcomes reached but not yet recorded, by outbox id.
+        var unrecorded: [Int64: Outcome] = [:]
+        /// Store failures in a row; each doubles the pause before the next try.
+        var storeFailures = 0
+    }
 
     private let store: any OutboxStore
     private let transport: any MailTransport
@@ -21,15 +42,20 @@ public final class DeliveryWorker: Service, Sendable {
     private let batchSize: Int
     private let logger: Logger
     private let wakeSignal = WakeSignal()
+    private let state = Mutex(State())
+
+    /// The longest pause after repeated failures to write the outbox.
+    static let maximumStorePause = Duration.seconds(60)
 
     /// - Parameters:
     ///   - compose: turns a stored message into the email to send (routing and templates).
-    ///   - pollInterval: the longest the worker sleeps when nothing wakes it.
+    ///   - pollInterval: the longest the worker sleeps without looking at the outbox; short, so
+    ///     that a change another process makes (`smsrelay outbox retry`) is picked up at once.
     public init(
         store: any OutboxStore,
         transport: any MailTransport,
         policy: RetryPolicy,
-        pollInterval: Duration = .seconds(30),
+        pollInterval: Duration = .seconds(1),
         batchSize: Int = 50,
         logger: Logger,
         compose: @escaping Compose
@@ -48,88 +74,174 @@ public final class DeliveryWorker: Service, Sendable {
         wakeSignal.signal()
     }
 
+    /// How many delivered or failed messages wait to be recorded in the outbox.
+    public var unrecordedCount: Int { state.withLock { $0.unrecorded.count } }
+
     public func run() async throws {
         logger.info("delivery worker started", metadata: ["transport": "\(transport.name)"])
         await withGracefulShutdownHandler {
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 let moreDue = await drainOnce()
-                if moreDue { continue }
-                await wakeSignal.wait(timeout: await sleepDuration())
+                if let pause = storePause {
+                    await pauseIgnoringWakes(pause)
+                } else if !moreDue {
+                    await wakeSignal.wait(timeout: await sleepDuration())
+                }
             }
         } onGracefulShutdown: {
             self.wakeSignal.signal()
+        }
+        if await !recordPending(now: Date()) {
+            let ids = state.withLock { $0.unrecorded.keys.sorted() }
+            logger.error(
+                "stopping with outcomes the outbox could not record; these messages may be sent again after the restart",
+                metadata: ["outbox_ids": "\(ids)"])
         }
         await transport.shutdown()
         logger.info("delivery worker stopped")
     }
 
-    /// Attempts every message due now, one batch at most. Returns true when a full batch was taken
-    /// (more may be due).
+    /// Records what waits to be recorded, then attempts every message due now, one batch at
+    /// most. Returns true when a full batch was taken (more may be due).
     @discardableResult
     public func drainOnce(now: @Sendable () -> Date = Date.init) async -> Bool {
+        guard await recordPending(now: now()) else { return false }
         let entries: [OutboxEntry]
         do {
             entries = try await store.due(now: now(), limit: batchSize)
         } catch {
-            logger.error("cannot read the outbox", metadata: ["error": "\(error)"])
+            noteStoreFailure(error, doing: "read the outbox")
             return false
         }
+        noteStoreSuccess()
         for entry in entries {
             if Task.isShuttingDownGracefully || Task.isCancelled { return false }
-            await attempt(entry, now: now)
+            if state.withLock({ $0.unrecorded[entry.id] != nil }) { continue }
+            let outcome = await attempt(entry, now: now)
+            guard await record(outcome, for: entry, now: now()) else {
+                // Sending more now would only add to what cannot be recorded.
+                return false
+            }
         }
         return entries.count == batchSize
     }
 
-    private func attempt(_ entry: OutboxEntry, now: () -> Date) async {
-        var logger = self.logger
-        logger[metadataKey: "outbox_id"] = "\(entry.id)"
-        logger[metadataKey: "message_id"] = "\(entry.message.id)"
-        logger[metadataKey: "attempt"] = "\(entry.attempts + 1)"
-        let outcome: Result<MailReceipt, MailTransportError>
+    // MARK: - One attempt
+
+    private func attempt(_ entry: OutboxEntry, now: () -> Date) async -> Outcome {
+        let logger = self.logger(for: entry)
+        let result: Result<MailReceipt, MailTransportError>
         do {
             let email = try compose(entry.message)
-            outcome = .success(try await transport.send(email))
+            result = .success(try await transport.send(email))
         } catch let error as MailTransportError {
-            outcome = .failure(error)
+            result = .failure(error)
         } catch let error as MailKitError {
-            outcome = .failure(.permanent("cannot compose the email: \(error)"))
+            result = .failure(.permanent("cannot compose the email: \(error)"))
         } catch {
-            outcome = .failure(.transient("\(error)"))
+            result = .failure(.transient("\(error)"))
         }
-        do {
-            switch outcome {
-            case .success(let receipt):
-                try await store.markSent(id: entry.id, receipt: receipt, now: now())
-                var metadata: Logger.Metadata = ["transport_id": "\(receipt.transportMessageID ?? "-")"]
-                if !receipt.rejectedRecipients.isEmpty {
-                    metadata["rejected_recipients"] = "\(receipt.rejectedRecipients.keys.sorted())"
-                }
-                logger.info("message delivered", metadata: metadata)
-            case .failure(let error) where error.kind == .suspended:
-                // Not the message's fault, and nothing was tried: no attempt is counted. The
-                // transport has logged why, once.
-                let retryAt = now().addingTimeInterval(Self.seconds(error.retryAfter ?? policy.baseDelay))
-                try await store.postpone(id: entry.id, reason: error.message, until: retryAt, now: now())
-                logger.debug("delivery paused by the transport", metadata: ["error": "\(error.message)", "retry_at": "\(retryAt)"])
-            case .failure(let error):
-                let failedAttempts = entry.attempts + 1
-                let delay = error.kind == .transient ? policy.delay(afterFailedAttempts: failedAttempts) : nil
-                let retryAt = delay.map { now().addingTimeInterval(Self.seconds($0)) }
-                try await store.markFailed(id: entry.id, error: error.message, retryAt: retryAt, now: now())
-                if let retryAt {
-                    logger.warning(
-                        "delivery failed; will retry",
-                        metadata: ["error": "\(error.message)", "retry_at": "\(retryAt)"])
-                } else {
-                    logger.error(
-                        "delivery failed; message is dead (smsrelay outbox retry \(entry.id) revives it)",
-                        metadata: ["error": "\(error.message)", "permanent": "\(error.kind == .permanent)"])
-                }
+        switch result {
+        case .success(let receipt):
+            var metadata: Logger.Metadata = ["transport_id": "\(receipt.transportMessageID ?? "-")"]
+            if !receipt.rejectedRecipients.isEmpty {
+                metadata["rejected_recipients"] = "\(receipt.rejectedRecipients.keys.sorted())"
             }
+            logger.info("message delivered", metadata: metadata)
+            return .sent(receipt)
+        case .failure(let error) where error.kind == .suspended:
+            // Not the message's fault, and nothing was tried: no attempt is counted. The
+            // transport has logged why, once.
+            let until = now().addingTimeInterval(RetryPolicy.seconds(error.retryAfter ?? policy.baseDelay))
+            logger.debug("delivery paused by the transport", metadata: ["error": "\(error.message)", "retry_at": "\(until)"])
+            return .postponed(reason: error.message, until: until)
+        case .failure(let error):
+            let delay = error.kind == .transient
+                ? policy.delay(afterFailedAttempts: entry.attempts + 1, pendingSince: entry.pendingSince, now: now())
+                : nil
+            let retryAt = delay.map { now().addingTimeInterval(RetryPolicy.seconds($0)) }
+            if let retryAt {
+                logger.warning("delivery failed; will retry", metadata: ["error": "\(error.message)", "retry_at": "\(retryAt)"])
+            } else {
+                logger.error(
+                    "delivery failed; message is dead (smsrelay outbox retry \(entry.id) revives it)",
+                    metadata: ["error": "\(error.message)", "permanent": "\(error.kind == .permanent)"])
+            }
+            return .failed(error: error.message, retryAt: retryAt)
+        }
+    }
+
+    // MARK: - Recording
+
+    /// Records `outcome`; if the outbox cannot take it, keeps it to record later. Returns whether it was recorded.
+    private func record(_ outcome: Outcome, for entry: OutboxEntry, now: Date) async -> Bool {
+        do {
+            try await write(outcome, id: entry.id, now: now)
+            noteStoreSuccess()
+            return true
         } catch {
-            // The outcome could not be recorded: the message stays pending and is tried again.
-            logger.error("cannot record the delivery outcome", metadata: ["error": "\(error)"])
+            state.withLock { $0.unrecorded[entry.id] = outcome }
+            noteStoreFailure(error, doing: "record the outcome of message \(entry.id)")
+            return false
+        }
+    }
+
+    /// Records every kept outcome. Returns false (and keeps the rest) at the first failure.
+    private func recordPending(now: Date) async -> Bool {
+        let pending = state.withLock { $0.unrecorded.sorted { $0.key < $1.key } }
+        for (id, outcome) in pending {
+            do {
+                try await write(outcome, id: id, now: now)
+                _ = state.withLock { $0.unrecorded.removeValue(forKey: id) }
+                logger.notice("recorded a delivery outcome that had waited for the outbox", metadata: ["outbox_id": "\(id)"])
+            } catch {
+                noteStoreFailure(error, doing: "record the outcome of message \(id)")
+                return false
+            }
+        }
+        if !pending.isEmpty { noteStoreSuccess() }
+        return true
+    }
+
+    private func write(_ outcome: Outcome, id: Int64, now: Date) async throws {
+        switch outcome {
+        case .sent(let receipt):
+            try await store.markSent(id: id, receipt: receipt, now: now)
+        case .failed(let error, let retryAt):
+            try await store.markFailed(id: id, error: error, retryAt: retryAt, now: now)
+        case .postponed(let reason, let until):
+            try await store.postpone(id: id, reason: reason, until: until, now: now)
+        }
+    }
+
+    // MARK: - Pauses
+
+    private func noteStoreFailure(_ error: any Error, doing what: String) {
+        let failures = state.withLock { state -> Int in
+            state.storeFailures += 1
+            return state.storeFailures
+        }
+        logger.error("cannot \(what); delivery pauses until the outbox takes writes again", metadata: [
+            "error": "\(error)", "pause": "\(storePause ?? .zero)", "failures_in_a_row": "\(failures)",
+        ])
+    }
+
+    private func noteStoreSuccess() {
+        state.withLock { $0.storeFailures = 0 }
+    }
+
+    /// After store failures: one second, doubling, at most a minute; nil when the last store call worked.
+    private var storePause: Duration? {
+        let failures = state.withLock { $0.storeFailures }
+        guard failures > 0 else { return nil }
+        return min(.seconds(1 << min(failures - 1, 6)), Self.maximumStorePause)
+    }
+
+    /// Waits out `pause`; a new message does not cut it short, a shutdown does.
+    private func pauseIgnoringWakes(_ pause: Duration) async {
+        let end = ContinuousClock.now + pause
+        while !Task.isShuttingDownGracefully, !Task.isCancelled, ContinuousClock.now < end {
+            await wakeSignal.wait(timeout: end - ContinuousClock.now)
         }
     }
 
@@ -140,8 +252,11 @@ public final class DeliveryWorker: Service, Sendable {
         return min(pollInterval, .milliseconds(Int64(wait * 1000) + 1))
     }
 
-    private static func seconds(_ duration: Duration) -> TimeInterval {
-        let (s, atto) = duration.components
-        return Double(s) + Double(atto) / 1e18
+    private func logger(for entry: OutboxEntry) -> Logger {
+        var logger = self.logger
+        logger[metadataKey: "outbox_id"] = "\(entry.id)"
+        logger[metadataKey: "message_id"] = "\(entry.message.id)"
+        logger[metadataKey: "attempt"] = "\(entry.attempts + 1)"
+        return logger
     }
 }

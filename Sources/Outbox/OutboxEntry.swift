@@ -28,6 +28,8 @@ public struct OutboxEntry: Sendable, Equatable {
     /// Recipients the mail server refused while taking the message for others.
     public var failedRecipients: [String: String]
     public var createdAt: Date
+    /// When the message became pending: stored, or revived by `outbox retry`. The retry horizon counts from here.
+    public var pendingSince: Date
     public var updatedAt: Date
     public var sentAt: Date?
 
@@ -41,6 +43,7 @@ public struct OutboxEntry: Sendable, Equatable {
         transportMessageID: String?,
         failedRecipients: [String: String],
         createdAt: Date,
+        pendingSince: Date? = nil,
         updatedAt: Date,
         sentAt: Date?
     ) {
@@ -53,6 +56,7 @@ public struct OutboxEntry: Sendable, Equatable {
         self.transportMessageID = transportMessageID
         self.failedRecipients = failedRecipients
         self.createdAt = createdAt
+        self.pendingSince = pendingSince ?? createdAt
         self.updatedAt = updatedAt
         self.sentAt = sentAt
     }

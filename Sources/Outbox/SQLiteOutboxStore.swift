@@ -6,22 +6,43 @@ import SMSRelayCore
 /// The outbox in one SQLite file, in WAL mode with full synchronous commits.
 ///
 /// Readers (the CLI, `/healthz`) never block the writer, and a commit has reached the disk
-/// before any method returns.
+/// before any method returns. The write-ahead log is checkpointed every 256 pages and cut back to
+/// 1 MiB (`journal_size_limit`), and after a failed write it is checkpointed and truncated, so that
+/// a volume that ran full recovers as soon as space is freed.
 public final class SQLiteOutboxStore: OutboxStore {
     private let pool: DatabasePool
 
+    /// The write-ahead log is cut back to this size after each checkpoint.
+    static let journalSizeLimit = 1 << 20
+
     /// Opens (creating if needed) the outbox database at `path` and brings its schema up to date.
-    public init(path: String) throws {
+    /// - Parameter busyTimeout: how long a write waits for a lock another connection holds.
+    public init(path: String, busyTimeout: TimeInterval = 10) throws {
         var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
+        configuration.busyMode = .timeout(busyTimeout)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA journal_size_limit = \(Self.journalSizeLimit)")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 256")
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)
         } catch {
             throw OutboxError.cannotOpen(path: path, reason: "\(error)")
+        }
+    }
+
+    /// A write; when it fails (a full disk, a lock held too long), the log is checkpointed and
+    /// truncated before the error goes up, giving back what space it can.
+    private func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.write(updates)
+        } catch {
+            try? await pool.writeWithoutTransaction { db in
+                _ = try db.checkpoint(.truncate)
+            }
+            throw error
         }
     }
 
@@ -57,20 +78,27 @@ public final class SQLiteOutboxStore: OutboxStore {
                 t.uniqueKey(["carrier", "messageID", "status", "timestamp"])
             }
         }
+        migrator.registerMigration("v2: retry horizon from pendingSince") { db in
+            // When the message became pending: stored, or revived by `outbox retry`.
+            try db.alter(table: "message") { t in
+                t.add(column: "pendingSince", .double)
+            }
+            try db.execute(sql: "UPDATE message SET pendingSince = createdAt")
+        }
         return migrator
     }
 
     public func enqueue(_ message: InboundMessage, now: Date) async throws -> EnqueueResult {
         let payload = try Self.encoder.encode(message)
-        return try await pool.write { db in
+        return try await write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO message (carrier, carrierMessageID, payload, status, attempts, nextAttemptAt, createdAt, updatedAt)
-                    VALUES (?, ?, ?, 'pending', 0, ?, ?, ?)
+                    INSERT INTO message (carrier, carrierMessageID, payload, status, attempts, nextAttemptAt, createdAt, updatedAt, pendingSince)
+                    VALUES (?, ?, ?, 'pending', 0, ?, ?, ?, ?)
                     ON CONFLICT (carrier, carrierMessageID) DO NOTHING
                     """,
                 arguments: [message.carrier, message.id, payload, now.timeIntervalSince1970,
-                            now.timeIntervalSince1970, now.timeIntervalSince1970])
+                            now.timeIntervalSince1970, now.timeIntervalSince1970, now.timeIntervalSince1970])
             if db.changesCount == 1 {
                 return .stored(id: db.lastInsertedRowID)
             }
@@ -83,7 +111,7 @@ public final class SQLiteOutboxStore: OutboxStore {
     }
 
     public func record(_ receipt: DeliveryReceipt, now: Date) async throws -> Bool {
-        try await pool.write { db in
+        try await write { db in
             try db.execute(
                 sql: """
                     INSERT INTO receipt (carrier, messageID, status, statusCode, statusDescription, timestamp, receivedAt)
@@ -116,7 +144,7 @@ public final class SQLiteOutboxStore: OutboxStore {
 
     public func markSent(id: Int64, receipt: MailReceipt, now: Date) async throws {
         let failed = receipt.rejectedRecipients.isEmpty ? nil : try Self.encodeRecipients(receipt.rejectedRecipients)
-        try await pool.write { db in
+        try await write { db in
             try db.execute(
                 sql: """
                     UPDATE message SET status = 'sent', attempts = attempts + 1, nextAttemptAt = NULL, lastError = NULL,
@@ -128,7 +156,7 @@ public final class SQLiteOutboxStore: OutboxStore {
     }
 
     public func markFailed(id: Int64, error: String, retryAt: Date?, now: Date) async throws {
-        try await pool.write { db in
+        try await write { db in
             try db.execute(
                 sql: """
                     UPDATE message SET status = ?, attempts = attempts + 1, nextAttemptAt = ?, lastError = ?, updatedAt = ?
@@ -140,7 +168,7 @@ public final class SQLiteOutboxStore: OutboxStore {
     }
 
     public func postpone(id: Int64, reason: String, until retryAt: Date, now: Date) async throws {
-        try await pool.write { db in
+        try await write { db in
             try db.execute(
                 sql: """
                     UPDATE message SET nextAttemptAt = ?, lastError = ?, updatedAt = ?
@@ -171,13 +199,13 @@ public final class SQLiteOutboxStore: OutboxStore {
     }
 
     public func retry(id: Int64, now: Date) async throws -> Bool {
-        try await pool.write { db in
+        try await write { db in
             try Self.revive(db, where: "id = ?", arguments: [id], now: now) == 1
         }
     }
 
     public func retryAllDead(now: Date) async throws -> Int {
-        try await pool.write { db in
+        try await write { db in
             try Self.revive(db, where: "1", arguments: [], now: now)
         }
     }
@@ -205,10 +233,10 @@ public final class SQLiteOutboxStore: OutboxStore {
         let t = now.timeIntervalSince1970
         try db.execute(
             sql: """
-                UPDATE message SET status = 'pending', attempts = 0, nextAttemptAt = ?, updatedAt = ?
+                UPDATE message SET status = 'pending', attempts = 0, nextAttemptAt = ?, updatedAt = ?, pendingSince = ?
                 WHERE status = 'dead' AND \(condition)
                 """,
-            arguments: [t, t] + arguments)
+            arguments: [t, t, t] + arguments)
         return db.changesCount
     }
 
@@ -259,6 +287,7 @@ public final class SQLiteOutboxStore: OutboxStore {
             transportMessageID: row["transportMessageID"],
             failedRecipients: failed,
             createdAt: date("createdAt") ?? Date(timeIntervalSince1970: 0),
+            pendingSince: date("pendingSince") ?? date("createdAt") ?? Date(timeIntervalSince1970: 0),
             updatedAt: date("updatedAt") ?? Date(timeIntervalSince1970: 0),
             sentAt: date("sentAt")
         )

@@ -17,8 +17,13 @@ public struct MaildirTransport: MailTransport {
     public let name = "maildir"
     public let root: URL
 
-    /// Creates the maildir's folders if they are missing.
-    public init(root: URL) throws {
+    /// Files in `tmp/` older than this are left over from an interrupted delivery (a crash
+    /// between creating and renaming), and are removed when the transport opens.
+    public static let orphanAge: TimeInterval = 86_400
+
+    /// Creates the maildir's folders if they are missing, and clears `tmp/` of files an
+    /// interrupted delivery left there more than a day ago (maildir's own rule for `tmp/`).
+    public init(root: URL, now: Date = Date()) throws {
         self.root = root
         for sub in ["tmp", "new", "cur"] {
             let dir = root.appendingPathComponent(sub)
@@ -27,6 +32,22 @@ public struct MaildirTransport: MailTransport {
             } catch {
                 throw MailTransportError.permanent("cannot create maildir folder \(dir.path): \(error.localizedDescription)")
             }
+        }
+        removeOrphans(olderThan: now.addingTimeInterval(-Self.orphanAge))
+    }
+
+    /// Removes regular files in `tmp/` last changed before `cutoff`. Best effort: a file that
+    /// cannot be removed stays for the next start.
+    private func removeOrphans(olderThan cutoff: Date) {
+        let tmp = root.appendingPathComponent("tmp")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: tmp.path)) ?? []
+        for name in names {
+            let path = tmp.appendingPathComponent(name).path
+            var info = stat()
+            guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG,
+                  Double(info.st_mtim.tv_sec) < cutoff.timeIntervalSince1970
+            else { continue }
+            unlink(path)
         }
     }
 

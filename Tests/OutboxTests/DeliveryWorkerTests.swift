@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Logging
 import MailKit
 import Outbox
@@ -179,6 +180,85 @@ struct DeliveryWorkerTests {
                 group.cancelAll()
             }
             #expect(transport.sent.map(\.messageID) == ["woken@example.com"])
+        }
+    }
+}
+
+/// The worker while the outbox refuses writes but the mail server takes mail: another connection
+/// holds SQLite's write lock, as a stuck process would; a full disk or a read-only remount fails
+/// the same writes.
+@Suite("Delivery worker when the outbox cannot be written")
+struct DeliveryWorkerStoreFailureTests {
+    /// Holds the database's write lock from a second connection until `release()`.
+    final class WriteLock: Sendable {
+        private let queue: DatabaseQueue
+
+        init(path: String) throws {
+            var configuration = Configuration()
+            configuration.allowsUnsafeTransactions = true  // the lock outlives one access, on purpose
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+            try queue.writeWithoutTransaction { db in try db.execute(sql: "BEGIN IMMEDIATE") }
+        }
+
+        func release() throws {
+            try queue.writeWithoutTransaction { db in try db.execute(sql: "ROLLBACK") }
+        }
+    }
+
+    @Test("each message is sent once: the outcome waits in memory, nothing more is sent, and it is recorded when writes work again")
+    func outcomesWaitInMemory() async throws {
+        try await withTemporaryDirectory { dir in
+            let path = dir.appendingPathComponent("o.sqlite").path
+            let store = try SQLiteOutboxStore(path: path, busyTimeout: 0.05)
+            let clock = TestClock()
+            for n in 1...3 {
+                _ = try await store.enqueue(SQLiteOutboxStoreTests.message("lock-\(n)"), now: clock.read())
+            }
+            let transport = ScriptedTransport()
+            let worker = DeliveryWorkerTests().makeWorker(store, transport)
+            let lock = try WriteLock(path: path)
+            for _ in 0..<5 {
+                await worker.drainOnce(now: clock.read)
+                clock.advance(60)
+            }
+            #expect(transport.sent.count == 1, "the first message went out; its outcome could not be recorded, so nothing more was sent")
+            #expect(worker.unrecordedCount == 1)
+            #expect(try await store.counts().pending == 3)
+
+            try lock.release()
+            await worker.drainOnce(now: clock.read)
+            await worker.drainOnce(now: clock.read)
+            #expect(worker.unrecordedCount == 0)
+            #expect(try await store.counts().sent == 3)
+            #expect(transport.sent.map(\.messageID).sorted() == ["lock-1@example.com", "lock-2@example.com", "lock-3@example.com"])
+        }
+    }
+
+    @Test("the running worker neither storms nor resends while writes fail, and delivers everything once after")
+    func runningWorkerDoesNotStorm() async throws {
+        try await withTemporaryDirectory { dir in
+            let path = dir.appendingPathComponent("o.sqlite").path
+            let store = try SQLiteOutboxStore(path: path, busyTimeout: 0.05)
+            for n in 1...3 {
+                _ = try await store.enqueue(SQLiteOutboxStoreTests.message("storm-\(n)"), now: Date())
+            }
+            let transport = ScriptedTransport()
+            let worker = DeliveryWorker(
+                store: store, transport: transport, policy: RetryPolicy(), pollInterval: .milliseconds(50),
+                logger: Logger(label: "test"), compose: DeliveryWorkerTests.compose)
+            let lock = try WriteLock(path: path)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await worker.run() }
+                try await eventually("the first send") { transport.sent.count == 1 }
+                // Two seconds of refused writes: the old worker sent the same email every few milliseconds.
+                try await Task.sleep(for: .seconds(2))
+                #expect(transport.sent.count == 1)
+                try lock.release()
+                try await eventually(timeout: .seconds(90), "everything recorded") { try await store.counts().sent == 3 }
+                group.cancelAll()
+            }
+            #expect(transport.sent.count == 3)
+            #expect(Set(transport.sent.map(\.messageID)).count == 3)
         }
     }
 }

@@ -127,3 +127,22 @@ struct SQLiteOutboxStoreTests {
         }
     }
 }
+
+@Suite("SQLite outbox: write-ahead log")
+struct SQLiteWALTests {
+    @Test("the write-ahead log stays near its 1 MiB limit however much is written")
+    func walBounded() async throws {
+        try await withTemporaryDirectory { dir in
+            let path = dir.appendingPathComponent("o.sqlite").path
+            let store = try SQLiteOutboxStore(path: path)
+            let body = String(repeating: "a long text message body ", count: 80)
+            for n in 0..<3000 {
+                _ = try await store.enqueue(SQLiteOutboxStoreTests.message("wal-\(n)", body: body), now: Date())
+            }
+            let database = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
+            let wal = try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int ?? 0
+            #expect(database > 4 << 20, "enough was written to pass the old 4 MiB first checkpoint")
+            #expect(wal <= (1 << 20) + 256 * 4096 + 65_536, "wal is \(wal) bytes")
+        }
+    }
+}

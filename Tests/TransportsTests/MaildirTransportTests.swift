@@ -73,3 +73,28 @@ struct MaildirTransportTests {
         }
     }
 }
+
+@Suite("Maildir transport: leftovers")
+struct MaildirOrphanTests {
+    @Test("opening the maildir removes files an interrupted delivery left in tmp/ over a day ago, and nothing else")
+    func orphansRemoved() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("maildir-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        _ = try MaildirTransport(root: root)
+        let tmp = root.appendingPathComponent("tmp")
+        let old = tmp.appendingPathComponent("1700000000.M1P1R1.host")
+        let recent = tmp.appendingPathComponent("1700000001.M1P1R2.host")
+        let delivered = root.appendingPathComponent("new").appendingPathComponent("1700000000.M1P1R3.host")
+        for file in [old, recent, delivered] {
+            try Data("partial".utf8).write(to: file)
+        }
+        let twoDaysAgo = Date().addingTimeInterval(-2 * 86_400)
+        try FileManager.default.setAttributes([.modificationDate: twoDaysAgo], ofItemAtPath: old.path)
+        try FileManager.default.setAttributes([.modificationDate: twoDaysAgo], ofItemAtPath: delivered.path)
+
+        _ = try MaildirTransport(root: root)
+        #expect(!FileManager.default.fileExists(atPath: old.path))
+        #expect(FileManager.default.fileExists(atPath: recent.path), "a delivery may be under way")
+        #expect(FileManager.default.fileExists(atPath: delivered.path), "new/ is the reader's, never cleaned")
+    }
+}
