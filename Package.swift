@@ -167,7 +167,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SMSRelayCoreTests",
-            dependencies: ["SMSRelayCore"],
+            dependencies: ["SMSRelayCore", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "MailKitTests", dependencies: ["MailKit", "SMSRelayCore"]),
@@ -201,6 +201,12 @@ let package = Package(
         .testTarget(
             name: "OutboxTests",
             dependencies: ["Outbox", "MailKit", "SMSRelayCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        // Mutated callbacks through the parser, the outbox and the MIME writer; the callback corpus.
+        .testTarget(
+            name: "FuzzTests",
+            dependencies: ["SMSRelayCore", "MailKit", "Outbox", "TestSupport"],
+            exclude: ["Corpus"]
+        ),
         ),
         .testTarget(
             name: "SMSRelayServerTests",

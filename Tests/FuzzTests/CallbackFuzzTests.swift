@@ -1,0 +1,170 @@
+import Foundation
+import Outbox
+import Testing
+import TestSupport
+
+@testable import MailKit
+@testable import SMSRelayCore
+
+/// Mutates real and adversarial callback bodies and checks the whole way to the email for each:
+/// no crash; a refusal names the field (unless the body is not a Flowroute callback at all: not
+/// JSON, not an object, no known shape); a message is stored and read back unchanged, and its
+/// email has exactly the expected header fields, no CR or LF inside a header, and the text intact
+/// in the text part.
+///
+/// `FUZZ_CASES` sets the number of cases (20 000 by default); a failing case prints its seed, and
+/// `FUZZ_SEED=<seed>` replays that one case alone.
+@Suite("Callback fuzzing")
+struct CallbackFuzzTests {
+    static let baseSeed: UInt64 = 0x5EED_CA11_BAC4_0001
+    static let arrival = Date(timeIntervalSince1970: 1_700_000_000)
+
+    struct SeedDocument: Sendable {
+        var name: String
+        var document: FuzzJSON
+    }
+
+    /// Every body the fuzzer starts from: the carrier fixtures and the corpus, but for the few
+    /// large ones (they are in the corpus test; mutating them costs time and finds nothing new).
+    static func seedDocuments() throws -> [SeedDocument] {
+        var documents: [SeedDocument] = []
+        for folder in [Corpus.fixturesFolder, Corpus.folder] {
+            let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") && $0 != Corpus.expectationsFile }
+            for name in names.sorted() {
+                let data = try Data(contentsOf: folder.appendingPathComponent(name))
+                guard data.count <= 8192 else { continue }
+                if let document = try? FuzzJSON(parsing: data), case .object = document {
+                    documents.append(SeedDocument(name: name, document: document))
+                }
+            }
+        }
+        return documents
+    }
+
+    @Test("20 000 mutated callbacks: a clear refusal or a stored message with a well-formed email, never a crash")
+    func mutatedCallbacks() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let seeds: [UInt64]
+        if let replay = environment["FUZZ_SEED"].flatMap({ UInt64($0.replacingOccurrences(of: "0x", with: ""), radix: 16) }) {
+            seeds = [replay]
+        } else {
+            let count = environment["FUZZ_CASES"].flatMap(Int.init) ?? 20_000
+            seeds = (0..<count).map { Self.baseSeed &+ UInt64($0) }
+        }
+        let documents = try Self.seedDocuments()
+        #expect(documents.count >= 10)
+        // The outbox on tmpfs where there is one: the same store, without 20 000 waits for the disk.
+        let memory = URL(fileURLWithPath: "/dev/shm")
+        let parent = FileManager.default.isWritableFile(atPath: memory.path) ? memory : FileManager.default.temporaryDirectory
+        let dir = parent.appendingPathComponent("smsrelay-fuzz-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        do {
+            let checker = try CaseChecker(storePath: dir.appendingPathComponent("fuzz.sqlite").path)
+            // Two lanes, one a core: the cases are independent, and each keeps its own seed.
+            let lanes = 2
+            let results = await withTaskGroup(of: (outcomes: [String: Int], failures: Int).self) { group in
+                for lane in 0..<lanes {
+                    group.addTask {
+                        var outcomes: [String: Int] = [:]
+                        var failures = 0
+                        for index in stride(from: lane, to: seeds.count, by: lanes) {
+                            let seed = seeds[index]
+                            var mutator = Mutator(seed: seed)
+                            let start = documents[Int(seed % UInt64(documents.count))]
+                            let body = mutator.mutate(start.document)
+                            let (outcome, problems) = await checker.check(body, case: index)
+                            outcomes[outcome, default: 0] += 1
+                            guard !problems.isEmpty else { continue }
+                            failures += 1
+                            Issue.record("""
+                                seed 0x\(String(seed, radix: 16)) (replay: FUZZ_SEED=\(String(seed, radix: 16)) swift test --filter CallbackFuzzTests), \
+                                from \(start.name), mutations \(mutator.applied): \(problems.joined(separator: "; "))
+                                body: \(String(decoding: body.prefix(600), as: UTF8.self))
+                                """)
+                            if failures >= 10 { break }
+                        }
+                        return (outcomes, failures)
+                    }
+                }
+                var total: (outcomes: [String: Int], failures: Int) = ([:], 0)
+                for await result in group {
+                    total.outcomes.merge(result.outcomes, uniquingKeysWith: +)
+                    total.failures += result.failures
+                }
+                return total
+            }
+            let outcomes = results.outcomes
+            // The mutations must reach every outcome, or the fuzzing proves little.
+            if seeds.count >= 1000 {
+                for outcome in ["message", "refused with a field", "not a callback"] {
+                    #expect(outcomes[outcome, default: 0] > seeds.count / 50, "\(outcomes)")
+                }
+            }
+        }
+    }
+}
+
+/// Runs one body through the parser, the outbox, the renderer and the MIME writer.
+struct CaseChecker: Sendable {
+    let store: SQLiteOutboxStore
+    let renderer: EmailRenderer
+    let route = Route(recipients: ["me@example.com"], sender: "sms@example.com")
+
+    init(storePath: String) throws {
+        store = try SQLiteOutboxStore(path: storePath)
+        renderer = try EmailRenderer()
+    }
+
+    /// The kind of outcome, and what was wrong with it.
+    func check(_ body: [UInt8], case index: Int) async -> (String, [String]) {
+        let parsed: ParsedCallback
+        do {
+            parsed = try FlowrouteParser.read(body, receivedAt: CallbackFuzzTests.arrival)
+        } catch {
+            switch (error.code, error.field) {
+            case (_, .some(let field)):
+                return ("refused with a field", error.description.contains(field) ? [] : ["the refusal does not name \(field): \(error)"])
+            case (.malformedJSON, nil), (.unknownShape, nil), (.wrongType, nil):
+                return ("not a callback", [])
+            default:
+                return ("refused", ["refused without naming a field: \(error)"])
+            }
+        }
+        guard case .message(var message) = parsed.event else {
+            return (parsed.event.kind, [])
+        }
+        var problems: [String] = []
+        if message.media.count > FlowrouteParser.maximumMediaItems {
+            problems.append("\(message.media.count) media items kept")
+        }
+        if message.receivedAt < CarrierTimestamp.earliest || message.receivedAt > CarrierTimestamp.latest {
+            problems.append("a time outside 1970…9999: \(message.receivedAt)")
+        }
+        message.id += "#\(index)"  // one row per case, whatever id the mutation left
+        do {
+            let id = try await store.enqueue(message, now: Date()).id
+            guard let stored = try await store.entry(id: id)?.message else {
+                return ("message", problems + ["the stored message cannot be read back"])
+            }
+            if stored != message {
+                problems.append("the stored message differs from the parsed one")
+            }
+            let email = try renderer.render(stored, route: route)
+            problems += EmailInvariants.problems(in: MIMEWriter.render(email), text: Neutralise.body(stored.body))
+        } catch {
+            problems.append("cannot store or render: \(error)")
+        }
+        return ("message", problems)
+    }
+}
+
+extension CarrierEvent {
+    var kind: String {
+        switch self {
+        case .message: "message"
+        case .deliveryReceipt: "receipt"
+        case .ignored: "ignored"
+        }
+    }
+}
