@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.34.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
@@ -127,7 +128,10 @@ let package = Package(
                 "Outbox",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -197,16 +201,16 @@ let package = Package(
             path: "Tests/TestSupport",
             exclude: ["moto_setup.py", "moto_messages.py", "smtp_server.py", "postfix_server.py"]
         ),
-        .testTarget(name: "SMSRelayConfigTests", dependencies: ["SMSRelayConfig", "SMSRelayCore"]),
-        .testTarget(
-            name: "OutboxTests",
-            dependencies: ["Outbox", "MailKit", "SMSRelayCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         // Mutated callbacks through the parser, the outbox and the MIME writer; the callback corpus.
         .testTarget(
             name: "FuzzTests",
             dependencies: ["SMSRelayCore", "MailKit", "Outbox", "TestSupport"],
             exclude: ["Corpus"]
         ),
+        .testTarget(name: "SMSRelayConfigTests", dependencies: ["SMSRelayConfig", "SMSRelayCore"]),
+        .testTarget(
+            name: "OutboxTests",
+            dependencies: ["Outbox", "MailKit", "SMSRelayCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "SMSRelayServerTests",
@@ -215,6 +219,10 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 "TestSupport",
             ]
         ),

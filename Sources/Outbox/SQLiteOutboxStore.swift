@@ -25,6 +25,9 @@ public final class SQLiteOutboxStore: OutboxStore {
             try db.execute(sql: "PRAGMA journal_size_limit = \(Self.journalSizeLimit)")
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 256")
         }
+        // Created private (0600) before SQLite opens it, so that its -wal and -shm are too.
+        let fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if fd >= 0 { close(fd) }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)

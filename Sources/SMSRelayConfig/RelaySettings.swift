@@ -36,7 +36,16 @@ public struct RelaySettings: Sendable {
     /// The configured webhook token, or nil to use (or generate) the one stored in the data folder.
     public var webhookToken: String?
     public var maxBodyBytes: Int
-    public var maxAttempts: Int
+    /// How long a request may take to arrive whole, from its first byte.
+    public var requestTimeout: Duration
+    /// How long an idle keep-alive connection stays open.
+    public var idleTimeout: Duration
+    /// How many connections may be open at once.
+    public var maxConnections: Int
+    /// A cap on delivery attempts; nil retries transient failures for ``retryFor``.
+    public var maxAttempts: Int?
+    /// How long a message's transient failures are retried before it is dead.
+    public var retryFor: Duration
     public var retryBaseDelay: Duration
     public var retryMaxDelay: Duration
     public var transport: TransportKind
@@ -151,7 +160,11 @@ public struct RelaySettings: Sendable {
             publicURL: publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL,
             webhookToken: token,
             maxBodyBytes: try source.int(.maxBodyBytes, default: 65_536, in: 256...10_485_760),
-            maxAttempts: try source.int(.maxAttempts, default: 8, in: 1...1000),
+            requestTimeout: .seconds(try source.int(.requestTimeoutSeconds, default: 10, in: 1...3600)),
+            idleTimeout: .seconds(try source.int(.idleTimeoutSeconds, default: 60, in: 1...86_400)),
+            maxConnections: try source.int(.maxConnections, default: 256, in: 1...1_000_000),
+            maxAttempts: try source.optionalInt(.maxAttempts, in: 1...100_000),
+            retryFor: try source.duration(.retryFor, default: "5d", in: 60...(60 * 86_400)),
             retryBaseDelay: .seconds(retryBase),
             retryMaxDelay: .seconds(retryMax),
             transport: transport,
@@ -215,6 +228,34 @@ private struct Source {
 
     func string(_ key: SettingKey, default value: String) throws -> String {
         try optional(key) ?? value
+    }
+
+    func optionalInt(_ key: SettingKey, in range: ClosedRange<Int>) throws -> Int? {
+        guard let text = try optional(key) else { return nil }
+        guard let number = Int(text), range.contains(number) else {
+            throw ConfigError.invalid(key, text, expected: "a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return number
+    }
+
+    /// A duration written as a number and a unit, `30s`, `90m`, `12h`, `5d`, or plain seconds.
+    func duration(_ key: SettingKey, default value: String, in seconds: ClosedRange<Int>) throws -> Duration {
+        let text = try optional(key) ?? value
+        let units: [Character: Int] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
+        var digits = Substring(text.lowercased())
+        var unit = 1
+        if let last = digits.last, let factor = units[last] {
+            unit = factor
+            digits = digits.dropLast()
+        }
+        guard let number = Int(digits.trimmingCharacters(in: .whitespaces)), number >= 0,
+              number <= Int.max / unit, seconds.contains(number * unit)
+        else {
+            throw ConfigError.invalid(
+                key, text,
+                expected: "a duration such as 5d, 12h, 90m or 3600s, from \(seconds.lowerBound) seconds to \(seconds.upperBound / 86_400) days")
+        }
+        return .seconds(number * unit)
     }
 
     func int(_ key: SettingKey, default value: Int, in range: ClosedRange<Int>) throws -> Int {

@@ -41,8 +41,18 @@ extension SettingKey {
         "secret last path segment of the callback URL")
     public static let maxBodyBytes = SettingKey(
         "max_body_bytes", default: "65536", "largest callback body accepted; larger ones get 413")
+    public static let requestTimeoutSeconds = SettingKey(
+        "request_timeout_seconds", default: "10",
+        "seconds a request may take to arrive whole, from its first byte; a slower one is cut off")
+    public static let idleTimeoutSeconds = SettingKey(
+        "idle_timeout_seconds", default: "60", "seconds an idle keep-alive connection stays open")
+    public static let maxConnections = SettingKey(
+        "max_connections", default: "256",
+        "connections open at once; past it the longest-idle one is closed, or the new one if none is idle")
     public static let maxAttempts = SettingKey(
-        "max_attempts", default: "8", "delivery attempts before a message is dead")
+        "max_attempts", default: nil, "a cap on delivery attempts; without it, transient failures are retried for retry_for")
+    public static let retryFor = SettingKey(
+        "retry_for", default: "5d", "how long transient delivery failures are retried before a message is dead (30s, 90m, 12h, 5d)")
     public static let retryBaseSeconds = SettingKey(
         "retry_base_seconds", default: "5", "delay after the first failed attempt; doubles each time, with jitter")
     public static let retryMaxSeconds = SettingKey(
@@ -82,7 +92,8 @@ extension SettingKey {
 
     /// Every setting, in the order the README documents them.
     public static let all: [SettingKey] = [
-        .host, .port, .dataDir, .config, .publicURL, .webhookToken, .maxBodyBytes, .maxAttempts,
+        .host, .port, .dataDir, .config, .publicURL, .webhookToken, .maxBodyBytes,
+        .requestTimeoutSeconds, .idleTimeoutSeconds, .maxConnections, .maxAttempts, .retryFor,
         .retryBaseSeconds, .retryMaxSeconds, .transport, .maildir, .smtpURL, .smtpPasswordFile, .smtpCAFile,
         .smtpHeloName, .smtpIdleSeconds,
         .sesRegion, .sesEndpoint, .sesConfigurationSet, .mailTo, .mailFrom, .subjectTemplate, .textTemplate, .htmlTemplate, .logLevel,

@@ -37,6 +37,26 @@ public enum WebhookToken {
         return (token, true)
     }
 
+    /// The token stored in `dataDirectory`, or nil when none has been generated there yet.
+    /// Never generates one.
+    public static func stored(in dataDirectory: URL) throws -> String? {
+        let path = dataDirectory.appendingPathComponent(fileName).path
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        guard let stored = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw ConfigError("cannot read the webhook token in \(path); check its owner and permissions")
+        }
+        let token = stored.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard isAcceptable(token) else {
+            throw ConfigError("\(path) does not hold a usable webhook token; delete it to generate a new one")
+        }
+        return token
+    }
+
+    /// The token as logs may show it: its first four characters, the rest hidden.
+    public static func redacted(_ token: String) -> String {
+        String(token.prefix(4)) + "…(redacted)"
+    }
+
     /// 32 random bytes as 64 hex digits.
     public static func generate() -> String {
         var generator = SystemRandomNumberGenerator()

@@ -10,6 +10,12 @@ enum JSONResponse {
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
+    /// The bytes of `{"error": reason}`, for answers written below Hummingbird.
+    static func errorBody(_ reason: String) -> [UInt8] {
+        let data = (try? JSONSerialization.data(withJSONObject: ["error": reason], options: [.sortedKeys])) ?? Data("{}".utf8)
+        return Array(data)
+    }
+
     static func error(_ status: HTTPResponse.Status, _ reason: String, field: String? = nil, headers: HTTPFields = [:]) -> Response {
         var object: [String: any Sendable] = ["error": reason]
         if let field { object["field"] = field }

@@ -17,24 +17,24 @@ public struct RelayAssembly: Sendable {
     public let intake: CallbackIntake
     /// Whether the webhook token was generated on this start.
     public let tokenGenerated: Bool
+    /// The outbox database in the data folder.
+    public static let outboxFileName = "outbox.sqlite"
 
     public init(settings: RelaySettings, logger: Logger) throws {
         self.settings = settings
-        do {
-            try FileManager.default.createDirectory(at: settings.dataDirectory, withIntermediateDirectories: true)
-        } catch {
-            throw ConfigError("cannot create data folder \(settings.dataDirectory.path): \(error.localizedDescription)")
-        }
+        // Private: the folder 0700; the database created empty 0600, so its -wal and -shm are 0600 too.
+        try DataDirectory.prepare(settings.dataDirectory, privateFiles: [Self.outboxFileName], logger: logger)
         let (token, generated) = try WebhookToken.resolve(
             configured: settings.webhookToken, dataDirectory: settings.dataDirectory)
         tokenGenerated = generated
         intake = CallbackIntake(token: token, maxBodyBytes: settings.maxBodyBytes)
-        store = try SQLiteOutboxStore(path: settings.dataDirectory.appendingPathComponent("outbox.sqlite").path)
+        store = try SQLiteOutboxStore(path: settings.dataDirectory.appendingPathComponent(Self.outboxFileName).path)
         let delivery = try RelayDelivery(settings: settings, logger: logger)
         worker = DeliveryWorker(
             store: store,
             transport: delivery.transport,
             policy: RetryPolicy(
+                retryFor: settings.retryFor,
                 maxAttempts: settings.maxAttempts,
                 baseDelay: settings.retryBaseDelay,
                 maxDelay: settings.retryMaxDelay),
@@ -45,11 +45,12 @@ public struct RelayAssembly: Sendable {
 
     /// The callback URL to paste into the carrier's settings. It contains the secret token.
     public func callbackURL(port: Int) -> String {
-        var base = settings.publicURL
-        if settings.port != port, base.hasSuffix(":\(settings.port)") {
-            base = String(base.dropLast("\(settings.port)".count)) + "\(port)"
-        }
-        return "\(base)/flowroute/\(intake.token ?? "")"
+        settings.callbackURL(token: intake.token ?? "", port: port)
+    }
+
+    /// The callback URL with the token hidden, for logs.
+    public func redactedCallbackURL(port: Int) -> String {
+        settings.redactedCallbackURL(token: intake.token ?? "", port: port)
     }
 
     /// The HTTP server with the delivery worker beside it in its service group.
@@ -58,6 +59,9 @@ public struct RelayAssembly: Sendable {
         return RelayServer.makeApplication(
             host: settings.host,
             port: settings.port,
+            limits: HTTPEdgeLimits(
+                requestTimeout: settings.requestTimeout, idleTimeout: settings.idleTimeout,
+                maxConnections: settings.maxConnections),
             intake: intake,
             store: store,
             services: [worker],

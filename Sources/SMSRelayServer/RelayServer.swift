@@ -7,12 +7,14 @@ import SMSRelayCore
 /// Builds the relay's HTTP application: the carrier callback and `GET /healthz`.
 public enum RelayServer {
     /// - Parameters:
+    ///   - limits: request and idle timeouts and the connection limit of the HTTP edge.
     ///   - services: run beside the HTTP server in one service group (the delivery worker).
     ///   - onStored: called after each newly stored message.
     ///   - onServerRunning: called with the bound port once the server listens.
     public static func makeApplication(
         host: String,
         port: Int,
+        limits: HTTPEdgeLimits = HTTPEdgeLimits(),
         intake: CallbackIntake,
         store: any OutboxStore,
         services: [any Service] = [],
@@ -38,12 +40,30 @@ public enum RelayServer {
                 return JSONResponse.make(.serviceUnavailable, ["status": "error", "error": "outbox unreadable"])
             }
         }
-        return Application(
+        let registry = ConnectionRegistry(limit: limits.maxConnections)
+        let app = Application(
             router: router,
+            server: .guardedHTTP1(limits: limits, registry: registry, logger: logger),
             configuration: .init(address: .hostname(host, port: port), serverName: nil),
             services: services,
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger
         )
+        // Connections share the open-file limit with what is open now (the event loops exist
+        // once the application does, the outbox is open): a limit past it would fail accepts
+        // instead of replacing idle connections.
+        let fileLimit = OpenFileLimit.current
+        let fitting = OpenFileLimit.connections(
+            configured: limits.maxConnections, fileLimit: fileLimit, open: OpenFileLimit.openNow)
+        if fitting < limits.maxConnections {
+            registry.limit = fitting
+            logger.notice(
+                "the open-file limit leaves room for fewer connections than configured",
+                metadata: [
+                    "open_file_limit": "\(fileLimit ?? 0)", "max_connections": "\(fitting)",
+                    "configured": "\(limits.maxConnections)",
+                ])
+        }
+        return app
     }
 }

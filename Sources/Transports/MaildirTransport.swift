@@ -28,7 +28,9 @@ public struct MaildirTransport: MailTransport {
         for sub in ["tmp", "new", "cur"] {
             let dir = root.appendingPathComponent(sub)
             do {
-                try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+                // Private, like every message file in it (0600): texts are nobody else's to read.
+                try FileManager.default.createDirectory(
+                    at: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             } catch {
                 throw MailTransportError.permanent("cannot create maildir folder \(dir.path): \(error.localizedDescription)")
             }

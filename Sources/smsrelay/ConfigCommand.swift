@@ -40,6 +40,7 @@ struct ConfigCommand: AsyncParsableCommand {
             print("  webhook token   \(settings.webhookToken == nil ? "stored in the data folder (generated on first start)" : "set (hidden)")")
             print("  transport       \(settings.transport.rawValue)\(settings.transport == .maildir ? " → \(settings.maildir.path)" : "")")
             print("  max body        \(settings.maxBodyBytes) bytes")
+            print("  connections     at most \(settings.maxConnections); a request must arrive within \(settings.requestTimeout.components.seconds)s, idle ones close after \(settings.idleTimeout.components.seconds)s")
             print("  retries         transient failures for \(Self.describe(settings.retryFor))\(settings.maxAttempts.map { ", at most \($0) attempts" } ?? "")")
             print("  default route   to \(settings.routing.defaultRoute.recipients.joined(separator: ", ")) from \(settings.routing.defaultRoute.sender)")
             for number in settings.routing.overrides.keys.sorted() {

@@ -9,14 +9,15 @@ struct SMSRelayCommand: AsyncParsableCommand {
         abstract: "Relays text messages from a carrier's callbacks to email.",
         discussion: """
             A carrier (Flowroute) POSTs each text message for your numbers to the callback URL that \
-            `smsrelay serve` prints. SMSRelay stores it durably, then delivers it as an email.
+            `smsrelay serve` prints on first start (`smsrelay callback-url` prints it again). SMSRelay \
+            stores it durably, then delivers it as an email.
 
             Every option can also be set in the environment (SMSRELAY_<NAME>) or in the YAML file \
             given with --config; options on the command line win over the environment, which wins \
             over the file.
             """,
         version: SMSRelayVersion.current,
-        subcommands: [ServeCommand.self, LambdaCommand.self, OutboxCommand.self, ConfigCommand.self]
+        subcommands: [ServeCommand.self, CallbackURLCommand.self, LambdaCommand.self, OutboxCommand.self, ConfigCommand.self]
     )
 
     /// Inside Lambda the runtime starts `bootstrap` with no arguments: run the Lambda loop then.

@@ -16,9 +16,17 @@ struct SettingsOptions: ParsableArguments {
     var publicURL: String?
     @Option(help: "Largest callback body accepted, in bytes. [env: SMSRELAY_MAX_BODY_BYTES, default: 65536]")
     var maxBodyBytes: String?
-    @Option(help: "Delivery attempts before a message is dead. [env: SMSRELAY_MAX_ATTEMPTS, default: 8]")
+    @Option(help: "Seconds a request may take to arrive whole. [env: SMSRELAY_REQUEST_TIMEOUT_SECONDS, default: 10]")
+    var requestTimeoutSeconds: String?
+    @Option(help: "Seconds an idle keep-alive connection stays open. [env: SMSRELAY_IDLE_TIMEOUT_SECONDS, default: 60]")
+    var idleTimeoutSeconds: String?
+    @Option(help: "Connections open at once. [env: SMSRELAY_MAX_CONNECTIONS, default: 256]")
+    var maxConnections: String?
+    @Option(help: "A cap on delivery attempts per message. [env: SMSRELAY_MAX_ATTEMPTS, default: none]")
     var maxAttempts: String?
-    @Option(help: "Mail transport: maildir. [env: SMSRELAY_TRANSPORT, default: maildir]")
+    @Option(help: "How long transient delivery failures are retried, e.g. 12h or 5d. [env: SMSRELAY_RETRY_FOR, default: 5d]")
+    var retryFor: String?
+    @Option(help: "Mail transport: maildir, smtp or ses. [env: SMSRELAY_TRANSPORT, default: maildir]")
     var transport: String?
     @Option(help: "Maildir to deliver to. [env: SMSRELAY_MAILDIR, default: <data-dir>/mail]")
     var maildir: String?
@@ -32,7 +40,9 @@ struct SettingsOptions: ParsableArguments {
     var flags: [String: String] {
         let pairs: [(SettingKey, String?)] = [
             (.host, host), (.port, port), (.dataDir, dataDir), (.config, config), (.publicURL, publicURL),
-            (.maxBodyBytes, maxBodyBytes), (.maxAttempts, maxAttempts), (.transport, transport),
+            (.maxBodyBytes, maxBodyBytes), (.requestTimeoutSeconds, requestTimeoutSeconds),
+            (.idleTimeoutSeconds, idleTimeoutSeconds), (.maxConnections, maxConnections),
+            (.maxAttempts, maxAttempts), (.retryFor, retryFor), (.transport, transport),
             (.maildir, maildir), (.mailTo, mailTo), (.mailFrom, mailFrom), (.logLevel, logLevel),
         ]
         var flags: [String: String] = [:]

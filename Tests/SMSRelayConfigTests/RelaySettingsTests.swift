@@ -24,7 +24,8 @@ struct RelaySettingsTests {
         #expect(settings.publicURL == "http://127.0.0.1:8080")
         #expect(settings.webhookToken == nil)
         #expect(settings.maxBodyBytes == 65_536)
-        #expect(settings.maxAttempts == 8)
+        #expect(settings.maxAttempts == nil, "no cap: transient failures are retried for retry_for")
+        #expect(settings.retryFor == .seconds(5 * 86_400))
         #expect(settings.transport == .maildir)
         #expect(settings.routing.defaultRoute.recipients == ["inbox@localhost"])
         #expect(settings.routing.defaultRoute.sender == "sms@localhost")
@@ -161,6 +162,19 @@ struct WebhookTokenTests {
 
 @Suite("Settings documentation")
 struct SettingsDocumentationTests {
+    @Test("SMSRELAY_RETRY_FOR takes a number and a unit, or seconds, and refuses the rest")
+    func retryFor() throws {
+        for (text, seconds) in [("5d", 432_000), ("12h", 43_200), ("90m", 5_400), ("3600s", 3_600), ("7200", 7_200)] {
+            let settings = try RelaySettings.load(environment: ["SMSRELAY_RETRY_FOR": text])
+            #expect(settings.retryFor == .seconds(seconds), "\(text)")
+        }
+        for text in ["5 days", "-1d", "30s", "61d", "d", "1.5h"] {
+            #expect(throws: ConfigError.self, "\(text)") { try RelaySettings.load(environment: ["SMSRELAY_RETRY_FOR": text]) }
+        }
+        let capped = try RelaySettings.load(environment: ["SMSRELAY_MAX_ATTEMPTS": "12"])
+        #expect(capped.maxAttempts == 12)
+    }
+
     @Test("the README's configuration table lists every setting")
     func readmeListsEverySetting() throws {
         let readme = URL(fileURLWithPath: #filePath)

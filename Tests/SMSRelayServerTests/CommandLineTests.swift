@@ -10,7 +10,7 @@ import Testing
 struct CommandLineTests {
     static let helpCommands: [[String]] = [
         ["--help"], ["-h"], ["help"],
-        ["serve", "--help"], ["help", "serve"],
+        ["serve", "--help"], ["help", "serve"], ["callback-url", "--help"],
         ["lambda", "--help"],
         ["outbox", "--help"], ["outbox", "list", "--help"], ["outbox", "retry", "--help"],
         ["config", "--help"], ["config", "check", "--help"],

@@ -7,10 +7,17 @@ import NIOCore
 final class ServeProcess: @unchecked Sendable {
     let process = Process()
     private let output = Pipe()
+    private let errorFile: URL
+    /// The callback URL with the token the server uses, on the port it listens on.
     private(set) var callbackURL = ""
     private(set) var port = 0
+    /// The callback URL as `serve` printed it on standard output, if it printed one.
+    private(set) var printedCallbackURL: String?
+    /// What `serve` printed on standard output by the time it listened.
+    private(set) var printed = ""
 
-    /// The `smsrelay` binary beside the test bundle (both live in the build's products folder).
+    /// The `smsrelay` binary beside the test bundle (both live in the build's products folder),
+    /// or the one `SMSRELAY_TEST_EXECUTABLE` names (to run these tests against another build).
     static var executable: URL {
         get throws {
             var candidates = [
@@ -18,6 +25,9 @@ final class ServeProcess: @unchecked Sendable {
             ]
             let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             candidates.append(root.appendingPathComponent(".build/debug/smsrelay"))
+            if let chosen = ProcessInfo.processInfo.environment["SMSRELAY_TEST_EXECUTABLE"], !chosen.isEmpty {
+                candidates = [URL(fileURLWithPath: chosen)]
+            }
             guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
                 throw TestFailure("smsrelay executable not found in \(candidates.map(\.path))")
             }
@@ -25,15 +35,32 @@ final class ServeProcess: @unchecked Sendable {
         }
     }
 
-    /// Starts `smsrelay serve` with `environment` added, and waits for it to print its callback URL.
-    init(arguments: [String] = [], environment: [String: String]) async throws {
-        process.executableURL = try Self.executable
-        process.arguments = ["serve", "--host", "127.0.0.1", "--port", "0"] + arguments
+    /// Starts `smsrelay serve` with `environment` added, and waits until it listens.
+    /// - Parameters:
+    ///   - umask: the umask to start it with (through `/bin/sh`), e.g. `"022"`.
+    ///   - fileLimit: the open-file limit to start it with (`ulimit -n`).
+    init(
+        arguments: [String] = [], environment: [String: String], umask: String? = nil, fileLimit: Int? = nil
+    ) async throws {
+        let binary = try Self.executable
+        let serveArguments = ["serve", "--host", "127.0.0.1", "--port", "0"] + arguments
+        if umask != nil || fileLimit != nil {
+            var script = ""
+            if let fileLimit { script += "ulimit -n \(fileLimit) && " }
+            if let umask { script += "umask \(umask) && " }
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", script + #"exec "$0" "$@""#, binary.path] + serveArguments
+        } else {
+            process.executableURL = binary
+            process.arguments = serveArguments
+        }
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("smsrelay-serve-\(UUID().uuidString).stderr")
+        _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
         process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: errorFile)
+        process.standardInput = FileHandle.nullDevice
         try process.run()
-        var printed = ""
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
             let chunk = output.fileHandleForReading.availableData
@@ -42,14 +69,41 @@ final class ServeProcess: @unchecked Sendable {
                 continue
             }
             printed += String(decoding: chunk, as: UTF8.self)
-            if let line = printed.split(separator: "\n").first(where: { $0.hasPrefix("Flowroute callback URL: ") }) {
-                callbackURL = String(line.dropFirst("Flowroute callback URL: ".count))
-                port = URLComponents(string: callbackURL)?.port ?? 0
-                return
+            let lines = printed.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+            guard let listening = lines.first(where: { $0.hasPrefix("SMSRelay ") && $0.contains(" listening on ") }),
+                let port = Self.port(in: listening)
+            else { continue }
+            printedCallbackURL = lines.first { $0.hasPrefix("Flowroute callback URL: ") }
+                .map { String($0.dropFirst("Flowroute callback URL: ".count)) }
+            if lines.contains(where: { $0.hasPrefix("Generated a webhook token") }), printedCallbackURL == nil {
+                continue  // the rest of the banner is on its way
             }
+            self.port = port
+            let token = try environment["SMSRELAY_WEBHOOK_TOKEN"]
+                ?? printedCallbackURL.flatMap { $0.split(separator: "/").last.map(String.init) }
+                ?? Self.storedToken(dataDirectory: environment["SMSRELAY_DATA_DIR"])
+            callbackURL = "http://127.0.0.1:\(port)/flowroute/\(token)"
+            return
         }
         if process.isRunning { process.terminate() }
-        throw TestFailure("smsrelay serve did not print its callback URL; it printed: \(printed)")
+        throw TestFailure("smsrelay serve did not start listening; it printed: \(printed)\(standardError)")
+    }
+
+    /// What `serve` has written to standard error (its log) so far.
+    var standardError: String {
+        (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
+    }
+
+    private static func port(in line: String) -> Int? {
+        guard let range = line.range(of: " listening on ") else { return nil }
+        let address = line[range.upperBound...].prefix { $0 != "," && $0 != " " }
+        return address.split(separator: ":").last.flatMap { Int($0) }
+    }
+
+    private static func storedToken(dataDirectory: String?) throws -> String {
+        guard let dataDirectory else { throw TestFailure("no token: give SMSRELAY_DATA_DIR or SMSRELAY_WEBHOOK_TOKEN") }
+        let file = URL(fileURLWithPath: dataDirectory).appendingPathComponent("webhook-token")
+        return try String(contentsOf: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     func post(_ body: String) async throws -> Int {
@@ -82,5 +136,6 @@ final class ServeProcess: @unchecked Sendable {
             Foundation.kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
+        try? FileManager.default.removeItem(at: errorFile)
     }
 }

@@ -16,14 +16,14 @@ struct ServeProcessTests {
             let tokenFile = dir.appendingPathComponent("webhook-token")
             let token = try String(contentsOf: tokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
             #expect(token.count == 64)
-            #expect(first.callbackURL == "http://127.0.0.1:\(first.port)/flowroute/\(token)")
+            #expect(first.printedCallbackURL == "http://127.0.0.1:\(first.port)/flowroute/\(token)")
             let attributes = try FileManager.default.attributesOfItem(atPath: tokenFile.path)
             #expect((attributes[.posixPermissions] as? Int) == 0o600)
             #expect(try await first.post(IntakeTests.seed) == 200)
             #expect(first.terminate() == 0, "SIGTERM stops the server cleanly")
 
             let second = try await ServeProcess(environment: env)
-            #expect(second.callbackURL.hasSuffix("/flowroute/\(token)"), "the token survives a restart")
+            #expect(try await second.post(IntakeTests.seed) == 200, "the token survives a restart")
             _ = second.terminate()
             #expect(try maildirMessages(dir.appendingPathComponent("mail")).count == 1)
         }
