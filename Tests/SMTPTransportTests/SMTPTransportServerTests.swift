@@ -175,7 +175,8 @@ struct SMTPTransportServerTests {
             }
             #expect(error?.kind == .transient)
             #expect(error?.message.contains("did not answer in time (waiting for the greeting)") == true, "\(error?.message ?? "")")
-            #expect(ContinuousClock.now - started < .seconds(3))
+            // Far under the 20 s of every other limit: it was the greeting's own that ended the wait.
+            #expect(ContinuousClock.now - started < .seconds(15))
         }
     }
 
