@@ -80,33 +80,15 @@ struct CommandRun {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("smsrelay-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let out = folder.appendingPathComponent("stdout")
-        let err = folder.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-
-        let process = Process()
-        process.executableURL = try ServeProcess.executable
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        process.environment = ProcessInfo.processInfo.environment
-            .filter { !$0.key.hasPrefix("SMSRELAY_") && !$0.key.hasPrefix("AWS_") }
-            .merging(environment) { $1 }
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        try process.run()
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
-            if ContinuousClock.now > deadline {
-                process.terminate()
-                process.waitUntilExit()
-                throw TestFailure("smsrelay \(arguments.joined(separator: " ")) did not finish within \(timeout)")
-            }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        status = process.terminationStatus
-        stdout = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
-        stderr = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
+        let result = try await ProcessRun(
+            try ServeProcess.executable, arguments,
+            environment: ProcessInfo.processInfo.environment
+                .filter { !$0.key.hasPrefix("SMSRELAY_") && !$0.key.hasPrefix("AWS_") }
+                .merging(environment) { $1 },
+            directory: folder,
+            timeout: timeout)
+        status = result.status
+        stdout = String(decoding: result.stdout, as: UTF8.self)
+        stderr = String(decoding: result.stderr, as: UTF8.self)
     }
 }

@@ -20,36 +20,11 @@ public enum PythonScript {
 
     /// Runs a program found on `PATH`; fails if it exits non-zero or outlives `timeout`.
     public static func run(executable: String, _ arguments: [String], timeout: Duration) async throws -> Data {
-        let id = UUID().uuidString
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("ses-tests-\(id).out")
-        let errors = FileManager.default.temporaryDirectory.appendingPathComponent("ses-tests-\(id).err")
-        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
-        defer {
-            try? FileManager.default.removeItem(at: output)
-            try? FileManager.default.removeItem(at: errors)
+        let result = try await ProcessRun(URL(fileURLWithPath: "/usr/bin/env"), [executable] + arguments, timeout: timeout)
+        guard result.status == 0 else {
+            let stderr = String(decoding: result.stderr, as: UTF8.self)
+            throw Failure(description: "\(executable) \(arguments.first ?? "") exited with \(result.status): \(stderr)")
         }
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [executable] + arguments
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: output)
-        process.standardError = try FileHandle(forWritingTo: errors)
-        try process.run()
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
-            if ContinuousClock.now > deadline {
-                process.terminate()
-                process.waitUntilExit()
-                throw Failure(description: "\(executable) \(arguments.joined(separator: " ")) took longer than \(timeout)")
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        guard process.terminationStatus == 0 else {
-            let stderr = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
-            throw Failure(description: "\(executable) \(arguments.first ?? "") exited with \(process.terminationStatus): \(stderr)")
-        }
-        return try Data(contentsOf: output)
+        return result.stdout
     }
 }
