@@ -20,7 +20,7 @@ struct CallbackURLTests {
             defer { _ = second.terminate() }
             #expect(second.printedCallbackURL == nil)
             #expect(!second.printed.contains(token), "\(second.printed)")
-            try await eventually("the start-up log") { second.standardError.contains("callback_url=") }
+            try await eventually(timeout: .seconds(30), "the start-up log") { second.standardError.contains("callback_url=") }
             #expect(second.standardError.contains("http://127.0.0.1:\(second.port)/flowroute/\(token.prefix(4))…(redacted)"))
             #expect(!second.standardError.contains(token))
             #expect(try await second.post(IntakeTests.seed) == 200)
