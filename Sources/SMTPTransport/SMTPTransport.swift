@@ -85,7 +85,7 @@ public actor SMTPTransport: MailTransport {
         defer { release() }
         cancelIdleTimer()
         if let pause = breaker.remainingPause(at: .now), let reason = breaker.reason {
-            throw .suspended("\(reason.message) (SMTP delivery is paused; the next try is in \(Self.describe(pause)))", retryAfter: pause)
+            throw Self.paused(by: reason, for: pause)
         }
         do {
             let receipt = try await deliver(message, sender: sender, recipients: recipients)
@@ -104,9 +104,7 @@ public actor SMTPTransport: MailTransport {
             } else {
                 logger.debug("SMTP server still refuses the relay; delivery stays paused", metadata: metadata)
             }
-            throw .suspended(
-                "\(error.message) (SMTP delivery is paused; the next try is in \(Self.describe(opening.pause)))",
-                retryAfter: opening.pause)
+            throw Self.paused(by: error, for: opening.pause)
         } catch {
             startIdleTimer()
             throw error.mailTransportError
@@ -231,6 +229,11 @@ public actor SMTPTransport: MailTransport {
         idleTimer = nil
         logger.debug("SMTP connection idle; saying QUIT", metadata: ["smtp.idle_seconds": "\(configuration.idleTimeout.components.seconds)"])
         await session.quit()
+    }
+
+    /// What a send meets while the breaker is open: the cause, and when the next try comes.
+    private static func paused(by reason: SMTPError, for pause: Duration) -> MailTransportError {
+        .suspended("\(reason.message) (SMTP delivery is paused; the next try is in \(describe(pause)))", retryAfter: pause)
     }
 
     /// `45 s`, `2 min`, `1 h`.
