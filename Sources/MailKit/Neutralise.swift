@@ -33,12 +33,9 @@ enum Neutralise {
         ["\r", "\n", "\u{85}", "\u{2028}", "\u{2029}"].contains(scalar)
     }
 
-    /// Control characters other than tab, and the Unicode line and paragraph separators.
+    /// Control characters other than tab, and the Unicode line and paragraph separators: the set
+    /// the header writer neutralises too (``HeaderText/isControl(_:)``).
     private static func isBreaking(_ scalar: Unicode.Scalar) -> Bool {
-        if scalar == "\t" { return false }
-        switch scalar.properties.generalCategory {
-        case .control, .lineSeparator, .paragraphSeparator: return true
-        default: return false
-        }
+        scalar != "\t" && HeaderText.isControl(scalar)
     }
 }

@@ -259,10 +259,6 @@ private struct Source {
     }
 
     func int(_ key: SettingKey, default value: Int, in range: ClosedRange<Int>) throws -> Int {
-        guard let text = try optional(key) else { return value }
-        guard let number = Int(text), range.contains(number) else {
-            throw ConfigError.invalid(key, text, expected: "a whole number from \(range.lowerBound) to \(range.upperBound)")
-        }
-        return number
+        try optionalInt(key, in: range) ?? value
     }
 }
