@@ -116,15 +116,7 @@ public final class PostfixTestServer: Sendable {
 
     /// Runs `body` with a started server, and stops the server afterwards.
     public static func with<T>(_ arguments: [String] = [], _ body: (PostfixTestServer) async throws -> T) async throws -> T {
-        let server = try await start(arguments)
-        do {
-            let result = try await body(server)
-            await server.stop()
-            return result
-        } catch {
-            await server.stop()
-            throw error
-        }
+        try await using(try await start(arguments), stop: { await $0.stop() }, body)
     }
 
     /// One server per distinct `arguments` for the whole test process, started on first use and

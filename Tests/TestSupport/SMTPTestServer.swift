@@ -87,15 +87,7 @@ public final class SMTPTestServer: Sendable {
 
     /// Runs `body` with a started server, and stops the server afterwards.
     public static func with<T>(_ arguments: [String] = [], _ body: (SMTPTestServer) async throws -> T) async throws -> T {
-        let server = try await start(arguments)
-        do {
-            let result = try await body(server)
-            await server.stop()
-            return result
-        } catch {
-            await server.stop()
-            throw error
-        }
+        try await using(try await start(arguments), stop: { await $0.stop() }, body)
     }
 
     /// Everything the server recorded so far.

@@ -24,3 +24,15 @@ public func eventually(timeout: Duration = .seconds(30), _ what: String, _ condi
     }
     throw TestFailure("timed out waiting for \(what)")
 }
+
+/// Runs `body` with `resource`, then stops the resource whether `body` returned or threw.
+public func using<R, T>(_ resource: R, stop: (R) async -> Void, _ body: (R) async throws -> T) async throws -> T {
+    do {
+        let result = try await body(resource)
+        await stop(resource)
+        return result
+    } catch {
+        await stop(resource)
+        throw error
+    }
+}
