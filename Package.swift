@@ -32,13 +32,22 @@ let package = Package(
     targets: [
         // Carrier payloads, the provider-neutral message and routing rules. Foundation only.
         .target(name: "SMSRelayCore", swiftSettings: swiftSettings),
-        // Email model, MIME composition, templates and the MailTransport seam.
+        // The email model, MIME writer, header encoding and the MailTransport seam. Nothing of ours.
+        .target(name: "MailKit", swiftSettings: swiftSettings),
+        // A message and its route made into an email: Mustache templates, the built-in ones.
         .target(
-            name: "MailKit",
+            name: "MailRender",
             dependencies: [
                 "SMSRelayCore",
+                "MailKit",
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // A component's scoped part of the configuration and the naming of its settings.
+        .target(
+            name: "ComponentConfig",
+            dependencies: [.product(name: "Configuration", package: "swift-configuration")],
             swiftSettings: swiftSettings
         ),
         // Mail transports: maildir (embedded default).
@@ -46,6 +55,7 @@ let package = Package(
             name: "Transports",
             dependencies: [
                 "MailKit",
+                "ComponentConfig",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -62,6 +72,7 @@ let package = Package(
             dependencies: [
                 "SigV4",
                 "MailKit",
+                "ComponentConfig",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -73,6 +84,7 @@ let package = Package(
             name: "SMTPTransport",
             dependencies: [
                 "MailKit",
+                "ComponentConfig",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -92,40 +104,32 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Layered settings (flags, environment, config file) and their validation.
+        // The carrier callback checks and outcomes, and the CallbackSink seam. No HTTP codes.
         .target(
-            name: "SMSRelayConfig",
+            name: "SMSRelayIntake",
             dependencies: [
                 "SMSRelayCore",
-                "MailKit",
-                .product(name: "Configuration", package: "swift-configuration"),
-                .product(name: "Yams", package: "Yams"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        // The Lambda custom runtime: Runtime API client, API Gateway events, the relay handler.
-        .target(
-            name: "LambdaRuntime",
-            dependencies: [
-                "SMSRelayCore",
-                "MailKit",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
-        // The HTTP intake: Hummingbird routes, token check, health.
+        // The Lambda custom runtime: Runtime API client, API Gateway events, the callback handler.
+        .target(
+            name: "LambdaRuntime",
+            dependencies: [
+                "SMSRelayIntake",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The HTTP edge: Hummingbird routes, connection limits, health.
         .target(
             name: "SMSRelayServer",
             dependencies: [
-                "SMSRelayCore",
-                "SMSRelayConfig",
-                "MailKit",
-                "Transports",
-                "SESTransport",
-                "SMTPTransport",
-                "Outbox",
+                "SMSRelayIntake",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -136,23 +140,39 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The wiring: settings → components, the transport factory, the outbox, the worker,
+        // the sinks and the service groups of both modes.
+        .target(
+            name: "SMSRelayApp",
+            dependencies: [
+                "SMSRelayCore",
+                "MailKit",
+                "MailRender",
+                "ComponentConfig",
+                "Transports",
+                "SESTransport",
+                "SMTPTransport",
+                "Outbox",
+                "SMSRelayIntake",
+                "SMSRelayServer",
+                "LambdaRuntime",
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Lets the Lambda package built on a newer glibc run on Amazon Linux 2023.
         .target(name: "GlibcCompat"),
+        // The command line: parses arguments and calls the app.
         .executableTarget(
             name: "smsrelay",
             dependencies: [
                 "GlibcCompat",
-                "SMSRelayCore",
-                "MailKit",
-                "Transports",
-                "Outbox",
-                "SMSRelayConfig",
-                "SMSRelayServer",
-                "LambdaRuntime",
+                "SMSRelayApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -174,12 +194,14 @@ let package = Package(
             dependencies: ["SMSRelayCore", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "MailKitTests", dependencies: ["MailKit", "SMSRelayCore"]),
-        .testTarget(name: "TransportsTests", dependencies: ["Transports", "MailKit"]),
+        .testTarget(name: "MailKitTests", dependencies: ["MailKit", "MailRender", "SMSRelayCore"]),
+        .testTarget(name: "TransportsTests", dependencies: ["Transports", "MailKit", "ComponentConfig", "TestSupport"]),
         .testTarget(
             name: "LambdaRuntimeTests",
             dependencies: [
-                "LambdaRuntime", "MailKit", "SMSRelayCore", "Transports", "TestSupport", "GlibcCompat",
+                "LambdaRuntime", "SMSRelayApp", "SMSRelayIntake", "MailKit", "MailRender", "SMSRelayCore", "Transports", "TestSupport", "GlibcCompat",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -188,12 +210,17 @@ let package = Package(
         .testTarget(
             name: "SMTPTransportTests",
             dependencies: [
-                "SMTPTransport", "MailKit", "SMSRelayCore", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                "SMTPTransport", "MailKit", "ComponentConfig", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "SESTransportTests", dependencies: ["SESTransport", "SigV4", "MailKit", "SMSRelayCore", "TestSupport"]),
+        .testTarget(name: "SESTransportTests", dependencies: ["SESTransport", "SigV4", "MailKit", "MailRender", "ComponentConfig", "SMSRelayCore", "TestSupport",
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         // Real peers for the tests: moto (SES) and the Python scripts that drive it.
         .target(
             name: "TestSupport",
@@ -204,18 +231,23 @@ let package = Package(
         // Mutated callbacks through the parser, the outbox and the MIME writer; the callback corpus.
         .testTarget(
             name: "FuzzTests",
-            dependencies: ["SMSRelayCore", "MailKit", "Outbox", "TestSupport"],
+            dependencies: ["SMSRelayCore", "MailKit", "MailRender", "Outbox", "TestSupport"],
             exclude: ["Corpus"]
         ),
-        .testTarget(name: "SMSRelayConfigTests", dependencies: ["SMSRelayConfig", "SMSRelayCore"]),
+        .testTarget(
+            name: "SMSRelayAppTests",
+            dependencies: ["SMSRelayApp", "SMSRelayCore", "MailKit", "ComponentConfig", "TestSupport"]
+        ),
+        // Reads Package.swift and ARCHITECTURE.md: the import graph is the documented one.
+        .testTarget(name: "ArchitectureTests"),
         .testTarget(
             name: "OutboxTests",
-            dependencies: ["Outbox", "MailKit", "SMSRelayCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["Outbox", "MailKit", "MailRender", "SMSRelayCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "SMSRelayServerTests",
             dependencies: [
-                "SMSRelayServer", "SMSRelayConfig", "Outbox", "Transports", "MailKit", "SMSRelayCore",
+                "SMSRelayServer", "SMSRelayApp", "SMSRelayIntake", "Outbox", "Transports", "MailKit", "MailRender", "SMSRelayCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

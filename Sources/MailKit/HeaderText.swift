@@ -1,8 +1,8 @@
 /// Character tests and clean-ups shared by address parsing and header writing.
-enum HeaderText {
+public enum HeaderText {
     /// Whether a scalar could end a header line or otherwise has no place in one:
     /// C0 and C1 controls, DEL, and the Unicode line and paragraph separators.
-    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x00...0x1F, 0x7F...0x9F, 0x2028, 0x2029: true
         default: false
@@ -11,7 +11,7 @@ enum HeaderText {
 
     /// `value` with every control character (see ``isControl(_:)``) replaced by a space,
     /// so that nothing in it can end the header line it is written on.
-    static func neutralisingControls(_ value: String) -> String {
+    public static func neutralisingControls(_ value: String) -> String {
         guard value.unicodeScalars.contains(where: isControl) else { return value }
         var scalars = String.UnicodeScalarView()
         for scalar in value.unicodeScalars {
@@ -38,7 +38,7 @@ enum HeaderText {
     }
 
     /// `value` in single quotes for an error message, with control characters made visible.
-    static func quotedForMessage<S: StringProtocol>(_ value: S) -> String {
+    public static func quotedForMessage<S: StringProtocol>(_ value: S) -> String {
         var result = "'"
         for scalar in value.unicodeScalars {
             switch scalar {

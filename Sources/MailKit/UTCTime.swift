@@ -2,19 +2,19 @@ import Foundation
 
 /// A moment broken into its UTC calendar fields, computed with integer arithmetic so the result
 /// never depends on the host's locale, time zone or calendar settings.
-struct UTCTime: Sendable, Equatable {
-    var year: Int
+public struct UTCTime: Sendable, Equatable {
+    public var year: Int
     /// 1...12
-    var month: Int
+    public var month: Int
     /// 1...31
-    var day: Int
-    var hour: Int
-    var minute: Int
-    var second: Int
+    public var day: Int
+    public var hour: Int
+    public var minute: Int
+    public var second: Int
     /// 0 = Sunday ... 6 = Saturday
-    var weekday: Int
+    public var weekday: Int
 
-    init(_ date: Date) {
+    public init(_ date: Date) {
         let seconds = Int(date.timeIntervalSince1970.rounded(.down))
         let days = Self.floorDivide(seconds, 86_400)
         let secondOfDay = seconds - days * 86_400
@@ -49,12 +49,12 @@ struct UTCTime: Sendable, Equatable {
     }
 
     /// ISO 8601 in UTC to the second: `2026-11-25T06:30:00Z`.
-    var iso8601: String {
+    public var iso8601: String {
         "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(clock)Z"
     }
 
     /// For people, in English: `Wednesday, 25 November 2026, 06:30:00 UTC`.
-    var readable: String {
+    public var readable: String {
         "\(Self.longWeekdays[weekday]), \(day) \(Self.longMonths[month - 1]) \(year), \(clock) UTC"
     }
 

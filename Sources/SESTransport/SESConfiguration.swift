@@ -1,28 +1,51 @@
+import ComponentConfig
 import Foundation
 import SigV4
 
 /// Everything the SES transport needs: credentials, region, endpoint and an optional configuration set.
 ///
-/// ``init(environment:)`` reads the variables Lambda provides, so the same settings work on
-/// Lambda, on a server with a key in its environment, and against a local emulator:
-///
-/// | variable | meaning |
-/// |---|---|
-/// | `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` | the key that signs requests (required) |
-/// | `AWS_SESSION_TOKEN` | the token of temporary credentials (Lambda roles, STS) |
-/// | `SMSRELAY_SES_REGION`, else `AWS_REGION`, else `AWS_DEFAULT_REGION` | the SES region (required) |
-/// | `SMSRELAY_SES_ENDPOINT` | another endpoint: a VPC endpoint, or an emulator in tests |
-/// | `SMSRELAY_SES_CONFIGURATION_SET` | the configuration set named in every `SendEmail` |
+/// ``init(config:aws:)`` reads them from two scopes: the transport's own (`region`, `endpoint`,
+/// `configuration_set`) and the AWS one (`access_key_id`, `secret_access_key`, `session_token`,
+/// `region`, `default_region`), which in the environment are the variables Lambda provides. So the
+/// same settings work on Lambda, on a server with a key in its environment, and against a local
+/// emulator. The region is the transport's own, else the AWS `region`, else `default_region`.
 public struct SESConfiguration: Sendable {
-    /// The environment variables ``init(environment:)`` reads.
-    public enum EnvironmentKey {
-        public static let accessKeyID = "AWS_ACCESS_KEY_ID"
-        public static let secretAccessKey = "AWS_SECRET_ACCESS_KEY"
-        public static let sessionToken = "AWS_SESSION_TOKEN"
-        /// In order of precedence.
-        public static let regions = ["SMSRELAY_SES_REGION", "AWS_REGION", "AWS_DEFAULT_REGION"]
-        public static let endpoint = "SMSRELAY_SES_ENDPOINT"
-        public static let configurationSet = "SMSRELAY_SES_CONFIGURATION_SET"
+    /// The names of the settings as the user writes them, for messages that say what to change.
+    public struct SettingNames: Sendable, Equatable {
+        public var accessKeyID: String
+        public var secretAccessKey: String
+        public var sessionToken: String
+        /// The region settings, in order of precedence.
+        public var regions: [String]
+        public var endpoint: String
+        public var configurationSet: String
+
+        public init(
+            accessKeyID: String, secretAccessKey: String, sessionToken: String, regions: [String], endpoint: String,
+            configurationSet: String
+        ) {
+            self.accessKeyID = accessKeyID
+            self.secretAccessKey = secretAccessKey
+            self.sessionToken = sessionToken
+            self.regions = regions
+            self.endpoint = endpoint
+            self.configurationSet = configurationSet
+        }
+
+        /// The names of the keys of the two scopes.
+        public init(config: ComponentConfig, aws: ComponentConfig) {
+            self.init(
+                accessKeyID: aws.name("access_key_id"), secretAccessKey: aws.name("secret_access_key"),
+                sessionToken: aws.name("session_token"),
+                regions: [config.name("region"), aws.name("region"), aws.name("default_region")],
+                endpoint: config.name("endpoint"), configurationSet: config.name("configuration_set"))
+        }
+
+        /// Plain descriptions, for a configuration given in code.
+        public static let descriptive = SettingNames(
+            accessKeyID: "the AWS access key id", secretAccessKey: "the AWS secret access key",
+            sessionToken: "the AWS session token", regions: ["the SES region"], endpoint: "the SES endpoint",
+            configurationSet: "the SES configuration set")
     }
 
     public var credentials: AWSCredentials
@@ -34,6 +57,8 @@ public struct SESConfiguration: Sendable {
     public var configurationSetName: String?
     /// How long one `SendEmail` call may take, connection included, before it counts as a transient failure.
     public var requestTimeout: Duration
+    /// How messages name the settings.
+    public var names: SettingNames
 
     /// Settings given directly. `endpoint` defaults to the region's public SES endpoint.
     ///
@@ -43,49 +68,47 @@ public struct SESConfiguration: Sendable {
         region: String,
         endpoint: URL? = nil,
         configurationSetName: String? = nil,
-        requestTimeout: Duration = .seconds(30)
+        requestTimeout: Duration = .seconds(30),
+        names: SettingNames = .descriptive
     ) throws {
-        guard Self.isRegionName(region) else { throw SESConfigurationError.invalidRegion(region, from: "region") }
+        guard Self.isRegionName(region) else { throw SESConfigurationError.invalidRegion(region, from: names.regions.first ?? "region") }
         self.credentials = credentials
         self.region = region
-        self.endpoint = try endpoint.map { try Self.validated(endpoint: $0.absoluteString) } ?? Self.defaultEndpoint(region: region)
+        self.endpoint = try endpoint.map { try Self.validated(endpoint: $0.absoluteString, setting: names.endpoint) }
+            ?? Self.defaultEndpoint(region: region)
         self.configurationSetName = configurationSetName
         self.requestTimeout = requestTimeout
+        self.names = names
     }
 
-    /// Reads the settings from environment variables (see the table above); empty values count as unset.
+    /// Reads and checks the settings of the transport's scope `config` and the AWS scope `aws`.
     ///
-    /// - Throws: ``SESConfigurationError`` naming the variables to set or fix.
-    public init(environment: [String: String]) throws {
-        func value(_ key: String) -> String? {
-            guard let raw = environment[key]?.trimmingCharacters(in: .whitespacesAndNewlines), !raw.isEmpty else { return nil }
-            return raw
-        }
-
-        let accessKeyID = value(EnvironmentKey.accessKeyID)
-        let secretAccessKey = value(EnvironmentKey.secretAccessKey)
+    /// - Throws: ``SESConfigurationError`` naming the settings to set or fix.
+    public init(config: ComponentConfig, aws: ComponentConfig) throws {
+        let names = SettingNames(config: config, aws: aws)
+        let accessKeyID = aws.string("access_key_id")
+        let secretAccessKey = aws.string("secret_access_key", isSecret: true)
         guard let accessKeyID, let secretAccessKey else {
             let missing = [
-                accessKeyID == nil ? EnvironmentKey.accessKeyID : nil,
-                secretAccessKey == nil ? EnvironmentKey.secretAccessKey : nil,
+                accessKeyID == nil ? names.accessKeyID : nil,
+                secretAccessKey == nil ? names.secretAccessKey : nil,
             ].compactMap { $0 }
-            throw SESConfigurationError.missingCredentials(missing)
+            throw SESConfigurationError.missingCredentials(missing, names: names)
         }
-        credentials = AWSCredentials(
+        let credentials = AWSCredentials(
             accessKeyID: accessKeyID,
             secretAccessKey: secretAccessKey,
-            sessionToken: value(EnvironmentKey.sessionToken)
+            sessionToken: aws.string("session_token", isSecret: true)
         )
-
-        guard let variable = EnvironmentKey.regions.first(where: { value($0) != nil }), let region = value(variable) else {
-            throw SESConfigurationError.missingRegion
+        let candidates = [(config, "region"), (aws, "region"), (aws, "default_region")]
+        guard let (scope, key) = candidates.first(where: { $0.0.string($0.1) != nil }), let region = scope.string(key) else {
+            throw SESConfigurationError.missingRegion(names)
         }
-        guard Self.isRegionName(region) else { throw SESConfigurationError.invalidRegion(region, from: variable) }
-        self.region = region
-
-        endpoint = try value(EnvironmentKey.endpoint).map(Self.validated(endpoint:)) ?? Self.defaultEndpoint(region: region)
-        configurationSetName = value(EnvironmentKey.configurationSet)
-        requestTimeout = .seconds(30)
+        guard Self.isRegionName(region) else { throw SESConfigurationError.invalidRegion(region, from: scope.name(key)) }
+        let endpoint = try config.string("endpoint").map { try Self.validated(endpoint: $0, setting: names.endpoint) }
+        try self.init(
+            credentials: credentials, region: region, endpoint: endpoint,
+            configurationSetName: config.string("configuration_set"), names: names)
     }
 
     /// `https://email.<region>.amazonaws.com`, the SES API endpoint of a region.
@@ -100,21 +123,21 @@ public struct SESConfiguration: Sendable {
     }
 
     /// An endpoint URL with an http(s) scheme and a host, and neither query, fragment nor user info.
-    static func validated(endpoint text: String) throws -> URL {
+    static func validated(endpoint text: String, setting: String) throws -> URL {
         guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased() else {
-            throw SESConfigurationError.invalidEndpoint(text, reason: "is not a URL")
+            throw SESConfigurationError.invalidEndpoint(text, reason: "is not a URL", setting: setting)
         }
         guard scheme == "https" || scheme == "http" else {
-            throw SESConfigurationError.invalidEndpoint(text, reason: "must start with https:// (or http:// for a local emulator)")
+            throw SESConfigurationError.invalidEndpoint(text, reason: "must start with https:// (or http:// for a local emulator)", setting: setting)
         }
         guard let host = components.host, !host.isEmpty else {
-            throw SESConfigurationError.invalidEndpoint(text, reason: "has no host")
+            throw SESConfigurationError.invalidEndpoint(text, reason: "has no host", setting: setting)
         }
         guard components.query == nil, components.fragment == nil, components.user == nil, components.password == nil else {
-            throw SESConfigurationError.invalidEndpoint(text, reason: "must not have a query, a fragment or user info")
+            throw SESConfigurationError.invalidEndpoint(text, reason: "must not have a query, a fragment or user info", setting: setting)
         }
         guard let url = components.url else {
-            throw SESConfigurationError.invalidEndpoint(text, reason: "is not a URL")
+            throw SESConfigurationError.invalidEndpoint(text, reason: "is not a URL", setting: setting)
         }
         return url
     }

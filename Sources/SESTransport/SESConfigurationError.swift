@@ -12,7 +12,7 @@ public struct SESConfigurationError: Error, Sendable, Equatable, CustomStringCon
     }
 
     public let code: Code
-    /// What was wrong and what to do, naming the environment variables involved.
+    /// What was wrong and what to do, naming the settings involved.
     public let message: String
 
     init(_ code: Code, _ message: String) {
@@ -22,20 +22,23 @@ public struct SESConfigurationError: Error, Sendable, Equatable, CustomStringCon
 
     public var description: String { message }
 
-    static func missingCredentials(_ missing: [String]) -> Self {
+    static func missingCredentials(_ missing: [String], names: SESConfiguration.SettingNames) -> Self {
         .init(
             .missingCredentials,
             "SES needs AWS credentials, but \(missing.joined(separator: " and ")) \(missing.count == 1 ? "is" : "are") not set; "
-                + "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary credentials). "
+                + "set \(names.accessKeyID) and \(names.secretAccessKey) (and \(names.sessionToken) for temporary credentials). "
                 + "On Lambda they come from the function's execution role."
         )
     }
 
-    static let missingRegion = Self(
-        .missingRegion,
-        "SES needs a region, but none of SMSRELAY_SES_REGION, AWS_REGION and AWS_DEFAULT_REGION is set; "
-            + "set SMSRELAY_SES_REGION to the region where the sender is verified, e.g. us-east-1."
-    )
+    static func missingRegion(_ names: SESConfiguration.SettingNames) -> Self {
+        let first = names.regions.first ?? "the region"
+        return Self(
+            .missingRegion,
+            "SES needs a region, but none of \(names.regions.dropLast().joined(separator: ", ")) and \(names.regions.last ?? first) is set; "
+                + "set \(first) to the region where the sender is verified, e.g. us-east-1."
+        )
+    }
 
     static func invalidRegion(_ value: String, from variable: String) -> Self {
         .init(
@@ -44,10 +47,10 @@ public struct SESConfigurationError: Error, Sendable, Equatable, CustomStringCon
         )
     }
 
-    static func invalidEndpoint(_ value: String, reason: String) -> Self {
+    static func invalidEndpoint(_ value: String, reason: String, setting: String) -> Self {
         .init(
             .invalidEndpoint,
-            "SMSRELAY_SES_ENDPOINT=\"\(value)\" \(reason); give a URL such as https://email.us-east-1.amazonaws.com, or unset it to use the region's endpoint."
+            "\(setting)=\"\(value)\" \(reason); give a URL such as https://email.us-east-1.amazonaws.com, or unset it to use the region's endpoint."
         )
     }
 }

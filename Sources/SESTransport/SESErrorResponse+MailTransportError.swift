@@ -17,22 +17,22 @@ extension SESErrorResponse {
         case .accountSuspended:
             return .permanent("SES has suspended sending for this AWS account \(said); see the SES account dashboard and contact AWS Support\(requestSuffix)")
         case .sendingPaused:
-            let where_ = configuration.configurationSetName.map { "the account or the configuration set \($0) (SMSRELAY_SES_CONFIGURATION_SET)" } ?? "the account"
+            let where_ = configuration.configurationSetName.map { "the account or the configuration set \($0) (\(configuration.names.configurationSet))" } ?? "the account"
             return .permanent("SES sending is paused \(said); re-enable sending for \(where_), then retry the message from the dead-letter list\(requestSuffix)")
         case .badRequest:
             return .permanent("SES refused the request as invalid \(said); the message cannot be sent as it is\(requestSuffix)")
         case .notFound:
-            let hint = configuration.configurationSetName.map { "check that the configuration set \($0) (SMSRELAY_SES_CONFIGURATION_SET) exists in \(configuration.region)" } ?? "check the region and SMSRELAY_SES_ENDPOINT"
+            let hint = configuration.configurationSetName.map { "check that the configuration set \($0) (\(configuration.names.configurationSet)) exists in \(configuration.region)" } ?? "check the region and \(configuration.names.endpoint)"
             return .permanent("SES could not find something the request names \(said); \(hint)\(requestSuffix)")
         case .signatureDoesNotMatch:
-            return .permanent("SES did not accept the request's signature \(said); check AWS_SECRET_ACCESS_KEY: it must be the secret of the key in AWS_ACCESS_KEY_ID\(requestSuffix)")
+            return .permanent("SES did not accept the request's signature \(said); check \(configuration.names.secretAccessKey): it must be the secret of the key in \(configuration.names.accessKeyID)\(requestSuffix)")
         case .unknownAccessKey:
-            let token = configuration.credentials.isTemporary ? " and that AWS_SESSION_TOKEN belongs to it" : ""
-            return .permanent("SES does not recognise the access key \(said); check AWS_ACCESS_KEY_ID\(token), and that the key is active\(requestSuffix)")
+            let token = configuration.credentials.isTemporary ? " and that \(configuration.names.sessionToken) belongs to it" : ""
+            return .permanent("SES does not recognise the access key \(said); check \(configuration.names.accessKeyID)\(token), and that the key is active\(requestSuffix)")
         case .expiredToken:
-            return .permanent("SES refused expired temporary credentials \(said); refresh AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN\(requestSuffix)")
+            return .permanent("SES refused expired temporary credentials \(said); refresh \(configuration.names.accessKeyID), \(configuration.names.secretAccessKey) and \(configuration.names.sessionToken)\(requestSuffix)")
         case .missingAuthentication:
-            return .permanent("SES saw no usable signature on the request \(said); check SMSRELAY_SES_ENDPOINT: a proxy may be removing the Authorization header\(requestSuffix)")
+            return .permanent("SES saw no usable signature on the request \(said); check \(configuration.names.endpoint): a proxy may be removing the Authorization header\(requestSuffix)")
         case .accessDenied:
             return .permanent("the AWS credentials may not send email through SES \(said); allow ses:SendEmail and ses:SendRawEmail for this identity and sender in IAM\(requestSuffix)")
         case .throttled:

@@ -23,8 +23,9 @@ public final class SESTransport: MailTransport {
 
     /// - Parameters:
     ///   - httpClient: the client to send with; the shared one unless the caller manages its own.
-    ///   - logger: receives one line per message; never a credential or a signature.
-    public init(configuration: SESConfiguration, httpClient: HTTPClient = .shared, logger: Logger = Logger(label: "smsrelay.ses")) {
+    ///   - logger: the caller's logger. Failures are thrown, not logged: whoever sends logs them
+    ///     once; the transport adds debug lines only, never a credential or a signature.
+    public init(configuration: SESConfiguration, httpClient: HTTPClient = .shared, logger: Logger) {
         self.configuration = configuration
         self.httpClient = httpClient
         self.logger = logger
@@ -57,7 +58,7 @@ public final class SESTransport: MailTransport {
         } catch let error as CancellationError {
             throw error
         } catch {
-            logger.warning("SES could not be reached", metadata: ["error": "\(error)"])
+            logger.debug("SES could not be reached", metadata: ["error": "\(error)"])
             throw MailTransportError.transient(
                 "could not complete the SES request to \(configuration.endpoint.absoluteString): \(error); will retry later"
             )
@@ -68,7 +69,7 @@ public final class SESTransport: MailTransport {
         guard (200..<300).contains(status) else {
             let answer = SESErrorResponse(status: status, headers: response.headers.map { ($0.name, $0.value) }, body: bytes)
             let error = answer.mailTransportError(configuration: configuration)
-            logger.warning(
+            logger.debug(
                 "SES refused the message",
                 metadata: ["status": "\(status)", "error_code": "\(answer.code ?? "none")", "permanent": "\(error.kind == .permanent)"]
             )
@@ -80,7 +81,7 @@ public final class SESTransport: MailTransport {
             // SES took the message; sending it again would duplicate it, so this is not an error.
             logger.warning("SES accepted the message but its answer had no MessageId", metadata: ["status": "\(status)"])
         }
-        logger.info("sent through SES", metadata: ["ses_message_id": "\(messageID ?? "unknown")"])
+        logger.debug("sent through SES", metadata: ["ses_message_id": "\(messageID ?? "unknown")"])
         return MailReceipt(transportMessageID: messageID)
     }
 

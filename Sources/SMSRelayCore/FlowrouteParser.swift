@@ -40,10 +40,6 @@ public enum FlowrouteParser {
             event = try FlowroutePayload.parseJSONAPI(root, receivedAt: receivedAt, notices: &notices)
         case .legacyV1:
             event = .message(try FlowroutePayload.parseV1(root, receivedAt: receivedAt, notices: &notices))
-        case .apiGatewayEvent:
-            throw PayloadError.unknownShape(
-                "this is an API Gateway proxy event, not a Flowroute callback; parse the string in its 'body' field"
-            )
         case .unknown:
             throw PayloadError.unknownShape(
                 "expected a Flowroute v1 message (to, from, body, id) or a v2 JSON:API document with a 'data' object"
@@ -63,7 +59,6 @@ enum FlowroutePayload {
     enum Shape {
         case legacyV1
         case jsonAPI
-        case apiGatewayEvent
         case unknown
     }
 
@@ -73,7 +68,6 @@ enum FlowroutePayload {
     /// v1 body with a bad field is reported as such, not as an unknown shape.
     static func shape(of root: JSONObjectReader) -> Shape {
         if root.contains("data") { return .jsonAPI }
-        if root.contains("httpMethod"), case .string? = root.fields["body"] { return .apiGatewayEvent }
         if legacyV1Keys.contains(where: root.contains) { return .legacyV1 }
         return .unknown
     }

@@ -2,18 +2,15 @@ import Foundation
 import Hummingbird
 import NIOCore
 import Logging
-import Outbox
-import SMSRelayCore
+import SMSRelayIntake
 
 /// The carrier callback endpoint: `POST /flowroute/{token}`.
 ///
-/// A message is answered 2xx only once it is committed to the outbox; a retried callback finds
-/// it there and is answered 2xx again without a second email.
-struct IntakeRoutes: Sendable {
+/// A message is answered 2xx only once the sink took it (the outbox committed it); a retried
+/// callback finds it there and is answered 2xx again without a second email.
+struct IntakeRoutes<Sink: CallbackSink>: Sendable {
     let intake: CallbackIntake
-    let store: any OutboxStore
-    /// Called after a new message is stored, to wake the delivery worker.
-    let onStored: @Sendable () -> Void
+    let sink: Sink
 
     func register(on router: Router<BasicRequestContext>) {
         router.post("/flowroute/:token") { request, context in
@@ -36,6 +33,7 @@ struct IntakeRoutes: Sendable {
 
     func handle(_ request: Request, context: BasicRequestContext) async -> Response {
         let receivedAt = Date()
+        let verdict: IntakeVerdict
         do {
             try intake.checkRequest(
                 presentedToken: context.parameters.get("token"),
@@ -48,59 +46,43 @@ struct IntakeRoutes: Sendable {
             } catch is NIOTooManyBytesError {
                 throw intake.tooLarge
             }
-            let parsed = try intake.parse(Array(buffer: body), receivedAt: receivedAt)
-            for notice in parsed.notices {
-                context.logger.notice("callback read past a field", metadata: ["field": "\(notice.field)", "detail": "\(notice.detail)"])
-            }
-            return await store(parsed.event, receivedAt: receivedAt, logger: context.logger)
+            verdict = await intake.deliver(
+                Array(buffer: body), to: sink, context: SinkContext(receivedAt: receivedAt, logger: context.logger))
         } catch let rejection as IntakeRejection {
-            if rejection.status != 404 {
-                context.logger.notice("callback refused", metadata: ["status": "\(rejection.status)", "reason": "\(rejection.reason)"])
-            }
-            var headers: HTTPFields = [:]
-            if rejection.status == 405 { headers[.allow] = "POST" }
-            return JSONResponse.error(.init(code: rejection.status), rejection.reason, field: rejection.field, headers: headers)
+            verdict = intake.refuse(rejection, logger: context.logger)
         } catch {
             context.logger.warning("cannot read callback body", metadata: ["error": "\(error)"])
             return JSONResponse.error(.badRequest, "cannot read the request body")
         }
+        return Self.response(for: verdict)
     }
 
-    private func store(_ event: CarrierEvent, receivedAt: Date, logger: Logger) async -> Response {
-        var logger = logger
-        do {
-            switch event {
-            case .ignored(let reason):
-                // Answered 200 so that the carrier does not send it again; nothing is stored.
-                logger.notice("callback ignored", metadata: ["reason": "\(reason)"])
-                return JSONResponse.make(.ok, ["status": "ignored", "reason": reason])
-            case .message(let message):
-                logger[metadataKey: "message_id"] = "\(message.id)"
-                logger[metadataKey: "carrier"] = "\(message.carrier)"
-                let result = try await store.enqueue(message, now: receivedAt)
-                switch result {
-                case .stored(let id):
-                    logger.info("message stored", metadata: ["outbox_id": "\(id)", "media": "\(message.media.count)"])
-                    logger.debug("message numbers", metadata: ["from": "\(message.from)", "to": "\(message.to)"])
-                    onStored()
-                    return JSONResponse.make(.ok, ["status": "stored", "id": id])
-                case .duplicate(let id):
-                    logger.info("retried callback for a stored message; nothing new stored", metadata: ["outbox_id": "\(id)"])
-                    return JSONResponse.make(.ok, ["status": "duplicate", "id": id])
-                }
-            case .deliveryReceipt(let receipt):
-                let isNew = try await store.record(receipt, now: receivedAt)
-                logger.info(
-                    "delivery receipt",
-                    metadata: [
-                        "message_id": "\(receipt.messageID)", "status": "\(receipt.status)",
-                        "status_code": "\(receipt.statusCode ?? "-")", "new": "\(isNew)",
-                    ])
-                return JSONResponse.make(.ok, ["status": isNew ? "receipt recorded" : "duplicate receipt"])
+    /// The server's answer to each verdict: the one place intake outcomes become HTTP.
+    static func response(for verdict: IntakeVerdict) -> Response {
+        switch verdict {
+        case .accepted(.stored(let id, let isNew)):
+            return JSONResponse.make(.ok, ["status": isNew ? "stored" : "duplicate", "id": id])
+        case .accepted(.receiptRecorded(let isNew)):
+            return JSONResponse.make(.ok, ["status": isNew ? "receipt recorded" : "duplicate receipt"])
+        case .accepted(.delivered):
+            return JSONResponse.make(.ok, ["status": "delivered"])
+        case .ignored(let reason):
+            return JSONResponse.make(.ok, ["status": "ignored", "reason": reason])
+        case .rejected(let rejection):
+            switch rejection.kind {
+            case .unknownEndpoint:
+                return JSONResponse.error(.notFound, rejection.reason)
+            case .methodNotAllowed:
+                return JSONResponse.error(.methodNotAllowed, rejection.reason, headers: [.allow: "POST"])
+            case .unsupportedContentType:
+                return JSONResponse.error(.unsupportedMediaType, rejection.reason)
+            case .tooLarge:
+                return JSONResponse.error(.contentTooLarge, rejection.reason)
+            case .invalidPayload:
+                return JSONResponse.error(.badRequest, rejection.reason, field: rejection.field)
             }
-        } catch {
-            // Not stored: a 5xx makes the carrier try again later.
-            logger.error("cannot store callback", metadata: ["error": "\(error)"])
+        case .failed:
+            // Not kept: a 5xx makes the carrier try again later.
             return JSONResponse.error(.serviceUnavailable, "the message could not be stored; retry later")
         }
     }

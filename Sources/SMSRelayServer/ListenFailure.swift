@@ -1,5 +1,4 @@
 import NIOCore
-import SMSRelayConfig
 
 #if canImport(Glibc)
 import Glibc
@@ -13,10 +12,9 @@ import Darwin
 /// `cannot listen on 127.0.0.1:8080 (SMSRELAY_PORT): address already in use`.
 public enum ListenFailure {
     /// The line for `error`, thrown while binding `host`:`port`; nil when the error is not about listening.
-    public static func describe(_ error: any Error, host: String, port: Int) -> String? {
+    /// `hostKey` and `portKey` are the names of the two settings, as the user writes them.
+    public static func describe(_ error: any Error, host: String, port: Int, hostKey: String, portKey: String) -> String? {
         let address = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
-        let hostKey = SettingKey.host.environmentName
-        let portKey = SettingKey.port.environmentName
         switch error {
         case let error as IOError:
             let reason = String(cString: strerror(error.errnoCode)).lowercased()

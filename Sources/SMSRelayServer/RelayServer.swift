@@ -1,43 +1,39 @@
 import Hummingbird
 import Logging
-import Outbox
 import ServiceLifecycle
-import SMSRelayCore
+import SMSRelayIntake
 
 /// Builds the relay's HTTP application: the carrier callback and `GET /healthz`.
 public enum RelayServer {
     /// - Parameters:
     ///   - limits: request and idle timeouts and the connection limit of the HTTP edge.
+    ///   - sink: where accepted callbacks go (the outbox).
+    ///   - health: the body of `GET /healthz` beside `status: ok`; a throw answers 503 with the
+    ///     error's description, which must be safe to show.
     ///   - services: run beside the HTTP server in one service group (the delivery worker).
-    ///   - onStored: called after each newly stored message.
     ///   - onServerRunning: called with the bound port once the server listens.
     public static func makeApplication(
         host: String,
         port: Int,
         limits: HTTPEdgeLimits = HTTPEdgeLimits(),
         intake: CallbackIntake,
-        store: any OutboxStore,
+        sink: some CallbackSink,
+        health: @escaping @Sendable () async throws -> [String: any Sendable] = { [:] },
         services: [any Service] = [],
         logger: Logger,
-        onStored: @escaping @Sendable () -> Void = {},
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router()
         router.add(middleware: JSONErrorMiddleware())
-        IntakeRoutes(intake: intake, store: store, onStored: onStored).register(on: router)
+        IntakeRoutes(intake: intake, sink: sink).register(on: router)
         router.get("/healthz") { _, context in
             do {
-                let counts = try await store.counts()
-                return JSONResponse.make(.ok, [
-                    "status": "ok",
-                    "version": SMSRelayVersion.current,
-                    "outbox": [
-                        "pending": counts.pending, "sent": counts.sent, "dead": counts.dead, "receipts": counts.receipts,
-                    ] as [String: any Sendable],
-                ])
+                var body = try await health()
+                body["status"] = "ok"
+                return JSONResponse.make(.ok, body)
             } catch {
-                context.logger.error("health check cannot read the outbox", metadata: ["error": "\(error)"])
-                return JSONResponse.make(.serviceUnavailable, ["status": "error", "error": "outbox unreadable"])
+                context.logger.error("health check failed", metadata: ["error": "\(error)"])
+                return JSONResponse.make(.serviceUnavailable, ["status": "error", "error": "\(error)"])
             }
         }
         let registry = ConnectionRegistry(limit: limits.maxConnections)

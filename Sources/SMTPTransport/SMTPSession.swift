@@ -67,7 +67,7 @@ final class SMTPSession {
         switch outcome {
         case .sessionReady(let capabilities):
             logger.debug("SMTP session ready", metadata: [
-                "smtp.extensions": "\(capabilities.extensions.keys.sorted().joined(separator: " "))",
+                "smtp_extensions": "\(capabilities.extensions.keys.sorted().joined(separator: " "))",
             ])
             return session
         case .failed(let error, let disposition):
@@ -124,7 +124,7 @@ final class SMTPSession {
             while true {
                 switch action {
                 case .send(let commands):
-                    logger.trace("SMTP >", metadata: ["smtp.commands": "\(commands.map(\.description).joined(separator: " | "))"])
+                    logger.trace("SMTP >", metadata: ["smtp_commands": "\(commands.map(\.description).joined(separator: " | "))"])
                     let step = machine.awaitedStep ?? .command
                     try await connection.write(commands.flatMap(\.bytes), timeout: timeouts[step], step: step)
                     action = machine.receive(try await readReply())
@@ -137,7 +137,7 @@ final class SMTPSession {
                     try await connection.startTLS(context: tlsContext)
                     action = machine.tlsEstablished()
                 case .sendMessage:
-                    logger.trace("SMTP > message", metadata: ["smtp.octets": "\(message.count)"])
+                    logger.trace("SMTP > message", metadata: ["smtp_octets": "\(message.count)"])
                     try await connection.writeMessage(message, timeout: timeouts.dataBlock)
                     action = machine.receive(try await readReply())
                 case .sessionReady, .delivered, .failed, .closeConnection:
@@ -153,7 +153,7 @@ final class SMTPSession {
     private func readReply(isolation: isolated (any Actor)? = #isolation) async throws -> SMTPReply {
         let step = machine.awaitedStep ?? .command
         let reply = try await connection.readReply(timeout: timeouts[step], step: step)
-        logger.trace("SMTP <", metadata: ["smtp.reply": "\(reply.summary)"])
+        logger.trace("SMTP <", metadata: ["smtp_reply": "\(reply.summary)"])
         return reply
     }
 

@@ -37,7 +37,7 @@ public actor SMTPTransport: MailTransport {
     private var idleGeneration = 0
 
     /// - Parameters:
-    ///   - configuration: the server and credentials, from ``SMTPConfiguration/init(url:passwordFile:caFile:)``.
+    ///   - configuration: the server and credentials, from ``SMTPConfiguration/init(config:)`` or given in code.
     ///   - timeouts: time limits; RFC 5321's by default.
     ///   - reuseConnections: keep the session open between messages (the default) or open one per message.
     ///   - logger: for connection events; commands and replies at `trace`, never a password.
@@ -69,7 +69,7 @@ public actor SMTPTransport: MailTransport {
         self.breaker = SMTPCircuitBreaker(policy: pauses)
         self.group = eventLoopGroup
         var logger = logger
-        logger[metadataKey: "smtp.server"] = "\(SMTPConnection.serverName(host: configuration.host, port: configuration.port))"
+        logger[metadataKey: "smtp_server"] = "\(SMTPConnection.serverName(host: configuration.host, port: configuration.port))"
         self.logger = logger
     }
 
@@ -140,7 +140,7 @@ public actor SMTPTransport: MailTransport {
                 }
                 if !delivery.rejected.isEmpty {
                     logger.notice("SMTP server refused some recipients", metadata: [
-                        "smtp.refused": "\(delivery.rejected.count)", "smtp.accepted": "\(delivery.accepted.count)",
+                        "smtp_refused": "\(delivery.rejected.count)", "smtp_accepted": "\(delivery.accepted.count)",
                     ])
                 }
                 return MailReceipt(transportMessageID: Self.queueID(in: delivery.reply), rejectedRecipients: delivery.rejected)
@@ -150,7 +150,7 @@ public actor SMTPTransport: MailTransport {
                     await current.connection.close()
                 }
                 if reused, !retried, !current.mailAccepted, error.code == .connectionClosed {
-                    logger.debug("reused SMTP connection was dead; reconnecting", metadata: ["smtp.error": "\(error.message)"])
+                    logger.debug("reused SMTP connection was dead; reconnecting", metadata: ["smtp_error": "\(error.message)"])
                     retried = true
                     continue
                 }
@@ -227,7 +227,7 @@ public actor SMTPTransport: MailTransport {
         guard generation == idleGeneration, let session else { return }
         self.session = nil
         idleTimer = nil
-        logger.debug("SMTP connection idle; saying QUIT", metadata: ["smtp.idle_seconds": "\(configuration.idleTimeout.components.seconds)"])
+        logger.debug("SMTP connection idle; saying QUIT", metadata: ["smtp_idle_seconds": "\(configuration.idleTimeout.components.seconds)"])
         await session.quit()
     }
 

@@ -1,4 +1,4 @@
-/// The parts of `SMSRELAY_SMTP_URL`, checked one by one.
+/// The parts of the SMTP URL setting, checked one by one.
 ///
 /// Parsed by hand rather than with `URLComponents` so each mistake gets its own message, and
 /// no message ever repeats the URL (it may hold a password).
@@ -10,15 +10,14 @@ struct SMTPURL: Equatable {
     var user: String?
     var password: String?
 
-    private static let setting = "SMSRELAY_SMTP_URL"
-
-    init(_ url: String) throws {
+    /// - Parameter setting: the name of the setting, which starts every error message.
+    init(_ url: String, setting: String) throws {
         let text = url.trimmingWhitespace()
         guard !text.isEmpty else {
-            throw Self.error("is empty; set it to smtp://user:password@host:587 or smtps://user:password@host:465")
+            throw Self.error(setting, "is empty; set it to smtp://user:password@host:587 or smtps://user:password@host:465")
         }
         guard let schemeEnd = text.range(of: "://") else {
-            throw Self.error("is not a URL; write it as smtp://user:password@host:587 or smtps://user:password@host:465")
+            throw Self.error(setting, "is not a URL; write it as smtp://user:password@host:587 or smtps://user:password@host:465")
         }
         let scheme = text[..<schemeEnd.lowerBound].lowercased()
         let implicitTLS: Bool
@@ -27,15 +26,15 @@ struct SMTPURL: Equatable {
         case "smtps": implicitTLS = true
         default:
             let shown = scheme.count <= 10 && scheme.allSatisfy(\.isLetter) ? "\"\(scheme)\"" : "an unknown scheme"
-            throw Self.error("starts with \(shown); it must start with smtp:// (STARTTLS) or smtps:// (implicit TLS)")
+            throw Self.error(setting, "starts with \(shown); it must start with smtp:// (STARTTLS) or smtps:// (implicit TLS)")
         }
 
         var rest = text[schemeEnd.upperBound...]
         if let at = rest.lastIndex(of: "@"), rest[..<at].contains(where: { "/?#".contains($0) }) {
-            throw Self.error("has a /, ? or # in the user name or password; percent-encode them as %2F, %3F and %23")
+            throw Self.error(setting, "has a /, ? or # in the user name or password; percent-encode them as %2F, %3F and %23")
         }
         if rest.contains("#") {
-            throw Self.error("has a fragment (#…); remove it, or percent-encode a # in the password as %23")
+            throw Self.error(setting, "has a fragment (#…); remove it, or percent-encode a # in the password as %23")
         }
         var query: Substring = ""
         if let mark = rest.firstIndex(of: "?") {
@@ -46,7 +45,7 @@ struct SMTPURL: Equatable {
         if let slash = rest.firstIndex(of: "/") {
             authority = rest[..<slash]
             guard rest[slash...] == "/" else {
-                throw Self.error("has a path after the host; SMTP URLs take none, remove it")
+                throw Self.error(setting, "has a path after the host; SMTP URLs take none, remove it")
             }
         }
 
@@ -57,19 +56,19 @@ struct SMTPURL: Equatable {
             let rawUser: Substring
             if let colon = userInfo.firstIndex(of: ":") {
                 rawUser = userInfo[..<colon]
-                let decoded = try Self.decode(userInfo[userInfo.index(after: colon)...], what: "password")
+                let decoded = try Self.decode(userInfo[userInfo.index(after: colon)...], what: "password", setting: setting)
                 password = decoded.isEmpty ? nil : decoded
             } else {
                 rawUser = userInfo
             }
-            let decodedUser = try Self.decode(rawUser, what: "user name")
+            let decodedUser = try Self.decode(rawUser, what: "user name", setting: setting)
             guard !decodedUser.isEmpty else {
-                throw Self.error("has an empty user name before the @; write smtp://user:password@host or leave out user and password")
+                throw Self.error(setting, "has an empty user name before the @; write smtp://user:password@host or leave out user and password")
             }
             user = decodedUser
         }
 
-        let (parsedHost, parsedPort) = try Self.splitHostPort(hostPort)
+        let (parsedHost, parsedPort) = try Self.splitHostPort(hostPort, setting: setting)
         host = parsedHost
         port = parsedPort ?? (implicitTLS ? 465 : 587)
 
@@ -80,59 +79,59 @@ struct SMTPURL: Equatable {
             let key = parts[0].lowercased()
             let value = parts.count > 1 ? parts[1].lowercased() : ""
             guard seen.insert(key).inserted else {
-                throw Self.error("gives the option \(key) twice; keep one")
+                throw Self.error(setting, "gives the option \(key) twice; keep one")
             }
             switch key {
             case "tls":
                 guard let mode = SMTPConfiguration.TLSMode(rawValue: value), mode != .implicit else {
-                    throw Self.error("has tls=\(Self.shown(value)); use tls=required, tls=opportunistic or tls=none")
+                    throw Self.error(setting, "has tls=\(Self.shown(value)); use tls=required, tls=opportunistic or tls=none")
                 }
                 tlsOption = mode
             case "auth":
                 guard let mechanism = SMTPConfiguration.AuthMechanism(rawValue: value.uppercased()) else {
-                    throw Self.error("has auth=\(Self.shown(value)); use auth=plain or auth=login, or leave it out to use the best the server offers")
+                    throw Self.error(setting, "has auth=\(Self.shown(value)); use auth=plain or auth=login, or leave it out to use the best the server offers")
                 }
                 auth = mechanism
             default:
                 let name = key.count <= 20 && key.allSatisfy(\.isLetter) ? " \"\(key)\"" : ""
-                throw Self.error("has an unknown option\(name); the options are tls= and auth=")
+                throw Self.error(setting, "has an unknown option\(name); the options are tls= and auth=")
             }
         }
 
         if implicitTLS {
             if let tlsOption, tlsOption != .required {
-                throw Self.error("is smtps:// (TLS from the start) with tls=\(tlsOption.rawValue); remove the option, or use smtp:// for STARTTLS")
+                throw Self.error(setting, "is smtps:// (TLS from the start) with tls=\(tlsOption.rawValue); remove the option, or use smtp:// for STARTTLS")
             }
             tls = .implicit
         } else {
             tls = tlsOption ?? .required
         }
         if tls == .none, !SMTPConfiguration.isLoopback(host) {
-            throw Self.error(
+            throw Self.error(setting, 
                 "has tls=none for \(host), which is not this machine; plain text is only allowed to a relay on localhost — use tls=required (or smtps://)"
             )
         }
     }
 
-    private static func splitHostPort(_ text: Substring) throws -> (String, Int?) {
+    private static func splitHostPort(_ text: Substring, setting: String) throws -> (String, Int?) {
         var hostPart = text
         var portPart: Substring?
         if text.hasPrefix("[") {
             guard let close = text.firstIndex(of: "]") else {
-                throw error("has an IPv6 address without its closing ]; write it as [::1]")
+                throw Self.error(setting, "has an IPv6 address without its closing ]; write it as [::1]")
             }
             hostPart = text[text.index(after: text.startIndex)..<close]
             let after = text[text.index(after: close)...]
             if !after.isEmpty {
                 guard after.hasPrefix(":") else {
-                    throw error("has characters after the IPv6 address; write it as [address]:port")
+                    throw Self.error(setting, "has characters after the IPv6 address; write it as [address]:port")
                 }
                 portPart = after.dropFirst()
             }
             let isIPv6 = !hostPart.isEmpty && hostPart.contains(":")
                 && hostPart.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." }
             guard isIPv6 else {
-                throw error("has \"[\(shown(String(hostPart)))]\", which is not an IPv6 address")
+                throw Self.error(setting, "has \"[\(shown(String(hostPart)))]\", which is not an IPv6 address")
             }
         } else {
             if let colon = text.lastIndex(of: ":") {
@@ -140,7 +139,7 @@ struct SMTPURL: Equatable {
                 portPart = text[text.index(after: colon)...]
             }
             guard !hostPart.isEmpty else {
-                throw error("names no host; write smtp://host or smtp://user:password@host")
+                throw Self.error(setting, "names no host; write smtp://host or smtp://user:password@host")
             }
             let valid = hostPart.utf8.allSatisfy { byte in
                 (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
@@ -148,20 +147,20 @@ struct SMTPURL: Equatable {
                     || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_")
             }
             guard valid, hostPart.utf8.count <= 253 else {
-                throw error("has the host \"\(shown(String(hostPart)))\", which is not a host name or address (a password with @, : or / must be percent-encoded)")
+                throw Self.error(setting, "has the host \"\(shown(String(hostPart)))\", which is not a host name or address (a password with @, : or / must be percent-encoded)")
             }
         }
         guard let portPart else {
             return (String(hostPart), nil)
         }
         guard let port = Int(portPart), (1...65535).contains(port), portPart.allSatisfy(\.isASCII) else {
-            throw error("has the port \"\(shown(String(portPart)))\"; use a number from 1 to 65535, or leave it out for 587 (smtp) or 465 (smtps)")
+            throw Self.error(setting, "has the port \"\(shown(String(portPart)))\"; use a number from 1 to 65535, or leave it out for 587 (smtp) or 465 (smtps)")
         }
         return (String(hostPart), port)
     }
 
     /// Percent-decodes the user or the password.
-    private static func decode(_ text: Substring, what: String) throws -> String {
+    private static func decode(_ text: Substring, what: String, setting: String) throws -> String {
         var bytes: [UInt8] = []
         var index = text.utf8.startIndex
         let utf8 = text.utf8
@@ -172,7 +171,7 @@ struct SMTPURL: Equatable {
                 guard first < utf8.endIndex, utf8.index(after: first) < utf8.endIndex,
                       let high = hexValue(utf8[first]), let low = hexValue(utf8[utf8.index(after: first)])
                 else {
-                    throw error("has a % in the \(what) that is not followed by two hex digits; write a literal % as %25")
+                    throw Self.error(setting, "has a % in the \(what) that is not followed by two hex digits; write a literal % as %25")
                 }
                 bytes.append(high << 4 | low)
                 index = utf8.index(first, offsetBy: 2)
@@ -182,10 +181,10 @@ struct SMTPURL: Equatable {
             }
         }
         guard let decoded = String(validating: bytes, as: UTF8.self) else {
-            throw error("has a \(what) that is not UTF-8 once percent-decoded")
+            throw Self.error(setting, "has a \(what) that is not UTF-8 once percent-decoded")
         }
         guard !decoded.unicodeScalars.contains("\0") else {
-            throw error("has a NUL character (%00) in the \(what), which SMTP AUTH cannot carry")
+            throw Self.error(setting, "has a NUL character (%00) in the \(what), which SMTP AUTH cannot carry")
         }
         return decoded
     }
@@ -207,7 +206,7 @@ struct SMTPURL: Equatable {
         return printable.count > 40 ? String(printable.prefix(40)) + "…" : printable
     }
 
-    private static func error(_ problem: String) -> SMTPError {
+    private static func error(_ setting: String, _ problem: String) -> SMTPError {
         .invalidConfiguration("\(setting) \(problem)")
     }
 }

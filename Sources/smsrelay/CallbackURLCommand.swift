@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import SMSRelayConfig
+import SMSRelayApp
 
 struct CallbackURLCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
-import MailKit
-import SMSRelayConfig
+import SMSRelayApp
 
 struct ConfigCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,42 +10,27 @@ struct ConfigCommand: AsyncParsableCommand {
     )
 
     struct Check: AsyncParsableCommand {
-        /// `5d`, `12h`, `90m`, `45s`: the largest unit that divides the duration.
-        static func describe(_ duration: Duration) -> String {
-            let seconds = duration.components.seconds
-            for (unit, size) in [("d", Int64(86_400)), ("h", 3600), ("m", 60)] where seconds % size == 0 {
-                return "\(seconds / size)\(unit)"
-            }
-            return "\(seconds)s"
-        }
-
         static let configuration = CommandConfiguration(
-            abstract: "Validate settings, routes and templates, and print the result with secrets hidden.")
+            abstract: "Validate settings, routes, templates and the transport's settings, and print the result with secrets hidden.",
+            discussion: """
+                Runs exactly the checks a start runs (`serve`, or the Lambda function with --mode lambda), \
+                so it refuses everything a start would refuse, with the same message. It creates nothing \
+                and connects nowhere: a server that is down or a wrong password shows at the first delivery.
+                """)
+
+        @Option(help: "Check for `serve` (the default) or for the Lambda function (ses by default, settings from the environment).")
+        var mode: ConfigCheck.Mode = .serve
 
         @OptionGroup var options: SettingsOptions
 
         func run() async throws {
-            let settings = try options.load()
             do {
-                _ = try EmailRenderer(templateSets: settings.templateSets)
-            } catch {
-                throw ValidationError("\(error)")
-            }
-            print("Configuration is valid.")
-            print("  listen          \(settings.host):\(settings.port)")
-            print("  data folder     \(settings.dataDirectory.path)")
-            print("  config file     \(settings.configFile ?? "(none)")")
-            print("  public URL      \(settings.publicURL)")
-            print("  webhook token   \(settings.webhookToken == nil ? "stored in the data folder (generated on first start)" : "set (hidden)")")
-            print("  transport       \(settings.transport.rawValue)\(settings.transport == .maildir ? " → \(settings.maildir.path)" : "")")
-            print("  max body        \(settings.maxBodyBytes) bytes")
-            print("  connections     at most \(settings.maxConnections); a request must arrive within \(settings.requestTimeout.components.seconds)s, idle ones close after \(settings.idleTimeout.components.seconds)s")
-            print("  retries         transient failures for \(Self.describe(settings.retryFor))\(settings.maxAttempts.map { ", at most \($0) attempts" } ?? "")")
-            print("  default route   to \(settings.routing.defaultRoute.recipients.joined(separator: ", ")) from \(settings.routing.defaultRoute.sender)")
-            for number in settings.routing.overrides.keys.sorted() {
-                let route = settings.routing.route(for: number)
-                print("  route \(number)   to \(route.recipients.joined(separator: ", ")) from \(route.sender)")
+                print(try ConfigCheck.run(flags: options.flags, environment: ProcessInfo.processInfo.environment, mode: mode))
+            } catch let error as ConfigError {
+                throw ValidationError(error.description)
             }
         }
     }
 }
+
+extension ConfigCheck.Mode: ExpressibleByArgument {}

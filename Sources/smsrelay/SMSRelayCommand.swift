@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import SMSRelayCore
+import SMSRelayApp
 
 @main
 struct SMSRelayCommand: AsyncParsableCommand {
@@ -16,7 +16,7 @@ struct SMSRelayCommand: AsyncParsableCommand {
             given with --config; options on the command line win over the environment, which wins \
             over the file.
             """,
-        version: SMSRelayVersion.current,
+        version: RelaySettings.version,
         subcommands: [ServeCommand.self, CallbackURLCommand.self, LambdaCommand.self, OutboxCommand.self, ConfigCommand.self]
     )
 

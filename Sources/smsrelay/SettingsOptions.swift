@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
-import SMSRelayConfig
+import SMSRelayApp
 
 /// The settings that can be given as flags; each also has an environment variable and a config-file key.
+/// Secrets (the webhook token, the SMTP URL, which may hold a password) have no flag: a command line
+/// is visible to every user of the machine.
 struct SettingsOptions: ParsableArguments {
     @Option(help: "Address to listen on. [env: SMSRELAY_HOST, default: 127.0.0.1]")
     var host: String?
@@ -26,14 +28,38 @@ struct SettingsOptions: ParsableArguments {
     var maxAttempts: String?
     @Option(help: "How long transient delivery failures are retried, e.g. 12h or 5d. [env: SMSRELAY_RETRY_FOR, default: 5d]")
     var retryFor: String?
+    @Option(help: "Delay after the first failed attempt, doubling each time. [env: SMSRELAY_RETRY_BASE_SECONDS, default: 5]")
+    var retryBaseSeconds: String?
+    @Option(help: "Longest delay between two attempts. [env: SMSRELAY_RETRY_MAX_SECONDS, default: 3600]")
+    var retryMaxSeconds: String?
     @Option(help: "Mail transport: maildir, smtp or ses. [env: SMSRELAY_TRANSPORT, default: maildir]")
     var transport: String?
     @Option(help: "Maildir to deliver to. [env: SMSRELAY_MAILDIR, default: <data-dir>/mail]")
     var maildir: String?
+    @Option(help: "File holding the SMTP password (the URL, which may hold one, is environment or file only). [env: SMSRELAY_SMTP_PASSWORD_FILE]")
+    var smtpPasswordFile: String?
+    @Option(help: "Extra trusted CA certificate (PEM) for the SMTP server. [env: SMSRELAY_SMTP_CA_FILE]")
+    var smtpCaFile: String?
+    @Option(help: "Name given in EHLO: a fully qualified domain name or an address literal. [env: SMSRELAY_SMTP_HELO_NAME]")
+    var smtpHeloName: String?
+    @Option(help: "Seconds an unused SMTP connection stays open. [env: SMSRELAY_SMTP_IDLE_SECONDS, default: 30]")
+    var smtpIdleSeconds: String?
+    @Option(help: "AWS region of the SES endpoint. [env: SMSRELAY_SES_REGION, default: AWS_REGION]")
+    var sesRegion: String?
+    @Option(help: "SES endpoint override. [env: SMSRELAY_SES_ENDPOINT]")
+    var sesEndpoint: String?
+    @Option(help: "SES configuration set to send with. [env: SMSRELAY_SES_CONFIGURATION_SET]")
+    var sesConfigurationSet: String?
     @Option(help: "Comma-separated recipients. [env: SMSRELAY_MAIL_TO, default: inbox@localhost]")
     var mailTo: String?
     @Option(help: "Sender address. [env: SMSRELAY_MAIL_FROM, default: sms@localhost]")
     var mailFrom: String?
+    @Option(help: "Mustache file for the subject. [env: SMSRELAY_SUBJECT_TEMPLATE, default: built in]")
+    var subjectTemplate: String?
+    @Option(help: "Mustache file for the plain-text part. [env: SMSRELAY_TEXT_TEMPLATE, default: built in]")
+    var textTemplate: String?
+    @Option(help: "Mustache file for the HTML part. [env: SMSRELAY_HTML_TEMPLATE, default: built in]")
+    var htmlTemplate: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. [env: SMSRELAY_LOG_LEVEL, default: info]")
     var logLevel: String?
 
@@ -42,8 +68,13 @@ struct SettingsOptions: ParsableArguments {
             (.host, host), (.port, port), (.dataDir, dataDir), (.config, config), (.publicURL, publicURL),
             (.maxBodyBytes, maxBodyBytes), (.requestTimeoutSeconds, requestTimeoutSeconds),
             (.idleTimeoutSeconds, idleTimeoutSeconds), (.maxConnections, maxConnections),
-            (.maxAttempts, maxAttempts), (.retryFor, retryFor), (.transport, transport),
-            (.maildir, maildir), (.mailTo, mailTo), (.mailFrom, mailFrom), (.logLevel, logLevel),
+            (.maxAttempts, maxAttempts), (.retryFor, retryFor), (.retryBaseSeconds, retryBaseSeconds),
+            (.retryMaxSeconds, retryMaxSeconds), (.transport, transport), (.maildir, maildir),
+            (.smtpPasswordFile, smtpPasswordFile), (.smtpCAFile, smtpCaFile), (.smtpHeloName, smtpHeloName),
+            (.smtpIdleSeconds, smtpIdleSeconds), (.sesRegion, sesRegion), (.sesEndpoint, sesEndpoint),
+            (.sesConfigurationSet, sesConfigurationSet), (.mailTo, mailTo), (.mailFrom, mailFrom),
+            (.subjectTemplate, subjectTemplate), (.textTemplate, textTemplate), (.htmlTemplate, htmlTemplate),
+            (.logLevel, logLevel),
         ]
         var flags: [String: String] = [:]
         for (key, value) in pairs {

@@ -4,6 +4,7 @@ import Testing
 import TestSupport
 
 @testable import MailKit
+import MailRender
 @testable import SMSRelayCore
 
 /// Mutates real and adversarial callback bodies and checks the whole way to the email for each:

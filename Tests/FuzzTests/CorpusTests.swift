@@ -3,6 +3,7 @@ import Testing
 import TestSupport
 
 @testable import MailKit
+import MailRender
 @testable import SMSRelayCore
 
 /// Where the bodies are.

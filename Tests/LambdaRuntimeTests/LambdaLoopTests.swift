@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import LambdaRuntime
 import MailKit
+import MailRender
 import SMSRelayCore
 import Testing
 import Transports

@@ -1,5 +1,6 @@
 import Foundation
 import MailKit
+import MailRender
 import SMSRelayCore
 import Testing
 

@@ -108,7 +108,8 @@ struct SESErrorMappingTests {
     static let configuration = try! SESConfiguration(
         credentials: AWSCredentials(accessKeyID: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY", sessionToken: "IQoJEXAMPLETOKEN"),
         region: "us-east-1",
-        configurationSetName: "smsrelay-events"
+        configurationSetName: "smsrelay-events",
+        names: .relay
     )
 
     @Test("each answer is read and classified, and its message says what happened and what to check", arguments: samples)

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import MailKit
 import SigV4
 import Testing
@@ -51,7 +52,7 @@ struct SESRequestTests {
         ]
     )
     func signedRequest(endpoint: String?, url: String, host: String) throws {
-        let transport = SESTransport(configuration: try Self.configuration(endpoint: endpoint))
+        let transport = SESTransport(configuration: try Self.configuration(endpoint: endpoint), logger: Logger(label: "test"))
         let request = transport.signedRequest(body: Array("{}".utf8), at: Date(timeIntervalSince1970: 1_440_938_160))
         #expect(request.url == url)
         #expect(request.method == .POST)
@@ -66,7 +67,7 @@ struct SESRequestTests {
 
     @Test("temporary credentials add a signed X-Amz-Security-Token header")
     func sessionToken() throws {
-        let transport = SESTransport(configuration: try Self.configuration(token: "IQoJEXAMPLETOKEN"))
+        let transport = SESTransport(configuration: try Self.configuration(token: "IQoJEXAMPLETOKEN"), logger: Logger(label: "test"))
         let request = transport.signedRequest(body: [], at: Date())
         #expect(request.headers["X-Amz-Security-Token"] == ["IQoJEXAMPLETOKEN"])
         #expect(request.headers["Authorization"].first?.contains("SignedHeaders=content-type;host;x-amz-date;x-amz-security-token,") == true)
@@ -76,7 +77,7 @@ struct SESRequestTests {
     func noRecipients() async throws {
         var email = Self.email
         email.to = []
-        let transport = SESTransport(configuration: try Self.configuration(endpoint: "http://127.0.0.1:9"))
+        let transport = SESTransport(configuration: try Self.configuration(endpoint: "http://127.0.0.1:9"), logger: Logger(label: "test"))
         let error = try await #require(throws: MailTransportError.self) { try await transport.send(email) }
         #expect(error.kind == .permanent)
         #expect(error.message.contains("no recipients"))
@@ -87,7 +88,7 @@ struct SESRequestTests {
         let port = try LoopbackPort.free()
         var configuration = try Self.configuration(endpoint: "http://127.0.0.1:\(port)")
         configuration.requestTimeout = .seconds(1)
-        let error = try await #require(throws: MailTransportError.self) { try await SESTransport(configuration: configuration).send(Self.email) }
+        let error = try await #require(throws: MailTransportError.self) { try await SESTransport(configuration: configuration, logger: Logger(label: "test")).send(Self.email) }
         #expect(error.kind == .transient)
         #expect(error.message.contains("127.0.0.1:\(port)"))
         #expect(!error.message.contains("wJalrXUtnFEMI"))

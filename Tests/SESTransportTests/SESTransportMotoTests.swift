@@ -1,5 +1,7 @@
 import Foundation
+import Logging
 import MailKit
+import MailRender
 import SESTransport
 import SMSRelayCore
 import SigV4
@@ -33,9 +35,10 @@ struct SESTransportMotoTests {
             region: MotoServer.region,
             endpoint: URL(string: moto.endpoint),
             configurationSetName: configurationSet,
-            requestTimeout: .seconds(10)
+            requestTimeout: .seconds(10),
+            names: .relay
         )
-        return SESTransport(configuration: configuration)
+        return SESTransport(configuration: configuration, logger: Logger(label: "test"))
     }
 
     @Test("a message signed with the IAM user's key is accepted and stored byte for byte")

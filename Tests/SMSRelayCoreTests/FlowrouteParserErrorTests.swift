@@ -58,7 +58,6 @@ extension BadInput {
     static let unknownShapes: [BadInput] = [
         BadInput("an empty object", "{}", .unknownShape),
         BadInput("an unrelated object", #"{"hello": "world", "count": 3}"#, .unknownShape),
-        BadInput("an API Gateway proxy event", #"{"body": "{}", "httpMethod": "POST", "resource": "/"}"#, .unknownShape),
     ]
 
     /// A message without an id or a sender cannot become an email: these are the only refusals

@@ -1,6 +1,7 @@
 import Foundation
 import MailKit
 import Outbox
+import SMSRelayApp
 import SMSRelayCore
 import TestSupport
 import Testing
@@ -27,6 +28,20 @@ struct CommandLineTests {
         if !command.isEmpty {
             #expect(result.stdout.contains("USAGE: smsrelay \(command.joined(separator: " "))"), "\(arguments): \(result.stdout)")
         }
+    }
+
+    @Test("serve and config check take a flag for every setting the README gives one, and none for the others")
+    func flags() async throws {
+        for command in [["serve", "--help"], ["config", "check", "--help"]] {
+            let help = try await CommandRun(command).stdout
+            for key in SettingKey.all {
+                #expect(help.contains(key.flagName + " ") == key.hasFlag, "\(command): \(key.flagName)")
+            }
+        }
+        // A flag reaches the settings: a bad value is refused, naming the setting.
+        let refused = try await CommandRun(["config", "check", "--smtp-idle-seconds", "0", "--transport", "smtp"], environment: ["SMSRELAY_SMTP_URL": "smtp://mail.example.org"])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("SMSRELAY_SMTP_IDLE_SECONDS=0 is not valid"), "\(refused.stderr)")
     }
 
     @Test("--version prints the version and exits 0")

@@ -1,4 +1,5 @@
 import Foundation
+import SMSRelayApp
 import Hummingbird
 import HummingbirdTesting
 import Outbox

@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
-import SMSRelayConfig
+import SMSRelayApp
 import SMSRelayServer
 import TestSupport
 

@@ -1,14 +1,29 @@
+import ComponentConfig
+import Configuration
 import NIOCore
 import Foundation
 import Testing
 
 @testable import SMTPTransport
 
+extension ComponentConfig {
+    /// The SMTP transport's scope of the relay's settings, read from these environment variables.
+    static func relay(_ environment: [String: String]) -> ComponentConfig {
+        ComponentConfig(reader: ConfigReader(provider: EnvironmentVariablesProvider(environmentVariables: environment)))
+            .rooted(at: ["smsrelay", "smtp"])
+    }
+}
+
+extension SMTPConfiguration.SettingNames {
+    /// The names the relay gives the settings (`SMSRELAY_SMTP_*`).
+    static let relay = SMTPConfiguration.SettingNames(ComponentConfig.relay([:]))
+}
+
 @Suite("SMSRELAY_SMTP_URL and its companions")
 struct SMTPConfigurationTests {
     func configurationError(_ url: String, passwordFile: String? = nil, caFile: String? = nil) -> SMTPError? {
         do {
-            _ = try SMTPConfiguration(url: url, passwordFile: passwordFile, caFile: caFile)
+            _ = try SMTPConfiguration(url: url, passwordFile: passwordFile, caFile: caFile, names: .relay)
             return nil
         } catch let error as SMTPError {
             return error
@@ -22,6 +37,31 @@ struct SMTPConfigurationTests {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("smtp-config-\(UUID().uuidString)")
         try Data(contents.utf8).write(to: url)
         return url.path
+    }
+
+    @Test("read from its scope of the settings, every setting is checked and named as the user writes it")
+    func fromScope() throws {
+        func configuration(_ environment: [String: String]) throws -> SMTPConfiguration {
+            try SMTPConfiguration(config: .relay(environment))
+        }
+        let read = try configuration([
+            "SMSRELAY_SMTP_URL": "smtp://mail.example.org:2525?tls=opportunistic", "SMSRELAY_SMTP_HELO_NAME": "relay.example.org",
+            "SMSRELAY_SMTP_IDLE_SECONDS": "45",
+        ])
+        #expect(read.host == "mail.example.org" && read.port == 2525 && read.tls == .opportunistic)
+        #expect(read.heloName == "relay.example.org")
+        #expect(read.idleTimeout == .seconds(45))
+        #expect(read.names == .relay)
+
+        let missing = #expect(throws: SMTPError.self) { try configuration([:]) }
+        #expect(missing?.message.hasPrefix("SMSRELAY_SMTP_URL is not set") == true)
+        let idle = #expect(throws: SMTPError.self) {
+            try configuration(["SMSRELAY_SMTP_URL": "smtp://mail.example.org", "SMSRELAY_SMTP_IDLE_SECONDS": "0"])
+        }
+        #expect(idle?.message.hasPrefix("SMSRELAY_SMTP_IDLE_SECONDS=0 is not valid") == true)
+        let url = #expect(throws: SMTPError.self) { try configuration(["SMSRELAY_SMTP_URL": "smtp://u:hunter2@mail.example.org?tls=maybe"]) }
+        #expect(url?.message.hasPrefix("SMSRELAY_SMTP_URL has tls=maybe") == true)
+        #expect(url?.message.contains("hunter2") == false)
     }
 
     @Test("smtp:// defaults to port 587 and tls=required; smtps:// to 465 and implicit TLS")
@@ -197,7 +237,7 @@ struct SMTPConfigurationTests {
             #expect(try SMTPConfiguration(url: "smtp://mail.example.org", heloName: valid).heloName == valid)
         }
         for invalid in ["vm", "localhost", "relay example.org", "relay.example.org\r\nRCPT TO:<x@y>", "192.0.2.7", "[192.0.2]", "[IPv6:192.0.2.7]", "-a.example.org", "a..example.org"] {
-            let error = #expect(throws: SMTPError.self) { try SMTPConfiguration(url: "smtp://mail.example.org", heloName: invalid) }
+            let error = #expect(throws: SMTPError.self) { try SMTPConfiguration(url: "smtp://mail.example.org", heloName: invalid, names: .relay) }
             #expect(error?.message.hasPrefix("SMSRELAY_SMTP_HELO_NAME") == true, "\(invalid)")
         }
         #expect(try SMTPConfiguration(url: "smtp://mail.example.org").heloName == nil)

@@ -1,11 +1,10 @@
 import Foundation
 import Hummingbird
 import Logging
-import MailKit
 import Outbox
-import SMSRelayConfig
 import SMSRelayCore
-import Transports
+import SMSRelayIntake
+import SMSRelayServer
 
 /// Puts a relay together from its settings: outbox, transport, renderer, worker and HTTP server.
 ///
@@ -15,6 +14,7 @@ public struct RelayAssembly: Sendable {
     public let store: SQLiteOutboxStore
     public let worker: DeliveryWorker
     public let intake: CallbackIntake
+    public let components: RelayComponents
     /// Whether the webhook token was generated on this start.
     public let tokenGenerated: Bool
     /// The outbox database in the data folder.
@@ -29,17 +29,17 @@ public struct RelayAssembly: Sendable {
         tokenGenerated = generated
         intake = CallbackIntake(token: token, maxBodyBytes: settings.maxBodyBytes)
         store = try SQLiteOutboxStore(path: settings.dataDirectory.appendingPathComponent(Self.outboxFileName).path)
-        let delivery = try RelayDelivery(settings: settings, logger: logger)
+        components = try RelayComponents(settings: settings, logger: logger)
         worker = DeliveryWorker(
             store: store,
-            transport: delivery.transport,
+            transport: components.transport,
             policy: RetryPolicy(
                 retryFor: settings.retryFor,
                 maxAttempts: settings.maxAttempts,
                 baseDelay: settings.retryBaseDelay,
                 maxDelay: settings.retryMaxDelay),
             logger: logger,
-            compose: delivery.compose
+            compose: components.compose
         )
     }
 
@@ -56,6 +56,7 @@ public struct RelayAssembly: Sendable {
     /// The HTTP server with the delivery worker beside it in its service group.
     public func makeApplication(logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let worker = self.worker
+        let store = self.store
         return RelayServer.makeApplication(
             host: settings.host,
             port: settings.port,
@@ -63,10 +64,34 @@ public struct RelayAssembly: Sendable {
                 requestTimeout: settings.requestTimeout, idleTimeout: settings.idleTimeout,
                 maxConnections: settings.maxConnections),
             intake: intake,
-            store: store,
+            sink: OutboxSink(store: store, onStored: { worker.wake() }),
+            health: { try await Self.health(store, logger: logger) },
             services: [worker],
             logger: logger,
-            onStored: { worker.wake() },
             onServerRunning: onServerRunning)
     }
+
+    /// The body of `GET /healthz`: the version and the outbox counts.
+    static func health(_ store: any OutboxStore, logger: Logger) async throws -> [String: any Sendable] {
+        let counts: OutboxCounts
+        do {
+            counts = try await store.counts()
+        } catch {
+            logger.error("health check cannot read the outbox", metadata: ["error": "\(error)"])
+            throw HealthFailure.outboxUnreadable
+        }
+        return [
+            "version": SMSRelayVersion.current,
+            "outbox": [
+                "pending": counts.pending, "sent": counts.sent, "dead": counts.dead, "receipts": counts.receipts,
+            ] as [String: any Sendable],
+        ]
+    }
+}
+
+/// What `GET /healthz` says when it cannot answer; safe to show.
+enum HealthFailure: Error, CustomStringConvertible {
+    case outboxUnreadable
+
+    var description: String { "outbox unreadable" }
 }

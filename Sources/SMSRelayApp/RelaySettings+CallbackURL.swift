@@ -1,3 +1,4 @@
+import SMSRelayCore
 extension RelaySettings {
     /// The callback URL to paste into the carrier's settings: the public URL, `/flowroute/` and
     /// the token. It holds the secret token: print it only when asked.
@@ -15,4 +16,9 @@ extension RelaySettings {
     public func redactedCallbackURL(token: String, port: Int? = nil) -> String {
         callbackURL(token: WebhookToken.redacted(token), port: port)
     }
+}
+
+extension RelaySettings {
+    /// The relay's version, for `--version`.
+    public static var version: String { SMSRelayVersion.current }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import SMSRelayConfig
+import SMSRelayApp
 import SMSRelayCore
 import Testing
 
@@ -182,7 +182,9 @@ struct SettingsDocumentationTests {
             .appendingPathComponent("README.md")
         let text = try String(contentsOf: readme, encoding: .utf8)
         for key in SettingKey.all {
-            #expect(text.contains("| `\(key.environmentName)` |"), "\(key.environmentName) is missing from README.md")
+            // The flag column says what the command line takes: the flag, or — for none.
+            let flag = key.hasFlag ? "`\(key.flagName)`" : "—"
+            #expect(text.contains("| `\(key.environmentName)` | \(flag) |"), "\(key.environmentName) is missing from README.md, or its flag column is not \(flag)")
         }
     }
 }

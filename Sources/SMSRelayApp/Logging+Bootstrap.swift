@@ -1,8 +1,8 @@
 import Logging
 
-enum LogSetup {
+public enum LogSetup {
     /// Logs go to standard error, one line each, at the configured level.
-    static func bootstrap(level: String) -> Logger {
+    public static func bootstrap(level: String) -> Logger {
         let level = Logger.Level(rawValue: level) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

@@ -8,6 +8,7 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
 
     static func invalid(_ key: SettingKey, _ value: String, expected: String) -> ConfigError {
         let shown = key.isSecret ? "<redacted>" : "'\(value)'"
-        return ConfigError("\(key.environmentName) (\(key.flagName), or '\(key.name)' in the config file) is \(shown); expected \(expected)")
+        let elsewhere = key.hasFlag ? "\(key.flagName), or '\(key.name)' in the config file" : "or '\(key.name)' in the config file"
+        return ConfigError("\(key.environmentName) (\(elsewhere)) is \(shown); expected \(expected)")
     }
 }

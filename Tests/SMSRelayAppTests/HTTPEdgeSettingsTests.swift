@@ -1,5 +1,5 @@
 import Foundation
-import SMSRelayConfig
+import SMSRelayApp
 import Testing
 
 @Suite("HTTP edge settings")

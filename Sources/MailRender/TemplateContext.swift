@@ -1,4 +1,5 @@
 import Foundation
+import MailKit
 import SMSRelayCore
 
 /// The values templates see for one message (the keys are listed on ``DefaultTemplates``).

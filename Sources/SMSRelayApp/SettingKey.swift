@@ -9,11 +9,21 @@ public struct SettingKey: Sendable, Hashable, CustomStringConvertible {
     /// Whether the value is a secret: never printed, never logged.
     public let isSecret: Bool
     public let summary: String
+    /// The key below `smsrelay` in swift-configuration's hierarchy: `["smtp", "url"]` for
+    /// `smtp_url`, whose component (the SMTP transport) reads `url` in its scope `smtp`.
+    public let path: [String]
+    /// Whether the value is a file path, resolved against the config file's folder when given there.
+    public let isPath: Bool
 
-    public init(_ name: String, default defaultDescription: String?, secret: Bool = false, _ summary: String) {
+    public init(
+        _ name: String, path: [String]? = nil, default defaultDescription: String?, secret: Bool = false,
+        isPath: Bool = false, _ summary: String
+    ) {
         self.name = name
+        self.path = path ?? [name]
         self.defaultDescription = defaultDescription
         self.isSecret = secret
+        self.isPath = isPath
         self.summary = summary
     }
 
@@ -21,8 +31,15 @@ public struct SettingKey: Sendable, Hashable, CustomStringConvertible {
     public var environmentName: String { "SMSRELAY_" + name.uppercased() }
     /// The command-line flag, e.g. `--max-body-bytes`.
     public var flagName: String { "--" + name.replacingOccurrences(of: "_", with: "-") }
+    /// Whether the setting can be given on the command line: not secrets (a command line is
+    /// visible to every user of the machine), not the Lambda-only ones.
+    public var hasFlag: Bool { !isSecret && !Self.environmentOnly.contains(name) }
+    private static let environmentOnly: Set<String> = ["lambda_safety_margin_ms"]
     /// The key in swift-configuration's hierarchy; the environment provider maps it to ``environmentName``.
-    var configKey: String { "smsrelay." + name }
+    var configKey: String { (["smsrelay"] + path).joined(separator: ".") }
+
+    /// The setting named `name`, as in the config file.
+    public static func named(_ name: String) -> SettingKey? { all.first { $0.name == name } }
 
     public var description: String { environmentName }
 }
@@ -61,32 +78,35 @@ extension SettingKey {
         "transport", default: "maildir (ses in Lambda)", "how mail is delivered: maildir, smtp or ses")
     public static let maildir = SettingKey("maildir", default: "<data_dir>/mail", "maildir the maildir transport writes to")
     public static let smtpURL = SettingKey(
-        "smtp_url", default: nil, secret: true,
+        "smtp_url", path: ["smtp", "url"], default: nil, secret: true,
         "smtp://[user:password@]host[:port] (STARTTLS, 587) or smtps://… (implicit TLS, 465); ?tls=, ?auth=")
     public static let smtpPasswordFile = SettingKey(
-        "smtp_password_file", default: nil, "file holding the SMTP password, instead of one in the URL")
+        "smtp_password_file", path: ["smtp", "password_file"], default: nil, isPath: true, "file holding the SMTP password, instead of one in the URL")
     public static let smtpCAFile = SettingKey(
-        "smtp_ca_file", default: nil, "extra trusted CA certificate (PEM) for the SMTP server")
+        "smtp_ca_file", path: ["smtp", "ca_file"], default: nil, isPath: true, "extra trusted CA certificate (PEM) for the SMTP server")
     public static let smtpHeloName = SettingKey(
-        "smtp_helo_name", default: "the host name if fully qualified, else the address literal",
+        "smtp_helo_name", path: ["smtp", "helo_name"], default: "the host name if fully qualified, else the address literal",
         "name given in EHLO: a fully qualified domain name or an address literal")
     public static let smtpIdleSeconds = SettingKey(
-        "smtp_idle_seconds", default: "30", "seconds an unused SMTP connection stays open before QUIT")
+        "smtp_idle_seconds", path: ["smtp", "idle_seconds"], default: "30", "seconds an unused SMTP connection stays open before QUIT")
     public static let sesRegion = SettingKey(
-        "ses_region", default: "AWS_REGION, else AWS_DEFAULT_REGION", "AWS region of the SES endpoint")
+        "ses_region", path: ["ses", "region"], default: "AWS_REGION, else AWS_DEFAULT_REGION", "AWS region of the SES endpoint")
     public static let sesEndpoint = SettingKey(
-        "ses_endpoint", default: "https://email.<region>.amazonaws.com", "SES endpoint override (VPC endpoints, tests)")
+        "ses_endpoint", path: ["ses", "endpoint"], default: "https://email.<region>.amazonaws.com", "SES endpoint override (VPC endpoints, tests)")
     public static let sesConfigurationSet = SettingKey(
-        "ses_configuration_set", default: nil, "SES configuration set to send with")
+        "ses_configuration_set", path: ["ses", "configuration_set"], default: nil, "SES configuration set to send with")
     public static let mailTo = SettingKey(
         "mail_to", default: "inbox@localhost", "comma-separated recipients for numbers without a route of their own")
     public static let mailFrom = SettingKey("mail_from", default: "sms@localhost", "sender address of the emails")
     public static let subjectTemplate = SettingKey(
-        "subject_template", default: "built in", "Mustache file for the subject of every route without its own")
+        "subject_template", default: "built in", isPath: true, "Mustache file for the subject of every route without its own")
     public static let textTemplate = SettingKey(
-        "text_template", default: "built in", "Mustache file for the plain-text part")
+        "text_template", default: "built in", isPath: true, "Mustache file for the plain-text part")
     public static let htmlTemplate = SettingKey(
-        "html_template", default: "built in", "Mustache file for the HTML part (values are HTML-escaped)")
+        "html_template", default: "built in", isPath: true, "Mustache file for the HTML part (values are HTML-escaped)")
+    public static let lambdaSafetyMarginMs = SettingKey(
+        "lambda_safety_margin_ms", default: "2000",
+        "Lambda only: milliseconds kept before the invocation deadline; a send not done by then is abandoned and answered 500")
     public static let logLevel = SettingKey(
         "log_level", default: "info", "trace, debug, info, notice, warning, error or critical")
 
@@ -96,6 +116,7 @@ extension SettingKey {
         .requestTimeoutSeconds, .idleTimeoutSeconds, .maxConnections, .maxAttempts, .retryFor,
         .retryBaseSeconds, .retryMaxSeconds, .transport, .maildir, .smtpURL, .smtpPasswordFile, .smtpCAFile,
         .smtpHeloName, .smtpIdleSeconds,
-        .sesRegion, .sesEndpoint, .sesConfigurationSet, .mailTo, .mailFrom, .subjectTemplate, .textTemplate, .htmlTemplate, .logLevel,
+        .sesRegion, .sesEndpoint, .sesConfigurationSet, .mailTo, .mailFrom, .subjectTemplate, .textTemplate, .htmlTemplate,
+        .lambdaSafetyMarginMs, .logLevel,
     ]
 }

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import SMSRelayConfig
+
 
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,5 @@
 import Foundation
+import MailKit
 import Mustache
 
 /// Which part of the email a template renders, and so how its values are escaped.

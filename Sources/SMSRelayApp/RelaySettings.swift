@@ -1,3 +1,4 @@
+import ComponentConfig
 import Configuration
 import Foundation
 import MailKit
@@ -11,18 +12,6 @@ public enum TransportKind: String, Sendable, CaseIterable {
 
     /// The transport a Lambda function uses when SMSRELAY_TRANSPORT is not set.
     public static let lambdaDefault = TransportKind.ses
-}
-
-/// SMTP settings as given; the SMTP transport parses and checks them at start-up.
-public struct SMTPSettings: Sendable {
-    /// The server URL. It may hold a password: never print or log it.
-    public var url: String
-    public var passwordFile: String?
-    public var caFile: String?
-    /// The EHLO name, if set.
-    public var heloName: String?
-    /// Seconds an unused connection stays open.
-    public var idleSeconds: Int
 }
 
 /// Every setting of a relay, read once at start-up and validated, so that a mistake is an
@@ -50,12 +39,12 @@ public struct RelaySettings: Sendable {
     public var retryMaxDelay: Duration
     public var transport: TransportKind
     public var maildir: URL
-    /// Set when the transport is `smtp`.
-    public var smtp: SMTPSettings?
-    /// The environment SES reads its credentials and region from (AWS_* as Lambda sets them),
-    /// with the SMSRELAY_SES_* settings resolved from every layer.
-    public var sesEnvironment: [String: String]
+    /// Every layer of the configuration, for the components that read their own settings (the
+    /// SMTP and SES transports read theirs below `smsrelay.smtp` and `smsrelay.ses`).
+    public var components: ComponentConfig
     public var routing: RoutingTable
+    /// Lambda: the time kept free before the invocation deadline to answer.
+    public var lambdaSafetyMargin: Duration
     public var logLevel: String
 
     /// Reads the settings, highest precedence first: command-line `flags` (keyed by ``SettingKey/name``),
@@ -69,16 +58,19 @@ public struct RelaySettings: Sendable {
             EnvironmentVariablesProvider(environmentVariables: environment),
         ])
         let configPath = early.string(forKey: ConfigKey(SettingKey.config.configKey)).flatMap { $0.isEmpty ? nil : $0 }
-        let file = try configPath.map(ConfigFile.load(path:)) ?? ConfigFile()
+        var file = try configPath.map(ConfigFile.load(path:)) ?? ConfigFile()
+        let fileDirectory = configPath.map { URL(fileURLWithPath: $0).deletingLastPathComponent() }
+        // A path in the file is relative to the file's folder, wherever the relay starts.
+        for (name, value) in file.settings where SettingKey.named(name)?.isPath == true {
+            file.settings[name] = resolve(value, against: fileDirectory)
+        }
+        let secrets = SettingKey.all.filter(\.isSecret).map(\.environmentName) + Self.awsSecrets
         let reader = ConfigReader(providers: [
             InMemoryProvider(values: Self.values(flags)),
-            EnvironmentVariablesProvider(
-                environmentVariables: environment,
-                secretsSpecifier: .specific([SettingKey.webhookToken.environmentName])),
+            EnvironmentVariablesProvider(environmentVariables: environment, secretsSpecifier: .specific(Set(secrets))),
             InMemoryProvider(values: Self.values(file.settings)),
         ])
         let source = Source(reader: reader)
-        let fileDirectory = configPath.map { URL(fileURLWithPath: $0).deletingLastPathComponent() }
 
         let host = try source.string(.host, default: "127.0.0.1")
         let port = try source.int(.port, default: 8080, in: 0...65535)
@@ -100,22 +92,6 @@ public struct RelaySettings: Sendable {
         }
         let maildir = try source.optional(.maildir).map { URL(fileURLWithPath: $0).standardizedFileURL }
             ?? dataDirectory.appendingPathComponent("mail")
-        var smtp: SMTPSettings?
-        if transport == .smtp {
-            guard let url = try source.optional(.smtpURL) else {
-                throw ConfigError("SMSRELAY_TRANSPORT is smtp but SMSRELAY_SMTP_URL is not set; e.g. smtp://user@smtp.example.com:587")
-            }
-            smtp = SMTPSettings(
-                url: url,
-                passwordFile: try source.optional(.smtpPasswordFile).map { resolve($0, against: fileDirectory) },
-                caFile: try source.optional(.smtpCAFile).map { resolve($0, against: fileDirectory) },
-                heloName: try source.optional(.smtpHeloName),
-                idleSeconds: try source.int(.smtpIdleSeconds, default: 30, in: 1...3600))
-        }
-        var sesEnvironment = environment
-        for key in [SettingKey.sesRegion, .sesEndpoint, .sesConfigurationSet] {
-            sesEnvironment[key.environmentName] = try source.optional(key)
-        }
         let retryBase = try source.int(.retryBaseSeconds, default: 5, in: 1...86_400)
         let retryMax = try source.int(.retryMaxSeconds, default: 3600, in: 1...604_800)
         guard retryMax >= retryBase else {
@@ -128,9 +104,9 @@ public struct RelaySettings: Sendable {
         let recipientsText = try source.string(.mailTo, default: "inbox@localhost")
         let recipients = try validateMailboxes(recipientsText, key: .mailTo)
         let defaultTemplates = TemplatePaths(
-            subject: try source.optional(.subjectTemplate).map { resolve($0, against: fileDirectory) },
-            text: try source.optional(.textTemplate).map { resolve($0, against: fileDirectory) },
-            html: try source.optional(.htmlTemplate).map { resolve($0, against: fileDirectory) })
+            subject: try source.optional(.subjectTemplate),
+            text: try source.optional(.textTemplate),
+            html: try source.optional(.htmlTemplate))
         var overrides: [String: RouteOverride] = [:]
         for (number, var route) in file.routes {
             if let to = route.recipients {
@@ -169,9 +145,9 @@ public struct RelaySettings: Sendable {
             retryMaxDelay: .seconds(retryMax),
             transport: transport,
             maildir: maildir,
-            smtp: smtp,
-            sesEnvironment: sesEnvironment,
+            components: ComponentConfig(reader: reader).rooted(at: ["smsrelay"]),
             routing: routing,
+            lambdaSafetyMargin: .milliseconds(try source.int(.lambdaSafetyMarginMs, default: 2000, in: 0...60_000)),
             logLevel: logLevel
         )
     }
@@ -186,11 +162,16 @@ public struct RelaySettings: Sendable {
         return sets
     }
 
+    /// The AWS variables that hold secrets, which the SES transport reads with the region.
+    private static let awsSecrets = ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"]
+
+    /// Flag or file values, keyed by setting name, as the reader's keys below `smsrelay`.
     private static func values(_ strings: [String: String]) -> [AbsoluteConfigKey: ConfigValue] {
         var values: [AbsoluteConfigKey: ConfigValue] = [:]
         for (name, value) in strings {
-            values[AbsoluteConfigKey(["smsrelay", name])] = ConfigValue(
-                .string(value), isSecret: name == SettingKey.webhookToken.name)
+            let key = SettingKey.named(name)
+            values[AbsoluteConfigKey(["smsrelay"] + (key?.path ?? [name]))] = ConfigValue(
+                .string(value), isSecret: key?.isSecret ?? false)
         }
         return values
     }

@@ -1,4 +1,5 @@
 import Foundation
+import MailKit
 import SMSRelayCore
 
 /// Composes the email for an inbound text message from Mustache templates: the built-in ones

@@ -11,7 +11,7 @@ import Darwin
 
 /// An exclusive lock on the data folder, held for the life of the server, so that two servers
 /// never drain one outbox. The kernel releases it when the process ends, however it ends.
-final class DataDirectoryLock {
+public final class DataDirectoryLock {
     private let fd: Int32
 
     init(directory: URL) throws {

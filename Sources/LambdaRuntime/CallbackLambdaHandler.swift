@@ -1,0 +1,71 @@
+import Foundation
+import Logging
+import SMSRelayIntake
+
+/// The relay as a Lambda function: unwraps the API Gateway or Function URL event, runs the same
+/// intake as the server and gives the callback to a sink that must finish by the invocation's
+/// deadline.
+///
+/// The answer follows the original function's contract: `200 {"message": "Message succeeded"}`
+/// once the mail system took the email, `500 {"message": "Message failed"}` when it did not, so
+/// that the carrier retries. Bad requests get the same 4xx answers as the server.
+public struct CallbackLambdaHandler<Sink: CallbackSink>: LambdaHandler {
+    let intake: CallbackIntake
+    let sink: Sink
+
+    public init(intake: CallbackIntake, sink: Sink) {
+        self.intake = intake
+        self.sink = sink
+    }
+
+    public func handle(_ invocation: Invocation, logger: Logger) async throws -> [UInt8] {
+        await response(for: invocation, logger: logger).encoded
+    }
+
+    func response(for invocation: Invocation, logger: Logger) async -> APIGatewayResponse {
+        let request: APIGatewayRequest
+        do {
+            request = try APIGatewayRequest.decode(invocation.event)
+        } catch {
+            logger.warning("event refused", metadata: ["reason": "\(error.description)"])
+            return APIGatewayResponse(statusCode: 400, json: ["error": error.description])
+        }
+        let verdict: IntakeVerdict
+        do {
+            try intake.checkRequest(
+                presentedToken: request.query["token"] ?? request.lastPathSegment, method: request.method,
+                contentType: request.headers["content-type"], contentLength: nil)
+            let deadline = invocation.deadline.map { ContinuousClock.now + .seconds($0.timeIntervalSinceNow) }
+            verdict = await intake.deliver(
+                request.body, to: sink, context: SinkContext(receivedAt: Date(), deadline: deadline, logger: logger))
+        } catch {
+            verdict = intake.refuse(error, logger: logger)
+        }
+        return Self.response(for: verdict)
+    }
+
+    /// The function's answer to each verdict: the one place intake outcomes become proxy responses.
+    static func response(for verdict: IntakeVerdict) -> APIGatewayResponse {
+        switch verdict {
+        case .accepted(.delivered), .accepted(.stored):
+            return APIGatewayResponse(statusCode: 200, json: ["message": "Message succeeded"])
+        case .accepted(.receiptRecorded):
+            return APIGatewayResponse(statusCode: 200, json: ["message": "Receipt received"])
+        case .ignored(let reason):
+            return APIGatewayResponse(statusCode: 200, json: ["status": "ignored", "reason": reason])
+        case .rejected(let rejection):
+            var json = ["error": rejection.reason]
+            if let field = rejection.field { json["field"] = field }
+            let status = switch rejection.kind {
+            case .unknownEndpoint: 404
+            case .methodNotAllowed: 405
+            case .unsupportedContentType: 415
+            case .tooLarge: 413
+            case .invalidPayload: 400
+            }
+            return APIGatewayResponse(statusCode: status, json: json)
+        case .failed:
+            return APIGatewayResponse(statusCode: 500, json: ["message": "Message failed"])
+        }
+    }
+}

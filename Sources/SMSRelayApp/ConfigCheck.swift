@@ -1,0 +1,65 @@
+import Foundation
+
+/// `smsrelay config check`: the validation a start runs, without starting.
+///
+/// It loads the settings and builds the components exactly as `serve` (or, in ``Mode/lambda``, the
+/// Lambda function) does at start-up — every template loaded, the transport reading and checking
+/// its own settings — so it refuses everything a start would refuse, with the same message. It
+/// creates nothing and connects nowhere.
+public enum ConfigCheck {
+    public enum Mode: String, Sendable, CaseIterable {
+        case serve
+        case lambda
+    }
+
+    /// The report of a valid configuration, secrets hidden.
+    /// - Throws: ``ConfigError`` naming the setting at fault.
+    public static func run(flags: [String: String], environment: [String: String], mode: Mode) throws -> String {
+        let settings: RelaySettings
+        switch mode {
+        case .serve:
+            settings = try RelaySettings.load(flags: flags, environment: environment)
+        case .lambda:
+            settings = try RelaySettings.load(flags: flags, environment: environment, defaultTransport: .lambdaDefault)
+        }
+        return report(settings, plan: try RelayPlan(settings: settings), mode: mode)
+    }
+
+    static func report(_ settings: RelaySettings, plan: RelayPlan, mode: Mode) -> String {
+        var lines = ["Configuration is valid\(mode == .lambda ? " for Lambda" : "")."]
+        if mode == .serve {
+            lines.append("  listen          \(settings.host):\(settings.port)")
+            lines.append("  data folder     \(settings.dataDirectory.path)")
+        }
+        lines.append("  config file     \(settings.configFile ?? "(none)")")
+        if mode == .serve {
+            lines.append("  public URL      \(settings.publicURL)")
+            lines.append("  webhook token   \(settings.webhookToken == nil ? "stored in the data folder (generated on first start)" : "set (hidden)")")
+        } else {
+            lines.append("  webhook token   \(settings.webhookToken == nil ? "not set: the endpoint is open to anyone with its URL" : "set (hidden)")")
+        }
+        lines.append("  transport       \(plan.transportSummary)")
+        lines.append("  max body        \(settings.maxBodyBytes) bytes")
+        if mode == .serve {
+            lines.append("  connections     at most \(settings.maxConnections); a request must arrive within \(settings.requestTimeout.components.seconds)s, idle ones close after \(settings.idleTimeout.components.seconds)s")
+            lines.append("  retries         transient failures for \(describe(settings.retryFor))\(settings.maxAttempts.map { ", at most \($0) attempts" } ?? "")")
+        } else {
+            lines.append("  deadline        a send still running \(settings.lambdaSafetyMargin.components.seconds * 1000 + settings.lambdaSafetyMargin.components.attoseconds / 1_000_000_000_000_000) ms before the invocation's deadline is abandoned (500)")
+        }
+        lines.append("  default route   to \(settings.routing.defaultRoute.recipients.joined(separator: ", ")) from \(settings.routing.defaultRoute.sender)")
+        for number in settings.routing.overrides.keys.sorted() {
+            let route = settings.routing.route(for: number)
+            lines.append("  route \(number)   to \(route.recipients.joined(separator: ", ")) from \(route.sender)")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// `5d`, `12h`, `90m`, `45s`: the largest unit that divides the duration.
+    public static func describe(_ duration: Duration) -> String {
+        let seconds = duration.components.seconds
+        for (unit, size) in [("d", Int64(86_400)), ("h", 3600), ("m", 60)] where seconds % size == 0 {
+            return "\(seconds / size)\(unit)"
+        }
+        return "\(seconds)s"
+    }
+}

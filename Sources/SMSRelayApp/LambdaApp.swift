@@ -1,0 +1,53 @@
+import Foundation
+import LambdaRuntime
+import Logging
+import SMSRelayCore
+import SMSRelayIntake
+
+/// `smsrelay lambda`: the relay as a Lambda function. Settings come from the environment as for
+/// `serve`, SES is the default transport, and each message is sent during its invocation.
+public enum LambdaApp {
+    /// Runs the runtime loop until Lambda stops the process.
+    /// - Throws: ``ConfigError`` when `AWS_LAMBDA_RUNTIME_API` is missing; a configuration error
+    ///   is reported to the Runtime API's init/error first, then thrown.
+    public static func run(environment: [String: String]) async throws {
+        guard let endpoint = environment["AWS_LAMBDA_RUNTIME_API"], !endpoint.isEmpty else {
+            throw ConfigError("AWS_LAMBDA_RUNTIME_API is not set: `smsrelay lambda` runs inside AWS Lambda or its emulator")
+        }
+        let level = Logger.Level(rawValue: (environment[SettingKey.logLevel.environmentName] ?? "info").lowercased()) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = JSONLogHandler(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "smsrelay")
+        let client = HTTPLambdaRuntimeClient(endpoint: endpoint)
+
+        let handler: CallbackLambdaHandler<SendNowSink>
+        do {
+            handler = try makeHandler(environment: environment, logger: logger)
+        } catch {
+            logger.critical("cannot start", metadata: ["error": "\(error)"])
+            try? await client.initializationFailed(LambdaFunctionError(type: "Runtime.ConfigurationError", message: "\(error)"))
+            throw error
+        }
+        try await LambdaLoop(client: client, handler: handler, logger: logger).run()
+    }
+
+    /// The function's handler, with every setting checked: what `config check --mode lambda` runs.
+    static func makeHandler(environment: [String: String], logger: Logger) throws -> CallbackLambdaHandler<SendNowSink> {
+        let settings = try RelaySettings.load(environment: environment, defaultTransport: .lambdaDefault)
+        let components = try RelayComponents(settings: settings, logger: logger)
+        if settings.webhookToken == nil {
+            logger.warning(
+                "\(SettingKey.webhookToken.environmentName) is not set: the endpoint accepts callbacks from anyone who knows its URL")
+        }
+        logger.info(
+            "lambda runtime ready",
+            metadata: ["transport": "\(components.transportSummary)", "version": "\(SMSRelayVersion.current)"])
+        return CallbackLambdaHandler(
+            intake: CallbackIntake(token: settings.webhookToken, maxBodyBytes: settings.maxBodyBytes),
+            sink: SendNowSink(
+                transport: components.transport, compose: components.compose, safetyMargin: settings.lambdaSafetyMargin))
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Hummingbird
+import Logging
+import SMSRelayCore
+import SMSRelayServer
+import ServiceLifecycle
+import Synchronization
+
+/// `smsrelay serve`: the HTTP intake, the outbox and the delivery worker in one service group.
+public enum ServeApp {
+    /// The longest a graceful stop may take before what is left is cancelled. Requests still
+    /// arriving get 5 s of it; the worker finishes the message in hand.
+    public static let maximumShutdownDuration: Duration = .seconds(12)
+
+    /// Starts the relay and runs it until SIGTERM or SIGINT.
+    /// - Throws: ``ConfigError`` for anything found wrong at start-up, listening included, in one
+    ///   line that names the setting to change.
+    public static func run(settings: RelaySettings, logger: Logger) async throws {
+        // Whatever the caller's umask, what the relay creates is its user's alone.
+        umask(0o077)
+        let assembly: RelayAssembly
+        let lock: DataDirectoryLock
+        do {
+            try DataDirectory.prepare(settings.dataDirectory, logger: logger)
+            lock = try DataDirectoryLock(directory: settings.dataDirectory)
+            assembly = try RelayAssembly(settings: settings, logger: logger)
+        } catch let error as ConfigError {
+            throw error
+        } catch {
+            throw ConfigError("\(error)")
+        }
+        let listening = ListeningFlag()
+        let app = assembly.makeApplication(logger: logger) { port in
+            listening.set()
+            var banner = "SMSRelay \(SMSRelayVersion.current) listening on \(settings.host):\(port), delivering by \(settings.transport.rawValue)\n"
+            if assembly.tokenGenerated {
+                // The only time the token is shown unasked: `smsrelay callback-url` prints it again.
+                banner += "Generated a webhook token and stored it in \(settings.dataDirectory.appendingPathComponent(WebhookToken.fileName).path)\n"
+                banner += "Flowroute callback URL: \(assembly.callbackURL(port: port))\n"
+                banner += "(shown once; `smsrelay callback-url` prints it again)\n"
+            }
+            FileHandle.standardOutput.write(Data(banner.utf8))
+            logger.info(
+                "ready for carrier callbacks; `smsrelay callback-url` prints the URL with its token",
+                metadata: ["callback_url": "\(assembly.redactedCallbackURL(port: port))", "transport": "\(assembly.components.transportSummary)"])
+        }
+        var configuration = ServiceGroupConfiguration(
+            services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        configuration.maximumGracefulShutdownDuration = maximumShutdownDuration
+        do {
+            try await ServiceGroup(configuration: configuration).run()
+        } catch {
+            if !listening.isSet,
+               let line = ListenFailure.describe(
+                   error, host: settings.host, port: settings.port,
+                   hostKey: SettingKey.host.environmentName, portKey: SettingKey.port.environmentName)
+            {
+                throw ConfigError(line)
+            }
+            throw error
+        }
+        withExtendedLifetime(lock) {}
+    }
+}
+
+/// Set once the HTTP server listens: an error before it is a failure to listen.
+private final class ListeningFlag: Sendable {
+    private let value = Mutex(false)
+
+    func set() { value.withLock { $0 = true } }
+    var isSet: Bool { value.withLock { $0 } }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import SMSRelayApp
+import TestSupport
+import Testing
+
+/// `config check` runs the validation a start runs: what `serve` or the Lambda function would
+/// refuse, it refuses, with the same message.
+@Suite("config check refuses what a start refuses")
+struct ConfigCheckTests {
+    /// The message a start gives for these settings (nil when it starts), and the one `config check` gives.
+    func both(_ environment: [String: String], mode: ConfigCheck.Mode = .serve) throws -> (start: String?, check: String?) {
+        var start: String?
+        do {
+            let settings = try RelaySettings.load(environment: environment, defaultTransport: mode == .lambda ? .lambdaDefault : .maildir)
+            _ = try RelayPlan(settings: settings)
+        } catch let error as ConfigError {
+            start = error.description
+        }
+        var check: String?
+        do {
+            _ = try ConfigCheck.run(flags: [:], environment: environment, mode: mode)
+        } catch let error as ConfigError {
+            check = error.description
+        }
+        return (start, check)
+    }
+
+    @Test("a malformed SMTP URL is refused, naming the setting and hiding the password", arguments: [
+        "smtp://user:hunter2@mail.example.org?tls=maybe", "smtp://user:hunter2@", "http://user:hunter2@mail.example.org",
+    ])
+    func badSMTPURL(_ url: String) throws {
+        let (start, check) = try both(["SMSRELAY_TRANSPORT": "smtp", "SMSRELAY_SMTP_URL": url])
+        let message = try #require(check)
+        #expect(message == start)
+        #expect(message.contains("SMSRELAY_SMTP_URL"))
+        #expect(!message.contains("hunter2"))
+    }
+
+    @Test("an SMTP transport without a URL, or with a bad companion setting, is refused")
+    func smtpCompanions() throws {
+        for environment in [
+            ["SMSRELAY_TRANSPORT": "smtp"],
+            ["SMSRELAY_TRANSPORT": "smtp", "SMSRELAY_SMTP_URL": "smtp://mail.example.org", "SMSRELAY_SMTP_IDLE_SECONDS": "0"],
+            ["SMSRELAY_TRANSPORT": "smtp", "SMSRELAY_SMTP_URL": "smtp://mail.example.org", "SMSRELAY_SMTP_HELO_NAME": "vm"],
+            ["SMSRELAY_TRANSPORT": "smtp", "SMSRELAY_SMTP_URL": "smtp://u@mail.example.org", "SMSRELAY_SMTP_PASSWORD_FILE": "/nonexistent/password"],
+        ] {
+            let (start, check) = try both(environment)
+            #expect(check != nil, "\(environment)")
+            #expect(check == start)
+        }
+    }
+
+    @Test("SES without credentials is refused in both modes, naming the missing variables")
+    func sesWithoutCredentials() throws {
+        for mode in ConfigCheck.Mode.allCases {
+            let environment = mode == .lambda ? ["AWS_REGION": "us-east-1"] : ["SMSRELAY_TRANSPORT": "ses", "AWS_REGION": "us-east-1"]
+            let (start, check) = try both(environment, mode: mode)
+            let message = try #require(check, "\(mode)")
+            #expect(message == start)
+            #expect(message.contains("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set"), "\(message)")
+        }
+    }
+
+    @Test("SES without a region, or with a bad endpoint, is refused")
+    func sesRegionAndEndpoint() throws {
+        let credentials = ["SMSRELAY_TRANSPORT": "ses", "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret-example"]
+        let noRegion = try #require(try both(credentials).check)
+        #expect(noRegion.contains("SMSRELAY_SES_REGION, AWS_REGION and AWS_DEFAULT_REGION"))
+        let endpoint = try #require(
+            try both(credentials.merging(["AWS_REGION": "us-east-1", "SMSRELAY_SES_ENDPOINT": "ftp://ses.example"]) { $1 }).check)
+        #expect(endpoint.contains("SMSRELAY_SES_ENDPOINT"))
+        #expect(!endpoint.contains("secret-example"))
+    }
+
+    @Test("a valid configuration reports the transport with the password hidden")
+    func report() throws {
+        let smtp = try ConfigCheck.run(
+            flags: [:], environment: ["SMSRELAY_TRANSPORT": "smtp", "SMSRELAY_SMTP_URL": "smtp://me:hunter2@mail.example.org"], mode: .serve)
+        #expect(smtp.hasPrefix("Configuration is valid."))
+        #expect(smtp.contains("smtp → smtp://me:***@mail.example.org:587?tls=required"))
+        #expect(!smtp.contains("hunter2"))
+
+        let lambda = try ConfigCheck.run(
+            flags: [:],
+            environment: ["AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret-example", "AWS_REGION": "eu-west-1"],
+            mode: .lambda)
+        #expect(lambda.hasPrefix("Configuration is valid for Lambda."))
+        #expect(lambda.contains("ses → https://email.eu-west-1.amazonaws.com (eu-west-1)"))
+        #expect(!lambda.contains("secret-example"))
+    }
+
+    @Test("a check creates nothing: no data folder, no maildir")
+    func createsNothing() async throws {
+        try await withTemporaryDirectory { dir in
+            let data = dir.appendingPathComponent("data")
+            _ = try ConfigCheck.run(flags: ["data_dir": data.path], environment: [:], mode: .serve)
+            #expect(!FileManager.default.fileExists(atPath: data.path))
+        }
+    }
+}
