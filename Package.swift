@@ -197,7 +197,11 @@ let package = Package(
         // Real peers for the tests: moto (SES) and the Python scripts that drive it.
         .target(
             name: "TestSupport",
-            dependencies: ["SigV4"],
+            dependencies: [
+                "SigV4",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             path: "Tests/TestSupport",
             exclude: ["moto_setup.py", "moto_messages.py", "smtp_server.py", "postfix_server.py"]
         ),
