@@ -21,14 +21,15 @@ public struct RelayLambdaHandler: LambdaHandler {
         self.compose = compose
     }
 
-    public func handle(_ invocation: Invocation, logger: Logger) async throws -> [UInt8] {
-        await response(for: invocation, logger: logger).encoded
+    public func handle(_ event: [UInt8], context: LambdaContext) async throws -> [UInt8] {
+        await response(for: event, context: context).encoded
     }
 
-    func response(for invocation: Invocation, logger: Logger) async -> APIGatewayResponse {
+    func response(for event: [UInt8], context: LambdaContext) async -> APIGatewayResponse {
+        let logger = context.logger
         let request: APIGatewayRequest
         do {
-            request = try APIGatewayRequest.decode(invocation.event)
+            request = try APIGatewayRequest.decode(event)
         } catch {
             logger.warning("event refused", metadata: ["reason": "\(error.description)"])
             return APIGatewayResponse(statusCode: 400, json: ["error": error.description])
