@@ -85,3 +85,10 @@ public struct LambdaContext: Sendable {
         deadline - margin
     }
 }
+
+extension Duration {
+    /// The duration in whole milliseconds, for logs.
+    var milliseconds: Int64 {
+        components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
+    }
+}

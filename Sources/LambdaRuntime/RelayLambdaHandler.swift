@@ -7,18 +7,24 @@ import SMSRelayCore
 ///
 /// The answer follows the original function's contract: `200 {"message": "Message succeeded"}`
 /// once the mail system took the email, `500 {"message": "Message failed"}` when it did not, so
-/// that the carrier retries. Bad requests get the same 4xx answers as the server.
+/// that the carrier retries. Bad requests get the same 4xx answers as the server. A send that has
+/// not finished `safetyMargin` before the invocation's deadline is abandoned and answered 500.
 public struct RelayLambdaHandler: LambdaHandler {
     public typealias Compose = @Sendable (InboundMessage) throws -> Email
 
     let intake: CallbackIntake
     let transport: any MailTransport
     let compose: Compose
+    let safetyMargin: Duration
 
-    public init(intake: CallbackIntake, transport: any MailTransport, compose: @escaping Compose) {
+    public init(
+        intake: CallbackIntake, transport: any MailTransport, compose: @escaping Compose,
+        safetyMargin: Duration = LambdaContext.defaultSafetyMargin
+    ) {
         self.intake = intake
         self.transport = transport
         self.compose = compose
+        self.safetyMargin = safetyMargin
     }
 
     public func handle(_ event: [UInt8], context: LambdaContext) async throws -> [UInt8] {
@@ -66,12 +72,22 @@ public struct RelayLambdaHandler: LambdaHandler {
             var logger = logger
             logger[metadataKey: "message_id"] = "\(message.id)"
             do {
-                let email = try compose(message)
-                let receipt = try await transport.send(email)
+                let receipt = try await withDeadline(context.deadline(minus: safetyMargin)) { [compose, transport] in
+                    try await transport.send(try compose(message))
+                }
                 logger.info(
                     "message delivered",
                     metadata: ["transport": "\(transport.name)", "transport_id": "\(receipt.transportMessageID ?? "-")"])
                 return APIGatewayResponse(statusCode: 200, json: ["message": "Message succeeded"])
+            } catch is DeadlineExceeded {
+                logger.error(
+                    "send abandoned at the deadline: the mail system did not answer in time",
+                    metadata: [
+                        "transport": "\(transport.name)",
+                        "remaining_ms": "\(context.remainingTime.milliseconds)",
+                        "safety_margin_ms": "\(safetyMargin.milliseconds)",
+                    ])
+                return APIGatewayResponse(statusCode: 500, json: ["message": "Message failed"])
             } catch {
                 logger.error("message failed", metadata: ["transport": "\(transport.name)", "error": "\(error)"])
                 return APIGatewayResponse(statusCode: 500, json: ["message": "Message failed"])

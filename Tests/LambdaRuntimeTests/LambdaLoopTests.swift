@@ -188,6 +188,45 @@ struct LambdaLoopTests {
         #expect(contexts[1].remainingTime > .seconds(60))
     }
 
+    @Test("a send that cannot finish by the deadline minus the margin is abandoned, answered 500 in time, and logged")
+    func deadline() async throws {
+        let transport = StalledTransport()
+        defer { transport.gate.open() }
+        let renderer = try EmailRenderer()
+        let route = Route(recipients: ["me@example.com"], sender: "sms@example.com")
+        let handler = RelayLambdaHandler(
+            intake: CallbackIntake(token: nil, maxBodyBytes: 65_536), transport: transport,
+            compose: { try renderer.render($0, route: route) })
+        let logs = RecordingLogHandler.Store()
+        let server = RuntimeAPIServer()
+        server.enqueue(id: "req-slow", event: Array(APIGatewayRequestTests.consoleEvent.utf8), timeout: .seconds(3))
+        server.enqueue(id: "req-next", event: Array("not an event".utf8))
+        try await server.run { endpoint in
+            try await serve(handler, on: endpoint, logger: RecordingLogHandler.logger(logs), until: "two reports") {
+                server.reports.count == 2
+            }
+        }
+        let reports = server.reports
+        #expect(reports.map(\.requestID) == ["req-slow", "req-next"])
+        #expect(transport.gate.arrivals == 1, "the send was attempted once")
+        let answer = try decodeResponse(reports[0])
+        #expect(reports[0].kind == .response)
+        #expect(answer.status == 500)
+        #expect(answer.body["message"] as? String == "Message failed")
+        let deadline = try #require(server.deadlines["req-slow"])
+        #expect(reports[0].receivedAt < deadline, "answered \(reports[0].receivedAt.timeIntervalSince(deadline)) s after the deadline")
+        // The loop went on to the next event.
+        #expect(try decodeResponse(reports[1]).status == 400)
+
+        let abandoned = logs.all.filter { $0.message.contains("send abandoned at the deadline") }
+        try #require(abandoned.count == 1)
+        #expect(abandoned[0].level == .error)
+        #expect(abandoned[0].metadata["request_id"] == "req-slow")
+        #expect(abandoned[0].metadata["safety_margin_ms"] == "2000")
+        let remaining = try #require(abandoned[0].metadata["remaining_ms"].flatMap { Int("\($0)") })
+        #expect(remaining <= 2000, "abandoned with \(remaining) ms left, before the margin was reached")
+    }
+
     @Test("cancelling the loop's task stops it while it waits for an event")
     func cancellation() async throws {
         let server = RuntimeAPIServer()
