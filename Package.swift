@@ -110,6 +110,7 @@ let package = Package(
             dependencies: [
                 "SMSRelayCore",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -205,6 +206,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(
@@ -224,7 +226,11 @@ let package = Package(
         // Real peers for the tests: moto (SES) and the Python scripts that drive it.
         .target(
             name: "TestSupport",
-            dependencies: ["SigV4"],
+            dependencies: [
+                "SigV4",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             path: "Tests/TestSupport",
             exclude: ["moto_setup.py", "moto_messages.py", "smtp_server.py", "postfix_server.py"]
         ),

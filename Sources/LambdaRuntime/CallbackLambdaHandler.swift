@@ -18,14 +18,15 @@ public struct CallbackLambdaHandler<Sink: CallbackSink>: LambdaHandler {
         self.sink = sink
     }
 
-    public func handle(_ invocation: Invocation, logger: Logger) async throws -> [UInt8] {
-        await response(for: invocation, logger: logger).encoded
+    public func handle(_ event: [UInt8], context: LambdaContext) async throws -> [UInt8] {
+        await response(for: event, context: context).encoded
     }
 
-    func response(for invocation: Invocation, logger: Logger) async -> APIGatewayResponse {
+    func response(for event: [UInt8], context: LambdaContext) async -> APIGatewayResponse {
+        let logger = context.logger
         let request: APIGatewayRequest
         do {
-            request = try APIGatewayRequest.decode(invocation.event)
+            request = try APIGatewayRequest.decode(event)
         } catch {
             logger.warning("event refused", metadata: ["reason": "\(error.description)"])
             return APIGatewayResponse(statusCode: 400, json: ["error": error.description])
@@ -35,9 +36,8 @@ public struct CallbackLambdaHandler<Sink: CallbackSink>: LambdaHandler {
             try intake.checkRequest(
                 presentedToken: request.query["token"] ?? request.lastPathSegment, method: request.method,
                 contentType: request.headers["content-type"], contentLength: nil)
-            let deadline = invocation.deadline.map { ContinuousClock.now + .seconds($0.timeIntervalSinceNow) }
             verdict = await intake.deliver(
-                request.body, to: sink, context: SinkContext(receivedAt: Date(), deadline: deadline, logger: logger))
+                request.body, to: sink, context: SinkContext(receivedAt: Date(), deadline: context.deadline, logger: logger))
         } catch {
             verdict = intake.refuse(error, logger: logger)
         }

@@ -24,8 +24,9 @@ public struct HTTPLambdaRuntimeClient: LambdaRuntimeClient {
         guard let requestID = response.headers.first(name: "Lambda-Runtime-Aws-Request-Id"), !requestID.isEmpty else {
             throw LambdaFunctionError(type: "Runtime.NextFailed", message: "invocation/next gave no Lambda-Runtime-Aws-Request-Id")
         }
+        // Milliseconds since the epoch; a missing or unreadable value is no deadline (see LambdaContext).
         let deadline = response.headers.first(name: "Lambda-Runtime-Deadline-Ms")
-            .flatMap(Double.init).map { Date(timeIntervalSince1970: $0 / 1000) }
+            .flatMap { Int64($0) }.map { Date(timeIntervalSince1970: Double($0) / 1000) }
         return Invocation(
             requestID: requestID,
             deadline: deadline,

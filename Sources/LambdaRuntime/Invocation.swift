@@ -1,10 +1,12 @@
 import Foundation
 
-/// One event handed to the function by the Lambda Runtime API, with the facts its headers carry.
+/// One event handed to the function by the Lambda Runtime API, with the facts its headers carry,
+/// as the ``LambdaRuntimeClient`` read them. The loop turns them into a ``LambdaContext``.
 public struct Invocation: Sendable, Equatable {
     /// `Lambda-Runtime-Aws-Request-Id`.
     public var requestID: String
-    /// `Lambda-Runtime-Deadline-Ms`: when the invocation times out.
+    /// `Lambda-Runtime-Deadline-Ms`: when the invocation times out, on the wall clock;
+    /// `nil` when the header is missing or unreadable.
     public var deadline: Date?
     /// `Lambda-Runtime-Invoked-Function-Arn`.
     public var functionARN: String?

@@ -1,13 +1,22 @@
 import Logging
+import ServiceLifecycle
 
 /// What the function does with one event: the response body, or an error to report.
 public protocol LambdaHandler: Sendable {
-    func handle(_ invocation: Invocation, logger: Logger) async throws -> [UInt8]
+    /// - Parameters:
+    ///   - event: the event, as the JSON bytes the Runtime API handed out.
+    ///   - context: the invocation's facts: its request id, its deadline, a logger that names it.
+    func handle(_ event: [UInt8], context: LambdaContext) async throws -> [UInt8]
 }
 
-/// The runtime loop: fetch an event, run the handler, report the result; again, until the task
-/// is cancelled. One failing event never stops the loop.
-public struct LambdaLoop: Sendable {
+/// The runtime loop as a service: fetch an event, run the handler, report the result; again.
+///
+/// One failing event never stops the loop: a handler error is reported to the Runtime API as the
+/// invocation's error. The loop stops when its task is cancelled or on graceful shutdown: a wait
+/// for the next event is cut short, an invocation being handled is finished and reported first
+/// (its handler bounds it by the deadline). When the Runtime API itself fails, `run()` throws, so
+/// that the process exits and Lambda starts a fresh one.
+public struct LambdaLoop: Service, CustomStringConvertible {
     let client: any LambdaRuntimeClient
     let handler: any LambdaHandler
     let logger: Logger
@@ -18,31 +27,29 @@ public struct LambdaLoop: Sendable {
         self.logger = logger
     }
 
-    /// Runs until cancelled or, when `maxInvocations` is set, after that many events (for tests).
-    public func run(maxInvocations: Int? = nil) async throws {
-        var handled = 0
-        while !Task.isCancelled {
-            if let maxInvocations, handled >= maxInvocations { return }
+    public var description: String { "LambdaLoop" }
+
+    public func run() async throws {
+        while !Task.isCancelled, !Task.isShuttingDownGracefully {
             let invocation: Invocation
             do {
-                invocation = try await client.next()
+                invocation = try await cancelWhenGracefulShutdown { [client] in try await client.next() }
             } catch {
-                if Task.isCancelled { return }
+                if Task.isCancelled || Task.isShuttingDownGracefully { break }
                 // The Runtime API itself failed: nothing can be reported; let Lambda restart us.
                 logger.critical("cannot fetch the next invocation", metadata: ["error": "\(error)"])
                 throw error
             }
-            handled += 1
-            await runOne(invocation)
+            // Read the clocks as soon as the event is in hand: the deadline counts from now.
+            await runOne(invocation, context: LambdaContext(invocation, logger: logger))
         }
+        logger.debug("lambda runtime loop stopped")
     }
 
-    func runOne(_ invocation: Invocation) async {
-        var logger = self.logger
-        logger[metadataKey: "request_id"] = "\(invocation.requestID)"
-        if let trace = invocation.traceID { logger[metadataKey: "trace_id"] = "\(trace)" }
+    func runOne(_ invocation: Invocation, context: LambdaContext) async {
+        let logger = context.logger
         do {
-            let body = try await handler.handle(invocation, logger: logger)
+            let body = try await handler.handle(invocation.event, context: context)
             try await client.respond(to: invocation.requestID, with: body)
         } catch {
             let failure = (error as? LambdaFunctionError)

@@ -1,4 +1,5 @@
 import Foundation
+import LambdaRuntime
 
 /// `smsrelay config check`: the validation a start runs, without starting.
 ///
@@ -44,7 +45,7 @@ public enum ConfigCheck {
             lines.append("  connections     at most \(settings.maxConnections); a request must arrive within \(settings.requestTimeout.components.seconds)s, idle ones close after \(settings.idleTimeout.components.seconds)s")
             lines.append("  retries         transient failures for \(describe(settings.retryFor))\(settings.maxAttempts.map { ", at most \($0) attempts" } ?? "")")
         } else {
-            lines.append("  deadline        a send still running \(settings.lambdaSafetyMargin.components.seconds * 1000 + settings.lambdaSafetyMargin.components.attoseconds / 1_000_000_000_000_000) ms before the invocation's deadline is abandoned (500)")
+            lines.append("  deadline        a send still running \(settings.lambdaSafetyMargin.milliseconds) ms before the invocation's deadline is abandoned (500)")
         }
         lines.append("  default route   to \(settings.routing.defaultRoute.recipients.joined(separator: ", ")) from \(settings.routing.defaultRoute.sender)")
         for number in settings.routing.overrides.keys.sorted() {

@@ -3,6 +3,7 @@ import LambdaRuntime
 import Logging
 import SMSRelayCore
 import SMSRelayIntake
+import ServiceLifecycle
 
 /// `smsrelay lambda`: the relay as a Lambda function. Settings come from the environment as for
 /// `serve`, SES is the default transport, and each message is sent during its invocation.
@@ -31,7 +32,11 @@ public enum LambdaApp {
             try? await client.initializationFailed(LambdaFunctionError(type: "Runtime.ConfigurationError", message: "\(error)"))
             throw error
         }
-        try await LambdaLoop(client: client, handler: handler, logger: logger).run()
+        // Lambda sends SIGTERM before it shuts an execution environment down: the event in hand is
+        // answered first.
+        let loop = LambdaLoop(client: client, handler: handler, logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [loop], gracefulShutdownSignals: [.sigterm], logger: logger))
+        try await group.run()
     }
 
     /// The function's handler, with every setting checked: what `config check --mode lambda` runs.

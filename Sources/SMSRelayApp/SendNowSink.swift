@@ -9,13 +9,22 @@ import SMSRelayIntake
 /// and must be taken by the mail system before the deadline less a safety margin. A send that
 /// cannot finish in time is abandoned, so that the function still answers (500, and the carrier
 /// retries) instead of being killed by Lambda without a word.
-struct SendNowSink: CallbackSink {
+public struct SendNowSink: CallbackSink {
     let transport: any MailTransport
     let compose: @Sendable (InboundMessage) throws -> Email
     /// Kept free before the deadline to answer and log.
     let safetyMargin: Duration
 
-    func take(_ message: InboundMessage, context: SinkContext) async throws(SinkFailure) -> SinkReceipt {
+    public init(
+        transport: any MailTransport, compose: @escaping @Sendable (InboundMessage) throws -> Email,
+        safetyMargin: Duration = LambdaContext.defaultSafetyMargin
+    ) {
+        self.transport = transport
+        self.compose = compose
+        self.safetyMargin = safetyMargin
+    }
+
+    public func take(_ message: InboundMessage, context: SinkContext) async throws(SinkFailure) -> SinkReceipt {
         let logger = context.logger
         let transport = self.transport
         let compose = self.compose
@@ -32,12 +41,13 @@ struct SendNowSink: CallbackSink {
                 metadata: ["transport": "\(transport.name)", "transport_id": "\(receipt.transportMessageID ?? "-")"])
             return .delivered(transportID: receipt.transportMessageID)
         } catch let error as DeadlineExceeded {
+            let remaining = context.deadline.map { $0 - ContinuousClock.now } ?? .zero
             logger.error(
-                "send abandoned at the invocation deadline; answering 500 so that the carrier retries",
+                "send abandoned at the deadline: the mail system did not answer in time",
                 metadata: [
                     "transport": "\(transport.name)",
-                    "safety_margin_ms": "\(safetyMargin.components.seconds * 1000 + safetyMargin.components.attoseconds / 1_000_000_000_000_000)",
-                    "error": "\(error)",
+                    "remaining_ms": "\(remaining.milliseconds)",
+                    "safety_margin_ms": "\(safetyMargin.milliseconds)",
                 ])
             throw SinkFailure(.deadlineExceeded, reason: "\(error)")
         } catch {
@@ -46,7 +56,7 @@ struct SendNowSink: CallbackSink {
         }
     }
 
-    func take(_ receipt: DeliveryReceipt, context: SinkContext) async throws(SinkFailure) -> SinkReceipt {
+    public func take(_ receipt: DeliveryReceipt, context: SinkContext) async throws(SinkFailure) -> SinkReceipt {
         // Nothing keeps receipts in Lambda: logged and acknowledged.
         context.logger.info(
             "delivery receipt",

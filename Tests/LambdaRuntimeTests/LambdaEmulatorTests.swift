@@ -61,6 +61,38 @@ struct LambdaEmulatorTests {
         #expect(answer.body["message"] as? String == "Message failed")
     }
 
+    @Test("a mail server that never greets: the send is abandoned before the function's timeout, answered 500 and logged")
+    func deadline() async throws {
+        let smtp = try await StalledSMTPServer.start()
+        do {
+            try await abandonsStalledSend(smtp)
+        } catch {
+            await smtp.stop()
+            throw error
+        }
+        await smtp.stop()
+    }
+
+    func abandonsStalledSend(_ smtp: StalledSMTPServer) async throws {
+        // SMTP's RFC time limits (5 minutes for the greeting) are far past a 6 s function timeout.
+        let emulator = try await LambdaEmulator(environment: [
+            "AWS_LAMBDA_FUNCTION_TIMEOUT": "6",
+            "SMSRELAY_TRANSPORT": "smtp",
+            "SMSRELAY_SMTP_URL": "smtp://127.0.0.1:\(smtp.port)?tls=none",
+            "SMSRELAY_MAIL_FROM": "sms@example.com",
+            "SMSRELAY_MAIL_TO": "me@example.com",
+        ])
+        defer { emulator.stop() }
+        let raw = try await emulator.invoke(Array(APIGatewayRequestTests.consoleEvent.utf8))
+        // Killed at its timeout, the function would have left the emulator's timeout error instead.
+        let answer = try proxyResponse(raw)
+        #expect(answer.status == 500, "\(raw) \(emulator.output)")
+        #expect(answer.body["message"] as? String == "Message failed")
+        #expect(smtp.acceptedConnections >= 1, "the relay did try the mail server")
+        try await eventually("the log line") { emulator.output.contains("send abandoned at the deadline") }
+        #expect(!emulator.output.contains("Task timed out"), "\(emulator.output)")
+    }
+
     @Test("a configuration error is reported at init, by the emulator, as the invocation's error")
     func initError() async throws {
         let emulator = try await LambdaEmulator(environment: ["SMSRELAY_TRANSPORT": "pigeon"])

@@ -3,7 +3,12 @@ import Logging
 import LambdaRuntime
 import MailKit
 import MailRender
+import ServiceLifecycle
+import SMSRelayApp
+import SMSRelayIntake
 import SMSRelayCore
+import Synchronization
+import TestSupport
 import Testing
 import Transports
 
@@ -11,16 +16,43 @@ import Transports
 struct LambdaLoopTests {
     static let token = "lambda-token-0123456789"
 
-    func withHandler(token: String? = LambdaLoopTests.token, _ body: (RelayLambdaHandler, URL) async throws -> Void) async throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("lambda-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: root) }
-        let transport = try MaildirTransport(root: root)
+    typealias RelayHandler = CallbackLambdaHandler<SendNowSink>
+
+    /// The function's handler as the app builds it: the intake, then a send within the deadline.
+    static func relayHandler(token: String?, transport: any MailTransport) throws -> RelayHandler {
         let renderer = try EmailRenderer()
         let route = Route(recipients: ["me@example.com"], sender: "sms@example.com")
-        let handler = RelayLambdaHandler(
-            intake: CallbackIntake(token: token, maxBodyBytes: 65_536), transport: transport,
-            compose: { try renderer.render($0, route: route) })
+        return CallbackLambdaHandler(
+            intake: CallbackIntake(token: token, maxBodyBytes: 65_536),
+            sink: SendNowSink(transport: transport, compose: { try renderer.render($0, route: route) }))
+    }
+
+    func withHandler(token: String? = LambdaLoopTests.token, _ body: (RelayHandler, URL) async throws -> Void) async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("lambda-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let handler = try Self.relayHandler(token: token, transport: try MaildirTransport(root: root))
         try await body(handler, root)
+    }
+
+    /// A context for calling a handler directly, with a deadline well ahead.
+    static func context(_ requestID: String) -> LambdaContext {
+        LambdaContext(requestID: requestID, deadline: .now + .seconds(60), logger: Logger(label: "t"))
+    }
+
+    /// Runs the loop in a service group against the Runtime API at `endpoint` until `condition`
+    /// holds, then shuts the group down gracefully and waits for the loop to stop.
+    func serve(
+        _ handler: any LambdaHandler, on endpoint: String, logger: Logger = Logger(label: "test"),
+        until what: String, _ condition: @escaping @Sendable () -> Bool
+    ) async throws {
+        let loop = LambdaLoop(client: HTTPLambdaRuntimeClient(endpoint: endpoint), handler: handler, logger: logger)
+        let group = ServiceGroup(services: [loop], logger: Logger(label: "test-group"))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            try await eventually(what) { condition() }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
     }
 
     func decodeResponse(_ report: RuntimeAPIServer.Report) throws -> (status: Int, body: [String: Any]) {
@@ -40,9 +72,7 @@ struct LambdaLoopTests {
             server.enqueue(id: "req-3", event: APIGatewayRequestTests.httpEvent(
                 rawPath: "/flowroute", body: #"{"data":{"type":"message","id":"mdr2-lambda-1","attributes":{"to":"12065550100","from":"12065550199","body":"hi 👋","direction":"inbound","is_mms":false,"timestamp":"2026-11-25T06:00:00Z"}}}"#))
             try await server.run { endpoint in
-                let loop = LambdaLoop(
-                    client: HTTPLambdaRuntimeClient(endpoint: endpoint), handler: handler, logger: Logger(label: "test"))
-                try await loop.run(maxInvocations: 3)
+                try await serve(handler, on: endpoint, until: "three reports") { server.reports.count == 3 }
             }
             let reports = server.reports
             #expect(reports.map(\.requestID) == ["req-1", "req-2", "req-3"])
@@ -68,7 +98,7 @@ struct LambdaLoopTests {
                 (APIGatewayRequestTests.restEvent(path: "/flowroute/\(Self.token)", body: #"{"to": 1}"#), 400),
             ]
             for (index, (event, expected)) in cases.enumerated() {
-                let bytes = try await handler.handle(Invocation(requestID: "r\(index)", event: event), logger: Logger(label: "t"))
+                let bytes = try await handler.handle(event, context: Self.context("r\(index)"))
                 let object = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
                 #expect(object["statusCode"] as? Int == expected, "case \(index)")
             }
@@ -86,7 +116,7 @@ struct LambdaLoopTests {
                 body: #"{"data":{"type":"message","id":"mdr2-num-1","attributes":{"to":16085612999,"from":12065550199,"body":"hi","is_mms":"false","timestamp":"Fri, 01 Mar 2024 18:22:33 GMT"}}}"#)
             var answers: [(Int, String)] = []
             for (index, event) in [outbound, numeric].enumerated() {
-                let bytes = try await handler.handle(Invocation(requestID: "r\(index)", event: event), logger: Logger(label: "t"))
+                let bytes = try await handler.handle(event, context: Self.context("r\(index)"))
                 let object = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
                 answers.append((object["statusCode"] as? Int ?? 0, object["body"] as? String ?? ""))
             }
@@ -107,8 +137,7 @@ struct LambdaLoopTests {
             let tmp = maildir.appendingPathComponent("tmp")
             try FileManager.default.removeItem(at: tmp)
             try Data().write(to: tmp)
-            let bytes = try await handler.handle(
-                Invocation(requestID: "r", event: Array(APIGatewayRequestTests.consoleEvent.utf8)), logger: Logger(label: "t"))
+            let bytes = try await handler.handle(Array(APIGatewayRequestTests.consoleEvent.utf8), context: Self.context("r"))
             let object = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
             #expect(object["statusCode"] as? Int == 500)
             #expect(object["body"] as? String == #"{"message":"Message failed"}"#)
@@ -118,16 +147,15 @@ struct LambdaLoopTests {
     @Test("a handler error is reported to invocation/error with its type, and init errors to init/error")
     func errors() async throws {
         struct Failing: LambdaHandler {
-            func handle(_ invocation: Invocation, logger: Logger) async throws -> [UInt8] {
+            func handle(_ event: [UInt8], context: LambdaContext) async throws -> [UInt8] {
                 throw LambdaFunctionError(type: "Relay.Broken", message: "something broke")
             }
         }
         let server = RuntimeAPIServer()
         server.enqueue(id: "req-err", event: Array("{}".utf8))
         try await server.run { endpoint in
-            let client = HTTPLambdaRuntimeClient(endpoint: endpoint)
-            try await LambdaLoop(client: client, handler: Failing(), logger: Logger(label: "t")).run(maxInvocations: 1)
-            try await client.initializationFailed(LambdaFunctionError(type: "Runtime.ConfigError", message: "SMSRELAY_MAIL_TO is missing"))
+            try await serve(Failing(), on: endpoint, until: "the error report") { server.reports.count == 1 }
+            try await HTTPLambdaRuntimeClient(endpoint: endpoint).initializationFailed(LambdaFunctionError(type: "Runtime.ConfigError", message: "SMSRELAY_MAIL_TO is missing"))
         }
         let reports = server.reports
         #expect(reports.count == 2)
@@ -139,5 +167,98 @@ struct LambdaLoopTests {
         #expect(error["errorMessage"] as? String == "something broke")
         #expect(reports.last?.kind == .initError)
         #expect(reports.last?.errorType == "Runtime.ConfigError")
+    }
+
+    @Test("the handler gets the invocation's facts; no deadline header means a deadline far away")
+    func context() async throws {
+        final class Recording: LambdaHandler {
+            let contexts = Mutex<[LambdaContext]>([])
+            func handle(_ event: [UInt8], context: LambdaContext) async throws -> [UInt8] {
+                contexts.withLock { $0.append(context) }
+                return Array("{}".utf8)
+            }
+        }
+        let handler = Recording()
+        let server = RuntimeAPIServer()
+        server.enqueue(id: "req-timed", event: Array("{}".utf8), timeout: .seconds(30))
+        server.enqueue(id: "req-untimed", event: Array("{}".utf8), timeout: nil)
+        try await server.run { endpoint in
+            try await serve(handler, on: endpoint, until: "two reports") { server.reports.count == 2 }
+        }
+        let contexts = handler.contexts.withLock { $0 }
+        try #require(contexts.count == 2)
+        #expect(contexts.map(\.requestID) == ["req-timed", "req-untimed"])
+        #expect(contexts[0].traceID == RuntimeAPIServer.traceID)
+        #expect(contexts[0].invokedFunctionARN == "arn:aws:lambda:us-east-1:123456789012:function:smsrelay")
+        #expect(contexts[0].logger[metadataKey: "request_id"] == "req-timed")
+        #expect(contexts[0].wallClockDeadline == server.deadlines["req-timed"])
+        #expect(contexts[0].remainingTime < .seconds(31))
+        #expect(contexts[1].wallClockDeadline == nil)
+        #expect(contexts[1].remainingTime > .seconds(60))
+    }
+
+    @Test("a send that cannot finish by the deadline minus the margin is abandoned, answered 500 in time, and logged")
+    func deadline() async throws {
+        let transport = StalledTransport()
+        defer { transport.gate.open() }
+        let handler = try Self.relayHandler(token: nil, transport: transport)
+        let logs = RecordingLogHandler.Store()
+        let server = RuntimeAPIServer()
+        server.enqueue(id: "req-slow", event: Array(APIGatewayRequestTests.consoleEvent.utf8), timeout: .seconds(3))
+        server.enqueue(id: "req-next", event: Array("not an event".utf8))
+        try await server.run { endpoint in
+            try await serve(handler, on: endpoint, logger: RecordingLogHandler.logger(logs), until: "two reports") {
+                server.reports.count == 2
+            }
+        }
+        let reports = server.reports
+        #expect(reports.map(\.requestID) == ["req-slow", "req-next"])
+        #expect(transport.gate.arrivals == 1, "the send was attempted once")
+        let answer = try decodeResponse(reports[0])
+        #expect(reports[0].kind == .response)
+        #expect(answer.status == 500)
+        #expect(answer.body["message"] as? String == "Message failed")
+        let deadline = try #require(server.deadlines["req-slow"])
+        #expect(reports[0].receivedAt < deadline, "answered \(reports[0].receivedAt.timeIntervalSince(deadline)) s after the deadline")
+        // The loop went on to the next event.
+        #expect(try decodeResponse(reports[1]).status == 400)
+
+        let abandoned = logs.all.filter { $0.message.contains("send abandoned at the deadline") }
+        try #require(abandoned.count == 1)
+        #expect(abandoned[0].level == .error)
+        #expect(abandoned[0].metadata["request_id"] == "req-slow")
+        #expect(abandoned[0].metadata["safety_margin_ms"] == "2000")
+        let remaining = try #require(abandoned[0].metadata["remaining_ms"].flatMap { Int("\($0)") })
+        #expect(remaining <= 2000, "abandoned with \(remaining) ms left, before the margin was reached")
+    }
+
+    @Test("cancelling the loop's task stops it while it waits for an event")
+    func cancellation() async throws {
+        let server = RuntimeAPIServer()
+        server.enqueue(id: "req-1", event: Array("not an event".utf8))
+        try await withHandler(token: nil) { handler, _ in
+            try await server.run { endpoint in
+                let loop = LambdaLoop(client: HTTPLambdaRuntimeClient(endpoint: endpoint), handler: handler, logger: Logger(label: "t"))
+                let task = Task { try await loop.run() }
+                try await eventually("the first report") { server.reports.count == 1 }
+                task.cancel()
+                try await task.value
+            }
+        }
+    }
+
+    @Test("when the Runtime API fails, run() throws so that Lambda restarts the function")
+    func runtimeAPIFailure() async throws {
+        let server = RuntimeAPIServer()
+        server.enqueue(id: "req-1", event: Array("not an event".utf8))
+        server.enqueueNextFailure()
+        try await withHandler(token: nil) { handler, _ in
+            let error = try await server.run { endpoint in
+                let loop = LambdaLoop(client: HTTPLambdaRuntimeClient(endpoint: endpoint), handler: handler, logger: Logger(label: "t"))
+                return await #expect(throws: LambdaFunctionError.self) { try await loop.run() }
+            }
+            #expect(error?.errorType == "Runtime.NextFailed")
+        }
+        #expect(server.reports.map(\.requestID) == ["req-1"])
     }
 }

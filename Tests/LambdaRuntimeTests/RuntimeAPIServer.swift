@@ -12,27 +12,61 @@ final class RuntimeAPIServer: Sendable {
         var requestID: String?
         var errorType: String?
         var body: [UInt8]
+        /// When the report arrived.
+        var receivedAt = Date()
+    }
+
+    private struct Queued {
+        var id: String
+        var event: [UInt8]
+        var timeout: Duration?
+        /// Instead of the event, `invocation/next` answers 500, as a broken Runtime API would.
+        var fails = false
     }
 
     private struct State {
-        var queue: [(id: String, event: [UInt8])] = []
+        var queue: [Queued] = []
         var reports: [Report] = []
+        var deadlines: [String: Date] = [:]
     }
+
+    static let traceID = "Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Sampled=1"
 
     private let state = Mutex(State())
 
-    func enqueue(id: String, event: [UInt8]) {
-        state.withLock { $0.queue.append((id, event)) }
+    /// Queues an event. Its deadline is `timeout` after it is handed out, as Lambda counts it;
+    /// a `nil` timeout sends no `Lambda-Runtime-Deadline-Ms` header.
+    func enqueue(id: String, event: [UInt8], timeout: Duration? = .seconds(30)) {
+        state.withLock { $0.queue.append(Queued(id: id, event: event, timeout: timeout)) }
+    }
+
+    /// Queues a failure: the `invocation/next` call that reaches it is answered 500.
+    func enqueueNextFailure() {
+        state.withLock { $0.queue.append(Queued(id: "", event: [], timeout: nil, fails: true)) }
     }
 
     var reports: [Report] { state.withLock { $0.reports } }
+
+    /// The deadline handed out with each event, by request id (at millisecond precision, as sent).
+    var deadlines: [String: Date] { state.withLock { $0.deadlines } }
 
     private func record(_ report: Report) {
         state.withLock { $0.reports.append(report) }
     }
 
-    private func dequeue() -> (id: String, event: [UInt8])? {
-        state.withLock { $0.queue.isEmpty ? nil : $0.queue.removeFirst() }
+    /// The next event, with its deadline in milliseconds since the epoch (fixed and recorded now).
+    private func dequeue() -> (id: String, event: [UInt8], deadlineMs: Int64?, fails: Bool)? {
+        state.withLock { state in
+            guard !state.queue.isEmpty else { return nil }
+            let next = state.queue.removeFirst()
+            if next.fails { return (next.id, next.event, nil, true) }
+            let deadlineMs = next.timeout.map { timeout in
+                Int64((Date().timeIntervalSince1970 + Double(timeout.components.seconds)
+                    + Double(timeout.components.attoseconds) / 1e18) * 1000)
+            }
+            if let deadlineMs { state.deadlines[next.id] = Date(timeIntervalSince1970: Double(deadlineMs) / 1000) }
+            return (next.id, next.event, deadlineMs, false)
+        }
     }
 
     /// Runs the server on 127.0.0.1 (a free port) for the duration of `body`, which gets `host:port`.
@@ -43,16 +77,17 @@ final class RuntimeAPIServer: Sendable {
             // Long poll, as the real API does, until an event is queued.
             while true {
                 if let next = self.dequeue() {
-                    return Response(
-                        status: .ok,
-                        headers: [
-                            HTTPField.Name("Lambda-Runtime-Aws-Request-Id")!: next.id,
-                            HTTPField.Name("Lambda-Runtime-Deadline-Ms")!: String(Int((Date().timeIntervalSince1970 + 30) * 1000)),
-                            HTTPField.Name("Lambda-Runtime-Invoked-Function-Arn")!: "arn:aws:lambda:us-east-1:123456789012:function:smsrelay",
-                            HTTPField.Name("Lambda-Runtime-Trace-Id")!: "Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Sampled=1",
-                            .contentType: "application/json",
-                        ],
-                        body: .init(byteBuffer: ByteBuffer(bytes: next.event)))
+                    if next.fails { return Response(status: .internalServerError) }
+                    var headers: HTTPFields = [
+                        HTTPField.Name("Lambda-Runtime-Aws-Request-Id")!: next.id,
+                        HTTPField.Name("Lambda-Runtime-Invoked-Function-Arn")!: "arn:aws:lambda:us-east-1:123456789012:function:smsrelay",
+                        HTTPField.Name("Lambda-Runtime-Trace-Id")!: Self.traceID,
+                        .contentType: "application/json",
+                    ]
+                    if let deadlineMs = next.deadlineMs {
+                        headers[HTTPField.Name("Lambda-Runtime-Deadline-Ms")!] = String(deadlineMs)
+                    }
+                    return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: next.event)))
                 }
                 try await Task.sleep(for: .milliseconds(10))
             }
