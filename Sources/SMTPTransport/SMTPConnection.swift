@@ -15,7 +15,9 @@ final class SMTPConnection: Sendable {
     /// The most the client writes at once while sending a message; each write has the data-block time limit.
     static let dataBlockSize = 64 * 1024
 
-    private init(channel: any Channel, handler: NIOLoopBoundBox<SMTPLineHandler>, hostname: String, port: Int) {
+    /// Wraps a channel whose pipeline ends with `handler`; ``connect(host:port:implicitTLS:timeout:group:)``
+    /// makes both (tests use an `NIOAsyncTestingChannel`).
+    init(channel: any Channel, handler: NIOLoopBoundBox<SMTPLineHandler>, hostname: String, port: Int) {
         self.channel = channel
         self.handler = handler
         self.hostname = hostname
