@@ -9,7 +9,7 @@ import Foundation
 /// PIPELINING, RSET, MAIL FROM, every RCPT TO and DATA go in one write and the replies are taken
 /// in order.
 ///
-/// The driver feeds in what happened (``start()``, ``receive(_:)``, ``tlsEstablished()``,
+/// The driver feeds in what happened (``start()``, ``receive(_:)``, ``tlsEstablished(unreadPlaintext:)``,
 /// ``startTransaction(_:)``, ``quit()``) and does what the returned ``Action`` says. After `.send`,
 /// `.readReply` and `.sendMessage` it reads one reply, waiting at most ``awaitedStep``'s time limit.
 ///
@@ -81,7 +81,7 @@ struct SMTPClientStateMachine {
         case send([SMTPCommand])
         /// Read the next reply (the greeting, or the next one of a pipelined group).
         case readReply
-        /// Put TLS on the connection, then call ``tlsEstablished()``.
+        /// Put TLS on the connection, then call ``tlsEstablished(unreadPlaintext:)``.
         case startTLS
         /// Write the dot-stuffed message with its terminator, then read a reply.
         case sendMessage
@@ -284,10 +284,23 @@ struct SMTPClientStateMachine {
         return .readReply
     }
 
-    /// The TLS handshake after STARTTLS succeeded: say EHLO again (RFC 3207 §4.2).
-    mutating func tlsEstablished() -> Action {
+    /// TLS is on the connection after STARTTLS: say EHLO again (RFC 3207 §4.2).
+    ///
+    /// - Parameter unreadPlaintext: whether bytes the server sent after its `220` to STARTTLS were
+    ///   still unread when TLS went on. They came in plain text, where an attacker could have put
+    ///   them to be taken for the first reply over TLS (RFC 3207 §6, CVE-2011-0411), so the
+    ///   connection is dropped. ``SMTPSession`` passes what ``SMTPConnection/startTLS(context:)``
+    ///   reported; the default is for callers that know nothing was sent, such as tests.
+    mutating func tlsEstablished(unreadPlaintext: Bool = false) -> Action {
         guard case .tlsHandshake = state else {
             return fail(.misuse("TLS was started outside STARTTLS"), .drop)
+        }
+        if unreadPlaintext {
+            return fail(SMTPError(
+                .protocolViolation,
+                "the SMTP server sent data after agreeing to STARTTLS and before the TLS handshake; refusing to go on",
+                isTransient: true
+            ), .drop)
         }
         state = .awaitingEHLO(encrypted: true)
         return .send([.ehlo(settings.heloName)])

@@ -117,24 +117,23 @@ final class SMTPConnection: Sendable {
 
     /// Puts TLS on the connection after the server's `220` to STARTTLS.
     ///
-    /// Anything the server sent after that `220` and before the handshake is refused: it would be
-    /// plain text an attacker could have slipped in (RFC 3207 §6). Writes made while the handshake
-    /// runs are held by the TLS layer until it completes, and a failed handshake fails the next read.
-    func startTLS(context: NIOSSLContext) async throws {
+    /// Writes made while the handshake runs are held by the TLS layer until it completes, and a
+    /// failed handshake fails the next read.
+    ///
+    /// - Returns: whether the server had sent anything after that `220` that was still unread when
+    ///   TLS went on: plain text an attacker could have slipped in (RFC 3207 §6). Checked in the
+    ///   same turn of the event loop that adds TLS, so nothing can arrive in between; the state
+    ///   machine decides what to do about it (see ``SMTPClientStateMachine/tlsEstablished(unreadPlaintext:)``).
+    func startTLS(context: NIOSSLContext) async throws -> Bool {
         let handler = self.handler
         let channel = self.channel
         let sniName = Self.sniName(hostname)
         do {
-            try await channel.eventLoop.submit {
-                if handler.value.hasUnreadInput {
-                    throw SMTPError(
-                        .protocolViolation,
-                        "the SMTP server sent data after agreeing to STARTTLS and before the TLS handshake; refusing to go on",
-                        isTransient: true
-                    )
-                }
+            return try await channel.eventLoop.submit {
+                let unreadPlaintext = handler.value.hasUnreadInput
                 let tls = try NIOSSLClientHandler(context: context, serverHostname: sniName)
                 try channel.pipeline.syncOperations.addHandler(tls, position: .first)
+                return unreadPlaintext
             }.get()
         } catch {
             channel.close(promise: nil)

@@ -50,6 +50,27 @@ final class SMTPSession {
             hostName: SMTPHeloName.localHostName,
             localAddress: connection.channel.localAddress
         )
+        return try await start(
+            on: connection,
+            configuration: configuration,
+            heloName: heloName,
+            tlsContext: tlsContext,
+            timeouts: timeouts,
+            logger: logger
+        )
+    }
+
+    /// Sets the session up on an open connection (greeting, EHLO, STARTTLS, AUTH); on failure the
+    /// connection is closed.
+    static func start(
+        on connection: SMTPConnection,
+        configuration: SMTPConfiguration,
+        heloName: String,
+        tlsContext: NIOSSLContext?,
+        timeouts: SMTPTimeouts,
+        logger: Logger,
+        isolation: isolated (any Actor)? = #isolation
+    ) async throws(SMTPError) -> SMTPSession {
         let session = SMTPSession(
             connection: connection,
             machine: SMTPClientStateMachine(settings: .init(configuration, heloName: heloName)),
@@ -134,8 +155,8 @@ final class SMTPSession {
                     guard let tlsContext else {
                         throw SMTPError(.protocolViolation, "SMTP client error: STARTTLS without a TLS context", isTransient: true)
                     }
-                    try await connection.startTLS(context: tlsContext)
-                    action = machine.tlsEstablished()
+                    let unreadPlaintext = try await connection.startTLS(context: tlsContext)
+                    action = machine.tlsEstablished(unreadPlaintext: unreadPlaintext)
                 case .sendMessage:
                     logger.trace("SMTP > message", metadata: ["smtp.octets": "\(message.count)"])
                     try await connection.writeMessage(message, timeout: timeouts.dataBlock)

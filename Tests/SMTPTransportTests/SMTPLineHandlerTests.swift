@@ -203,4 +203,17 @@ struct SMTPConnectionChannelTests {
         try await channel.close()
         #expect(await !connection.isReusable())
     }
+
+    @Test("putting TLS on reports whether bytes after the 220 were still unread", arguments: [("", false), ("EVIL", true), ("250 evil\r\n", true)])
+    func startTLSReportsUnreadPlaintext(extra: String, unread: Bool) async throws {
+        let (channel, connection) = try await testingConnection()
+        let context = try SMTPConfiguration(url: "smtp://smtp.test").makeTLSContext()
+        try await channel.serverSays("220 2.0.0 Ready to start TLS\r\n" + extra)
+        #expect(try await connection.readReply(timeout: .seconds(30), step: .command).code == 220)
+        #expect(try await connection.startTLS(context: context) == unread)
+        // The TLS layer is on: what the client writes now is a TLS handshake record, not text.
+        let hello = try await channel.waitForOutboundWrite(as: ByteBuffer.self)
+        #expect(hello.readableBytesView.first == 0x16)
+        try await channel.close()
+    }
 }
