@@ -9,9 +9,14 @@ import Foundation
 /// PIPELINING, RSET, MAIL FROM, every RCPT TO and DATA go in one write and the replies are taken
 /// in order.
 ///
-/// The driver feeds in what happened (``start()``, ``receive(_:)``, ``tlsEstablished()``,
+/// The driver feeds in what happened (``start()``, ``receive(_:)``, ``tlsEstablished(unreadPlaintext:)``,
 /// ``startTransaction(_:)``, ``quit()``) and does what the returned ``Action`` says. After `.send`,
 /// `.readReply` and `.sendMessage` it reads one reply, waiting at most ``awaitedStep``'s time limit.
+///
+/// Where the conversation is lives in one value, ``State``, whose cases hold exactly what is known
+/// in them: a combination that cannot happen cannot be written down either. An input that makes no
+/// sense where the conversation is (a reply nobody asked for, TLS outside STARTTLS, a message on a
+/// session that is not ready) is answered with a `.failed` action, never a crash.
 struct SMTPClientStateMachine {
     /// What the machine needs from the configuration.
     struct Settings: Sendable, Equatable {
@@ -20,16 +25,21 @@ struct SMTPClientStateMachine {
         var credentials: SMTPConfiguration.Credentials?
         var authMechanism: SMTPConfiguration.AuthMechanism?
         var hostIsLoopback: Bool
+        /// How errors name the settings.
+        var names: SMTPConfiguration.SettingNames
         /// Where the password came from, named when the server refuses it.
-        var passwordSetting = "SMSRELAY_SMTP_URL"
+        var passwordSetting: String
 
         init(
             heloName: String = "client.example",
             tls: SMTPConfiguration.TLSMode = .required,
             credentials: SMTPConfiguration.Credentials? = nil,
             authMechanism: SMTPConfiguration.AuthMechanism? = nil,
-            hostIsLoopback: Bool = false
+            hostIsLoopback: Bool = false,
+            names: SMTPConfiguration.SettingNames = .descriptive
         ) {
+            self.names = names
+            self.passwordSetting = names.url
             self.heloName = heloName
             self.tls = tls
             self.credentials = credentials
@@ -44,10 +54,11 @@ struct SMTPClientStateMachine {
                 tls: configuration.tls,
                 credentials: configuration.credentials,
                 authMechanism: configuration.authMechanism,
-                hostIsLoopback: configuration.isLoopback
+                hostIsLoopback: configuration.isLoopback,
+                names: configuration.names
             )
             if configuration.passwordFile != nil {
-                passwordSetting = "SMSRELAY_SMTP_PASSWORD_FILE"
+                passwordSetting = configuration.names.passwordFile
             }
         }
     }
@@ -76,7 +87,7 @@ struct SMTPClientStateMachine {
         case send([SMTPCommand])
         /// Read the next reply (the greeting, or the next one of a pipelined group).
         case readReply
-        /// Put TLS on the connection, then call ``tlsEstablished()``.
+        /// Put TLS on the connection, then call ``tlsEstablished(unreadPlaintext:)``.
         case startTLS
         /// Write the dot-stuffed message with its terminator, then read a reply.
         case sendMessage
@@ -89,56 +100,182 @@ struct SMTPClientStateMachine {
         case closeConnection
     }
 
-    private enum Phase: Equatable {
-        case idle, settingUp, tlsHandshake, ready, transaction, closing, closed
+    /// Where the conversation is, with what is known there.
+    private enum State {
+        /// Made; ``start()`` not called yet.
+        case initial
+        /// The connection is open (with TLS for `smtps://`): the greeting is awaited.
+        case awaitingGreeting
+        /// EHLO was sent, first in the session or again after STARTTLS.
+        case awaitingEHLO(encrypted: Bool)
+        /// The server did not know EHLO (500 or 502): HELO was sent.
+        case awaitingHELO(encrypted: Bool)
+        /// STARTTLS was sent after a plain-text EHLO that offered these extensions; with
+        /// tls=opportunistic a refusal goes on with them, in plain text.
+        case awaitingStartTLS(SMTPCapabilities)
+        /// The server agreed to STARTTLS: the driver puts TLS on the connection.
+        case tlsHandshake
+        /// An AUTH exchange is under way.
+        case authenticating(AuthStep, SMTPConfiguration.Credentials, Session)
+        /// Set up and idle: a message can be sent. `last` is how the previous transaction ended.
+        case ready(Session, last: LastTransaction)
+        /// A message is under way.
+        case inTransaction(Transaction)
+        /// The session failed, but the server is sane: ``quit()`` says QUIT.
+        case closing(mailAccepted: Bool)
+        /// QUIT was sent; its reply is awaited.
+        case quitting(mailAccepted: Bool)
+        /// Over: the connection is to be closed.
+        case closed(mailAccepted: Bool)
     }
 
-    private enum Expected: Equatable {
-        case greeting, ehlo, helo, startTLS, authPlain, authLogin, authLoginUser, authLoginPassword
-        case reset, mail, recipient(Int), data, messageEnd, emptyDataEnd, quit
+    /// A session that is set up (or being authenticated): what the server offers on the connection
+    /// as it is now.
+    private struct Session {
+        let capabilities: SMTPCapabilities
+        let isEncrypted: Bool
     }
 
-    private struct Transaction {
-        var envelope: SMTPEnvelope
-        var mailCommand: SMTPCommand
-        var pipelined: Bool
-        var resetFailure: SMTPReply?
-        var mailFailure: SMTPReply?
-        var accepted: [String] = []
-        var rejected: [(address: String, reply: SMTPReply)] = []
+    /// How the session's last transaction ended.
+    private enum LastTransaction {
+        case none
+        case delivered
+        /// Refused or abandoned: the server may still hold its state, so the next one starts with RSET.
+        case failed(mailAccepted: Bool)
+
+        var needsReset: Bool {
+            if case .failed = self { return true }
+            return false
+        }
+
+        var mailAccepted: Bool {
+            switch self {
+            case .none: false
+            case .delivered: true
+            case .failed(let mailAccepted): mailAccepted
+            }
+        }
+    }
+
+    /// The command of an AUTH exchange whose reply is awaited.
+    private enum AuthStep {
+        /// `AUTH PLAIN` with its initial response.
+        case plain
+        /// `AUTH LOGIN`: the user challenge comes next.
+        case login
+        /// The user: the password challenge comes next.
+        case loginUser
+        /// The password.
+        case loginPassword
+
+        var mechanism: String {
+            switch self {
+            case .plain: "PLAIN"
+            case .login, .loginUser, .loginPassword: "LOGIN"
+            }
+        }
+    }
+
+    /// The reply awaited now, as the driver's time limits and the 421 message name it.
+    private enum Awaited {
+        case greeting, hello, startTLS, auth, reset, mail, recipient, data, messageEnd, quit
+
+        var step: SMTPTimeouts.Step {
+            switch self {
+            case .greeting: .greeting
+            case .hello, .startTLS, .auth, .reset, .quit: .command
+            case .mail: .mail
+            case .recipient: .recipient
+            case .data: .dataInitiation
+            case .messageEnd: .dataTermination
+            }
+        }
+
+        /// Where a 421 came, for its error message.
+        var moment: String {
+            switch self {
+            case .greeting: " instead of greeting"
+            case .hello: " after EHLO"
+            case .startTLS: " after STARTTLS"
+            case .auth: " during AUTH"
+            case .reset: " at RSET"
+            case .mail: " at MAIL FROM"
+            case .recipient: " at RCPT TO"
+            case .data: " at DATA"
+            case .messageEnd: " after the message"
+            case .quit: ""
+            }
+        }
+    }
+
+    /// How a failure ends the session; ``Disposition/keep`` is a transaction's to give.
+    private enum Ending {
+        case quit, drop
     }
 
     let settings: Settings
-    private(set) var capabilities: SMTPCapabilities = .none
-    private(set) var isEncrypted: Bool
-    private var phase: Phase = .idle
-    private var expected: [Expected] = []
-    private var transaction: Transaction?
-    private var triedStartTLS = false
-    private var needsReset = false
+    private var state: State = .initial
 
     init(settings: Settings) {
         self.settings = settings
-        self.isEncrypted = settings.tls == .implicit
     }
 
     /// Whether a message can be sent now.
-    var isReady: Bool { phase == .ready }
+    var isReady: Bool {
+        if case .ready = state { return true }
+        return false
+    }
+
+    /// What the server offers on the connection as it is now: its EHLO reply's extensions, ``SMTPCapabilities/none``
+    /// before EHLO was answered, after HELO, while the second EHLO after STARTTLS is awaited and
+    /// once the session is over.
+    var capabilities: SMTPCapabilities {
+        switch state {
+        case .awaitingStartTLS(let capabilities): capabilities
+        case .authenticating(_, _, let session), .ready(let session, _): session.capabilities
+        case .inTransaction(let transaction): transaction.session.capabilities
+        case .initial, .awaitingGreeting, .awaitingEHLO, .awaitingHELO, .tlsHandshake, .closing, .quitting, .closed: .none
+        }
+    }
+
+    /// Whether the conversation is encrypted now: from the start with `smtps://`, after the
+    /// handshake with STARTTLS; `false` once the session is over.
+    var isEncrypted: Bool {
+        switch state {
+        case .initial, .awaitingGreeting: settings.tls == .implicit
+        case .awaitingEHLO(let encrypted), .awaitingHELO(let encrypted): encrypted
+        case .authenticating(_, _, let session), .ready(let session, _): session.isEncrypted
+        case .inTransaction(let transaction): transaction.session.isEncrypted
+        case .awaitingStartTLS, .tlsHandshake, .closing, .quitting, .closed: false
+        }
+    }
 
     /// Whether the last transaction started got past MAIL FROM (it stays set after the transaction
     /// ends). Until then a dead reused connection can be replaced and the message tried again.
-    private(set) var mailAccepted = false
+    var mailAccepted: Bool {
+        switch state {
+        case .initial, .awaitingGreeting, .awaitingEHLO, .awaitingHELO, .awaitingStartTLS, .tlsHandshake, .authenticating:
+            false
+        case .ready(_, let last): last.mailAccepted
+        case .inTransaction(let transaction): transaction.mailAccepted
+        case .closing(let mailAccepted), .quitting(let mailAccepted), .closed(let mailAccepted): mailAccepted
+        }
+    }
 
     /// The time limit that applies to the reply awaited now; `nil` when no reply is awaited.
     var awaitedStep: SMTPTimeouts.Step? {
-        switch expected.first {
-        case nil: nil
-        case .greeting: .greeting
-        case .ehlo, .helo, .startTLS, .authPlain, .authLogin, .authLoginUser, .authLoginPassword, .reset, .quit: .command
-        case .mail: .mail
-        case .recipient: .recipient
-        case .data: .dataInitiation
-        case .messageEnd, .emptyDataEnd: .dataTermination
+        awaited?.step
+    }
+
+    private var awaited: Awaited? {
+        switch state {
+        case .initial, .tlsHandshake, .ready, .closing, .closed: nil
+        case .awaitingGreeting: .greeting
+        case .awaitingEHLO, .awaitingHELO: .hello
+        case .awaitingStartTLS: .startTLS
+        case .authenticating: .auth
+        case .inTransaction(let transaction): transaction.awaited
+        case .quitting: .quit
         }
     }
 
@@ -146,34 +283,46 @@ struct SMTPClientStateMachine {
 
     /// The connection is open (and, for `smtps://`, TLS is up): wait for the greeting.
     mutating func start() -> Action {
-        precondition(phase == .idle, "start() called twice")
-        phase = .settingUp
-        expected = [.greeting]
+        guard case .initial = state else {
+            return fail(.misuse("the session was started twice"), .drop)
+        }
+        state = .awaitingGreeting
         return .readReply
     }
 
-    /// The TLS handshake after STARTTLS succeeded: say EHLO again (RFC 3207 §4.2).
-    mutating func tlsEstablished() -> Action {
-        guard phase == .tlsHandshake else {
-            return fail(misuse("TLS was started outside STARTTLS"), .drop)
+    /// TLS is on the connection after STARTTLS: say EHLO again (RFC 3207 §4.2).
+    ///
+    /// - Parameter unreadPlaintext: whether bytes the server sent after its `220` to STARTTLS were
+    ///   still unread when TLS went on. They came in plain text, where an attacker could have put
+    ///   them to be taken for the first reply over TLS (RFC 3207 §6, CVE-2011-0411), so the
+    ///   connection is dropped. ``SMTPSession`` passes what ``SMTPConnection/startTLS(context:)``
+    ///   reported; the default is for callers that know nothing was sent, such as tests.
+    mutating func tlsEstablished(unreadPlaintext: Bool = false) -> Action {
+        guard case .tlsHandshake = state else {
+            return fail(.misuse("TLS was started outside STARTTLS"), .drop)
         }
-        phase = .settingUp
-        isEncrypted = true
-        capabilities = .none
-        return send([.ehlo(settings.heloName)], expecting: [.ehlo])
+        if unreadPlaintext {
+            return fail(SMTPError(
+                .protocolViolation,
+                "the SMTP server sent data after agreeing to STARTTLS and before the TLS handshake; refusing to go on",
+                isTransient: true
+            ), .drop)
+        }
+        state = .awaitingEHLO(encrypted: true)
+        return .send([.ehlo(settings.heloName)])
     }
 
     /// Begins sending a message. Checks what can be checked before the first command (size,
     /// 8-bit data, line length, addresses) and fails without touching the connection if it must.
     mutating func startTransaction(_ envelope: SMTPEnvelope) -> Action {
-        guard phase == .ready, expected.isEmpty else {
-            return .failed(misuse("a message was started while the session was not ready"), .drop)
+        guard case .ready(let session, let last) = state else {
+            return fail(.misuse("a message was started while the session was not ready"), .drop)
         }
-        if let problem = check(envelope) {
+        if let problem = Self.check(envelope, against: session.capabilities) {
             return .failed(problem, .keep)
         }
         var parameters: [String] = []
-        if capabilities.supports("SIZE") {
+        if session.capabilities.supports("SIZE") {
             parameters.append("SIZE=\(envelope.messageSize)")
         }
         if envelope.containsEightBitData {
@@ -182,76 +331,62 @@ struct SMTPClientStateMachine {
         if !([envelope.sender] + envelope.recipients).allSatisfy({ $0.allSatisfy(\.isASCII) }) {
             parameters.append("SMTPUTF8")
         }
-        let mail = SMTPCommand.mail(from: envelope.sender, parameters: parameters)
-        let pipelined = capabilities.pipelining
-        transaction = Transaction(envelope: envelope, mailCommand: mail, pipelined: pipelined)
-        mailAccepted = false
-        phase = .transaction
-
-        var commands: [SMTPCommand] = []
-        var replies: [Expected] = []
-        if needsReset {
-            commands.append(.reset)
-            replies.append(.reset)
-        }
-        if pipelined {
-            commands.append(mail)
-            replies.append(.mail)
-            for (index, recipient) in envelope.recipients.enumerated() {
-                commands.append(.recipient(recipient))
-                replies.append(.recipient(index))
-            }
-            commands.append(.data)
-            replies.append(.data)
-        } else if !needsReset {
-            commands.append(mail)
-            replies.append(.mail)
-        }
-        needsReset = false
-        return send(commands, expecting: replies)
+        let transaction = Transaction(
+            session: session,
+            envelope: envelope,
+            mailCommand: .mail(from: envelope.sender, parameters: parameters),
+            reset: last.needsReset
+        )
+        state = .inTransaction(transaction)
+        return .send(transaction.firstCommands)
     }
 
-    /// Ends the session politely: QUIT, then close once the server answers.
+    /// Ends the session politely: QUIT, then close once the server answers. While a reply is
+    /// awaited, or once the session is over, the connection is just closed.
     mutating func quit() -> Action {
-        guard phase != .closed, expected.isEmpty else {
-            phase = .closed
+        switch state {
+        case .ready(_, let last):
+            state = .quitting(mailAccepted: last.mailAccepted)
+            return .send([.quit])
+        case .closing(let mailAccepted):
+            state = .quitting(mailAccepted: mailAccepted)
+            return .send([.quit])
+        case .initial, .awaitingGreeting, .awaitingEHLO, .awaitingHELO, .awaitingStartTLS, .tlsHandshake,
+             .authenticating, .inTransaction, .quitting, .closed:
+            state = .closed(mailAccepted: mailAccepted)
             return .closeConnection
         }
-        phase = .closing
-        transaction = nil
-        return send([.quit], expecting: [.quit])
     }
 
     /// Takes the next reply from the server.
     mutating func receive(_ reply: SMTPReply) -> Action {
-        guard !expected.isEmpty else {
-            return fail(protocolError("sent a reply (\(reply.summary)) when none was awaited"), .drop)
-        }
-        let awaited = expected.removeFirst()
-        if reply.code == 421, awaited != .quit {
+        if reply.code == 421, let awaited, awaited != .quit {
             // RFC 5321 §3.8: the server is closing the channel; nothing more will be answered.
-            expected = []
             return fail(SMTPError(
                 .connectionClosed,
-                "SMTP server closed the session\(during(awaited)): \(reply.summary)",
+                "SMTP server closed the session\(awaited.moment): \(reply.summary)",
                 isTransient: true
             ), .drop)
         }
-        switch awaited {
-        case .greeting:
+        switch state {
+        case .initial, .tlsHandshake, .ready, .closing, .closed:
+            return fail(.serverViolation("sent a reply (\(reply.summary)) when none was awaited"), .drop)
+        case .awaitingGreeting:
             return receiveGreeting(reply)
-        case .ehlo:
-            return receiveEHLO(reply)
-        case .helo:
-            return receiveHELO(reply)
-        case .startTLS:
-            return receiveStartTLS(reply)
-        case .authPlain, .authLogin, .authLoginUser, .authLoginPassword:
-            return receiveAuth(reply, step: awaited)
-        case .reset, .mail, .recipient, .data, .messageEnd, .emptyDataEnd:
-            return receiveInTransaction(reply, step: awaited)
-        case .quit:
-            phase = .closed
+        case .awaitingEHLO(let encrypted):
+            return receiveEHLO(reply, encrypted: encrypted)
+        case .awaitingHELO(let encrypted):
+            return receiveHELO(reply, encrypted: encrypted)
+        case .awaitingStartTLS(let capabilities):
+            return receiveStartTLS(reply, capabilities: capabilities)
+        case .authenticating(let step, let credentials, let session):
+            return receiveAuth(reply, step: step, credentials: credentials, session: session)
+        case .inTransaction(var transaction):
+            let progress = transaction.receive(reply)
+            state = .inTransaction(transaction)
+            return proceed(transaction, progress)
+        case .quitting(let mailAccepted):
+            state = .closed(mailAccepted: mailAccepted)
             return .closeConnection
         }
     }
@@ -260,89 +395,91 @@ struct SMTPClientStateMachine {
 
     private mutating func receiveGreeting(_ reply: SMTPReply) -> Action {
         if reply.isPositiveCompletion {
-            return send([.ehlo(settings.heloName)], expecting: [.ehlo])
+            state = .awaitingEHLO(encrypted: settings.tls == .implicit)
+            return .send([.ehlo(settings.heloName)])
         }
         if reply.isPositiveIntermediate {
-            return fail(unexpected(reply, "as its greeting"), .drop)
+            return fail(.unexpected(reply, "as its greeting"), .drop)
         }
         return fail(.rejected("SMTP server refused the connection", reply), .quit)
     }
 
-    private mutating func receiveEHLO(_ reply: SMTPReply) -> Action {
+    private mutating func receiveEHLO(_ reply: SMTPReply, encrypted: Bool) -> Action {
         if reply.isPositiveCompletion {
-            capabilities = SMTPCapabilities(ehloReply: reply)
-            return afterHello()
+            return afterHello(SMTPCapabilities(ehloReply: reply), encrypted: encrypted)
         }
         if reply.code == 500 || reply.code == 502 {
             // An RFC 821 server that does not know EHLO (RFC 5321 §3.2).
-            return send([.helo(settings.heloName)], expecting: [.helo])
+            state = .awaitingHELO(encrypted: encrypted)
+            return .send([.helo(settings.heloName)])
         }
         if reply.isPositiveIntermediate {
-            return fail(unexpected(reply, "to EHLO"), .drop)
+            return fail(.unexpected(reply, "to EHLO"), .drop)
         }
         return fail(.rejected("SMTP server refused EHLO", reply), .quit)
     }
 
-    private mutating func receiveHELO(_ reply: SMTPReply) -> Action {
+    private mutating func receiveHELO(_ reply: SMTPReply, encrypted: Bool) -> Action {
         if reply.isPositiveCompletion {
-            capabilities = .none
-            return afterHello()
+            return afterHello(.none, encrypted: encrypted)
         }
         if reply.isPositiveIntermediate {
-            return fail(unexpected(reply, "to HELO"), .drop)
+            return fail(.unexpected(reply, "to HELO"), .drop)
         }
         return fail(.rejected("SMTP server refused HELO", reply), .quit)
     }
 
-    /// After EHLO or HELO: STARTTLS if wanted and offered, else authentication.
-    private mutating func afterHello() -> Action {
-        if !isEncrypted, !triedStartTLS, settings.tls == .required || settings.tls == .opportunistic {
+    /// After EHLO or HELO: STARTTLS if wanted and offered, else authentication. A connection that
+    /// is not encrypted here has not tried STARTTLS yet: after a refused STARTTLS the conversation
+    /// goes on without a second EHLO.
+    private mutating func afterHello(_ capabilities: SMTPCapabilities, encrypted: Bool) -> Action {
+        if !encrypted, settings.tls == .required || settings.tls == .opportunistic {
             if capabilities.startTLS {
-                triedStartTLS = true
-                return send([.startTLS], expecting: [.startTLS])
+                state = .awaitingStartTLS(capabilities)
+                return .send([.startTLS])
             }
             if settings.tls == .required {
                 return fail(SMTPError(
                     .tlsUnavailable,
-                    "SMTP server does not offer STARTTLS, and SMSRELAY_SMTP_URL requires TLS (tls=required is the default for smtp://); use smtps:// if the server speaks TLS on its own port, or tls=none for a relay on localhost",
+                    "SMTP server does not offer STARTTLS, and \(settings.names.url) requires TLS (tls=required is the default for smtp://); use smtps:// if the server speaks TLS on its own port, or tls=none for a relay on localhost",
                     isTransient: false
                 ), .quit)
             }
         }
-        return authenticateOrFinish()
+        return authenticateOrFinish(Session(capabilities: capabilities, isEncrypted: encrypted))
     }
 
-    private mutating func receiveStartTLS(_ reply: SMTPReply) -> Action {
+    private mutating func receiveStartTLS(_ reply: SMTPReply, capabilities: SMTPCapabilities) -> Action {
         if reply.isPositiveCompletion {
-            phase = .tlsHandshake
+            state = .tlsHandshake
             return .startTLS
         }
         if reply.isPositiveIntermediate {
-            return fail(unexpected(reply, "to STARTTLS"), .drop)
+            return fail(.unexpected(reply, "to STARTTLS"), .drop)
         }
         if settings.tls == .opportunistic {
-            return authenticateOrFinish()
+            return authenticateOrFinish(Session(capabilities: capabilities, isEncrypted: false))
         }
         return fail(.rejected(.tlsUnavailable, "SMTP server refused STARTTLS", reply), .quit)
     }
 
-    private mutating func authenticateOrFinish() -> Action {
+    private mutating func authenticateOrFinish(_ session: Session) -> Action {
         guard let credentials = settings.credentials else {
-            phase = .ready
-            return .sessionReady(capabilities)
+            state = .ready(session, last: .none)
+            return .sessionReady(session.capabilities)
         }
-        if !isEncrypted, !(settings.tls == .none && settings.hostIsLoopback) {
+        if !session.isEncrypted, !(settings.tls == .none && settings.hostIsLoopback) {
             return fail(SMTPError(
                 .authenticationUnavailable,
                 "the connection to the SMTP server is not encrypted (the server did not offer or refused STARTTLS), so the password is not sent; use tls=required or smtps://",
                 isTransient: false
             ), .quit)
         }
-        let offered = capabilities.authMechanisms
+        let offered = session.capabilities.authMechanisms
         guard !offered.isEmpty else {
             return fail(SMTPError(
                 .authenticationUnavailable,
-                "SMSRELAY_SMTP_URL has a user and password, but the SMTP server offers no AUTH on this connection; remove the credentials from the URL or enable authentication on the server",
+                "\(settings.names.url) has a user and password, but the SMTP server offers no AUTH on this connection; remove the credentials from the URL or enable authentication on the server",
                 isTransient: false
             ), .quit)
         }
@@ -351,7 +488,7 @@ struct SMTPClientStateMachine {
             guard offered.contains(wanted.rawValue) else {
                 return fail(SMTPError(
                     .authenticationUnavailable,
-                    "SMTP server does not offer AUTH \(wanted.rawValue) (it offers \(offered.sorted().joined(separator: " "))); change or remove auth= in SMSRELAY_SMTP_URL",
+                    "SMTP server does not offer AUTH \(wanted.rawValue) (it offers \(offered.sorted().joined(separator: " "))); change or remove auth= in \(settings.names.url)",
                     isTransient: false
                 ), .quit)
             }
@@ -369,40 +506,48 @@ struct SMTPClientStateMachine {
         }
         switch mechanism {
         case .plain:
+            state = .authenticating(.plain, credentials, session)
             let response = Self.base64("\0\(credentials.user)\0\(credentials.password)")
-            return send([.authPlain(initialResponse: response)], expecting: [.authPlain])
+            return .send([.authPlain(initialResponse: response)])
         case .login:
-            return send([.authLogin], expecting: [.authLogin])
+            state = .authenticating(.login, credentials, session)
+            return .send([.authLogin])
         }
     }
 
-    private mutating func receiveAuth(_ reply: SMTPReply, step: Expected) -> Action {
-        let mechanism = step == .authPlain ? "PLAIN" : "LOGIN"
+    private mutating func receiveAuth(
+        _ reply: SMTPReply,
+        step: AuthStep,
+        credentials: SMTPConfiguration.Credentials,
+        session: Session
+    ) -> Action {
         if reply.isTransientFailure || reply.isPermanentFailure {
             return fail(.rejected(
                 .authenticationFailed,
-                "SMTP server refused AUTH \(mechanism)",
+                "SMTP server refused AUTH \(step.mechanism)",
                 reply,
                 advice: "check the user and password in \(settings.passwordSetting)"
             ), .quit)
         }
-        let credentials = settings.credentials!
+        // What is left is 2xx, done, or 3xx, a challenge; each fits one step only.
         switch (step, reply.isPositiveCompletion) {
-        case (.authPlain, true), (.authLoginPassword, true):
-            phase = .ready
-            return .sessionReady(capabilities)
-        case (.authLogin, false):
-            return send([.authResponse(Self.base64(credentials.user))], expecting: [.authLoginUser])
-        case (.authLoginUser, false):
-            return send([.authResponse(Self.base64(credentials.password))], expecting: [.authLoginPassword])
-        default:
-            return fail(unexpected(reply, "during AUTH \(mechanism)"), .drop)
+        case (.plain, true), (.loginPassword, true):
+            state = .ready(session, last: .none)
+            return .sessionReady(session.capabilities)
+        case (.login, false):
+            state = .authenticating(.loginUser, credentials, session)
+            return .send([.authResponse(Self.base64(credentials.user))])
+        case (.loginUser, false):
+            state = .authenticating(.loginPassword, credentials, session)
+            return .send([.authResponse(Self.base64(credentials.password))])
+        case (.plain, false), (.login, true), (.loginUser, true), (.loginPassword, false):
+            return fail(.unexpected(reply, "during AUTH \(step.mechanism)"), .drop)
         }
     }
 
     // MARK: - Transactions
 
-    private func check(_ envelope: SMTPEnvelope) -> SMTPError? {
+    private static func check(_ envelope: SMTPEnvelope, against capabilities: SMTPCapabilities) -> SMTPError? {
         guard !envelope.recipients.isEmpty else {
             return SMTPError(.messageUnsendable, "the email has no recipient; check the route's recipients", isTransient: false)
         }
@@ -451,178 +596,237 @@ struct SMTPClientStateMachine {
         return nil
     }
 
-    private mutating func receiveInTransaction(_ reply: SMTPReply, step: Expected) -> Action {
-        guard let current = transaction else {
-            return fail(protocolError("sent a transaction reply outside a transaction"), .drop)
+    /// Carries out what a reply did to the transaction. Only a transaction that did not deliver
+    /// leaves state on the server for RSET to clear (RFC 5321 §4.1.1.5).
+    private mutating func proceed(_ transaction: Transaction, _ progress: Transaction.Progress) -> Action {
+        switch progress {
+        case .send(let commands):
+            return .send(commands)
+        case .readReply:
+            return .readReply
+        case .sendMessage:
+            return .sendMessage
+        case .delivered(let delivery):
+            state = .ready(transaction.session, last: .delivered)
+            return .delivered(delivery)
+        case .failed(let error, .keep):
+            state = .ready(transaction.session, last: .failed(mailAccepted: transaction.mailAccepted))
+            return .failed(error, .keep)
+        case .failed(let error, .quit):
+            return fail(error, .quit)
+        case .failed(let error, .drop):
+            return fail(error, .drop)
         }
-        let envelope = current.envelope
-        let pipelined = current.pipelined
-
-        switch step {
-        case .reset:
-            if !reply.isPositiveCompletion {
-                transaction?.resetFailure = reply
-                return pipelined ? .readReply : concludeFailure()
-            }
-            return pipelined ? .readReply : send([current.mailCommand], expecting: [.mail])
-
-        case .mail:
-            if reply.isPositiveCompletion {
-                mailAccepted = true
-                if pipelined {
-                    return .readReply
-                }
-                return send([.recipient(envelope.recipients[0])], expecting: [.recipient(0)])
-            }
-            if reply.isPositiveIntermediate {
-                return fail(unexpected(reply, "to MAIL FROM"), .drop)
-            }
-            transaction?.mailFailure = reply
-            return pipelined ? .readReply : concludeFailure()
-
-        case .recipient(let index):
-            let address = envelope.recipients[index]
-            if reply.isPositiveCompletion {
-                transaction?.accepted.append(address)
-            } else if reply.isPositiveIntermediate {
-                return fail(unexpected(reply, "to RCPT TO"), .drop)
-            } else {
-                transaction?.rejected.append((address, reply))
-            }
-            if pipelined {
-                return .readReply
-            }
-            if index + 1 < envelope.recipients.count {
-                return send([.recipient(envelope.recipients[index + 1])], expecting: [.recipient(index + 1)])
-            }
-            if transaction?.accepted.isEmpty ?? true {
-                return concludeFailure()
-            }
-            return send([.data], expecting: [.data])
-
-        case .data:
-            let nothingToDeliver = current.resetFailure != nil || current.mailFailure != nil || current.accepted.isEmpty
-            if reply.code == 354 {
-                if nothingToDeliver {
-                    // Pipelined: the server opened DATA though nothing can be delivered. End it empty.
-                    return send([.emptyDataTerminator], expecting: [.emptyDataEnd])
-                }
-                expected.append(.messageEnd)
-                return .sendMessage
-            }
-            if reply.isPositiveCompletion || reply.isPositiveIntermediate {
-                return fail(unexpected(reply, "to DATA"), .drop)
-            }
-            if nothingToDeliver {
-                return concludeFailure()
-            }
-            return finish(.failed(.rejected("SMTP server refused DATA", reply), .keep))
-
-        case .emptyDataEnd:
-            return concludeFailure()
-
-        case .messageEnd:
-            if reply.isPositiveCompletion {
-                let rejected = Dictionary(
-                    current.rejected.map { ($0.address, $0.reply.summary) },
-                    uniquingKeysWith: { first, _ in first }
-                )
-                return finish(.delivered(Delivery(accepted: current.accepted, rejected: rejected, reply: reply)))
-            }
-            if reply.isPositiveIntermediate {
-                return fail(unexpected(reply, "to the end of the message"), .drop)
-            }
-            return finish(.failed(.rejected("SMTP server refused the message", reply), .keep))
-
-        default:
-            return fail(misuse("reached an impossible transaction step"), .drop)
-        }
-    }
-
-    /// The transaction failed before the message was sent: report the first cause.
-    private mutating func concludeFailure() -> Action {
-        guard let current = transaction else {
-            return fail(misuse("no transaction to conclude"), .drop)
-        }
-        if let reply = current.resetFailure {
-            return finish(.failed(.rejected("SMTP server refused RSET", reply), .quit), closing: true)
-        }
-        if let reply = current.mailFailure {
-            let sender = current.envelope.sender
-            return finish(.failed(.rejected("SMTP server refused the sender MAIL FROM:<\(sender)>", reply), .keep))
-        }
-        let refusals = current.rejected.map { "\($0.address) (\($0.reply.summary))" }.joined(separator: "; ")
-        let permanent = current.rejected.allSatisfy { $0.reply.isPermanentFailure }
-        return finish(.failed(SMTPError(
-            .recipientsRefused,
-            "SMTP server refused every recipient: \(refusals)",
-            isTransient: !permanent
-        ), .keep))
-    }
-
-    /// Closes the transaction: the session is ready again unless it must close. Only a transaction
-    /// that did not deliver leaves state on the server for RSET to clear (RFC 5321 §4.1.1.5).
-    private mutating func finish(_ action: Action, closing: Bool = false) -> Action {
-        transaction = nil
-        expected = []
-        if case .delivered = action {
-            needsReset = false
-        } else {
-            needsReset = true
-        }
-        phase = closing ? .closing : .ready
-        return action
     }
 
     // MARK: - Helpers
 
-    private mutating func send(_ commands: [SMTPCommand], expecting replies: [Expected]) -> Action {
-        expected += replies
-        return .send(commands)
-    }
-
-    private mutating func fail(_ error: SMTPError, _ disposition: Disposition) -> Action {
-        expected = []
-        transaction = nil
-        switch disposition {
-        case .keep:
-            phase = .ready
-            needsReset = true
-        case .quit: phase = .closing
-        case .drop: phase = .closed
+    /// Ends the session with `error`; what the last transaction got to is kept for ``mailAccepted``.
+    private mutating func fail(_ error: SMTPError, _ ending: Ending) -> Action {
+        let accepted = self.mailAccepted
+        switch ending {
+        case .quit:
+            state = .closing(mailAccepted: accepted)
+            return .failed(error, .quit)
+        case .drop:
+            state = .closed(mailAccepted: accepted)
+            return .failed(error, .drop)
         }
-        return .failed(error, disposition)
-    }
-
-    private func during(_ step: Expected) -> String {
-        switch step {
-        case .greeting: " instead of greeting"
-        case .ehlo, .helo: " after EHLO"
-        case .startTLS: " after STARTTLS"
-        case .authPlain, .authLogin, .authLoginUser, .authLoginPassword: " during AUTH"
-        case .reset: " at RSET"
-        case .mail: " at MAIL FROM"
-        case .recipient: " at RCPT TO"
-        case .data: " at DATA"
-        case .messageEnd, .emptyDataEnd: " after the message"
-        case .quit: ""
-        }
-    }
-
-    private func unexpected(_ reply: SMTPReply, _ context: String) -> SMTPError {
-        protocolError("answered \(reply.summary) \(context), which RFC 5321 does not allow")
-    }
-
-    /// A call the driver should never make; a bug in this module, not the server's fault.
-    private func misuse(_ detail: String) -> SMTPError {
-        SMTPError(.protocolViolation, "SMTP client error: \(detail)", isTransient: true)
-    }
-
-    private func protocolError(_ detail: String) -> SMTPError {
-        SMTPError(.protocolViolation, "SMTP server \(detail)", isTransient: true)
     }
 
     private static func base64(_ text: String) -> String {
         Data(text.utf8).base64EncodedString()
+    }
+}
+
+extension SMTPClientStateMachine {
+    /// One message's trip through MAIL FROM, RCPT TO and DATA: which reply comes next, and what
+    /// the replies so far said.
+    ///
+    /// Without PIPELINING each reply is followed by the next command; with it, RSET, MAIL FROM,
+    /// every RCPT TO and DATA went out together, and the replies are read in the same order.
+    private struct Transaction {
+        /// The reply awaited now.
+        enum Step: Equatable {
+            case reset
+            case mail
+            /// The reply to the RCPT TO of `envelope.recipients[index]`.
+            case recipient(Int)
+            case data
+            /// The reply to the end of the message.
+            case message
+            /// The reply to the empty DATA section that closes a pipelined group with nothing to deliver.
+            case emptyData
+        }
+
+        /// A refusal that dooms the transaction whatever the recipients say.
+        enum Refusal {
+            case reset(SMTPReply)
+            case sender(SMTPReply)
+        }
+
+        /// What to do after a reply.
+        enum Progress {
+            case send([SMTPCommand])
+            case readReply
+            case sendMessage
+            case delivered(Delivery)
+            case failed(SMTPError, Disposition)
+        }
+
+        let session: Session
+        let envelope: SMTPEnvelope
+        let mailCommand: SMTPCommand
+        private(set) var step: Step
+        /// Whether the server accepted MAIL FROM.
+        private(set) var mailAccepted = false
+        /// The first refusal of RSET or MAIL FROM.
+        private var refusal: Refusal?
+        private var accepted: [String] = []
+        private var rejected: [(address: String, reply: SMTPReply)] = []
+
+        /// - Parameter reset: the previous transaction did not deliver: RSET comes first.
+        init(session: Session, envelope: SMTPEnvelope, mailCommand: SMTPCommand, reset: Bool) {
+            self.session = session
+            self.envelope = envelope
+            self.mailCommand = mailCommand
+            self.step = reset ? .reset : .mail
+        }
+
+        var pipelined: Bool { session.capabilities.pipelining }
+
+        /// What to write to begin: the whole group when pipelining, else RSET or MAIL FROM.
+        var firstCommands: [SMTPCommand] {
+            let reset: [SMTPCommand] = step == .reset ? [.reset] : []
+            guard pipelined else {
+                return reset.isEmpty ? [mailCommand] : reset
+            }
+            return reset + [mailCommand] + envelope.recipients.map(SMTPCommand.recipient) + [.data]
+        }
+
+        var awaited: Awaited {
+            switch step {
+            case .reset: .reset
+            case .mail: .mail
+            case .recipient: .recipient
+            case .data: .data
+            case .message, .emptyData: .messageEnd
+            }
+        }
+
+        mutating func receive(_ reply: SMTPReply) -> Progress {
+            switch step {
+            case .reset:
+                step = .mail
+                if !reply.isPositiveCompletion {
+                    refusal = .reset(reply)
+                    return pipelined ? .readReply : concludeFailure()
+                }
+                return pipelined ? .readReply : .send([mailCommand])
+
+            case .mail:
+                if reply.isPositiveIntermediate {
+                    return .failed(.unexpected(reply, "to MAIL FROM"), .drop)
+                }
+                step = .recipient(0)
+                if reply.isPositiveCompletion {
+                    mailAccepted = true
+                    return pipelined ? .readReply : .send([.recipient(envelope.recipients[0])])
+                }
+                refusal = refusal ?? .sender(reply)
+                return pipelined ? .readReply : concludeFailure()
+
+            case .recipient(let index):
+                if reply.isPositiveIntermediate {
+                    return .failed(.unexpected(reply, "to RCPT TO"), .drop)
+                }
+                let address = envelope.recipients[index]
+                if reply.isPositiveCompletion {
+                    accepted.append(address)
+                } else {
+                    rejected.append((address, reply))
+                }
+                let next = index + 1
+                if next < envelope.recipients.count {
+                    step = .recipient(next)
+                    return pipelined ? .readReply : .send([.recipient(envelope.recipients[next])])
+                }
+                step = .data
+                if pipelined {
+                    return .readReply
+                }
+                return accepted.isEmpty ? concludeFailure() : .send([.data])
+
+            case .data:
+                let nothingToDeliver = refusal != nil || accepted.isEmpty
+                if reply.code == 354 {
+                    if nothingToDeliver {
+                        // Pipelined: the server opened DATA though nothing can be delivered. End it empty.
+                        step = .emptyData
+                        return .send([.emptyDataTerminator])
+                    }
+                    step = .message
+                    return .sendMessage
+                }
+                if reply.isPositiveCompletion || reply.isPositiveIntermediate {
+                    return .failed(.unexpected(reply, "to DATA"), .drop)
+                }
+                if nothingToDeliver {
+                    return concludeFailure()
+                }
+                return .failed(.rejected("SMTP server refused DATA", reply), .keep)
+
+            case .emptyData:
+                return concludeFailure()
+
+            case .message:
+                if reply.isPositiveCompletion {
+                    let refused = Dictionary(
+                        rejected.map { ($0.address, $0.reply.summary) },
+                        uniquingKeysWith: { first, _ in first }
+                    )
+                    return .delivered(Delivery(accepted: accepted, rejected: refused, reply: reply))
+                }
+                if reply.isPositiveIntermediate {
+                    return .failed(.unexpected(reply, "to the end of the message"), .drop)
+                }
+                return .failed(.rejected("SMTP server refused the message", reply), .keep)
+            }
+        }
+
+        /// The transaction failed before the message was sent: report the first cause.
+        private func concludeFailure() -> Progress {
+            switch refusal {
+            case .reset(let reply)?:
+                return .failed(.rejected("SMTP server refused RSET", reply), .quit)
+            case .sender(let reply)?:
+                return .failed(.rejected("SMTP server refused the sender MAIL FROM:<\(envelope.sender)>", reply), .keep)
+            case nil:
+                let refusals = rejected.map { "\($0.address) (\($0.reply.summary))" }.joined(separator: "; ")
+                let permanent = rejected.allSatisfy { $0.reply.isPermanentFailure }
+                return .failed(SMTPError(
+                    .recipientsRefused,
+                    "SMTP server refused every recipient: \(refusals)",
+                    isTransient: !permanent
+                ), .keep)
+            }
+        }
+    }
+}
+
+extension SMTPError {
+    /// A reply RFC 5321 does not allow where it came.
+    fileprivate static func unexpected(_ reply: SMTPReply, _ context: String) -> SMTPError {
+        serverViolation("answered \(reply.summary) \(context), which RFC 5321 does not allow")
+    }
+
+    /// The server broke the protocol.
+    fileprivate static func serverViolation(_ detail: String) -> SMTPError {
+        SMTPError(.protocolViolation, "SMTP server \(detail)", isTransient: true)
+    }
+
+    /// A call the driver should never make; a bug in this module, not the server's fault.
+    fileprivate static func misuse(_ detail: String) -> SMTPError {
+        SMTPError(.protocolViolation, "SMTP client error: \(detail)", isTransient: true)
     }
 }

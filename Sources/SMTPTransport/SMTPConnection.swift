@@ -11,11 +11,19 @@ final class SMTPConnection: Sendable {
     /// `host:port`, for messages.
     let server: String
     private let hostname: String
+    /// How the settings are named in the errors of the connection.
+    let names: SMTPConfiguration.SettingNames
 
     /// The most the client writes at once while sending a message; each write has the data-block time limit.
     static let dataBlockSize = 64 * 1024
 
-    private init(channel: any Channel, handler: NIOLoopBoundBox<SMTPLineHandler>, hostname: String, port: Int) {
+    /// Wraps a channel whose pipeline ends with `handler`; ``connect(host:port:implicitTLS:timeout:group:)``
+    /// makes both (tests use an `NIOAsyncTestingChannel`).
+    init(
+        channel: any Channel, handler: NIOLoopBoundBox<SMTPLineHandler>, hostname: String, port: Int,
+        names: SMTPConfiguration.SettingNames = .descriptive
+    ) {
+        self.names = names
         self.channel = channel
         self.handler = handler
         self.hostname = hostname
@@ -33,7 +41,8 @@ final class SMTPConnection: Sendable {
         port: Int,
         implicitTLS: NIOSSLContext?,
         timeout: Duration,
-        group: any EventLoopGroup
+        group: any EventLoopGroup,
+        names: SMTPConfiguration.SettingNames
     ) async throws -> SMTPConnection {
         let server = serverName(host: host, port: port)
         let sniName = Self.sniName(host)
@@ -57,9 +66,9 @@ final class SMTPConnection: Sendable {
         do {
             channel = try await bootstrap.connect(host: host, port: port).get()
         } catch {
-            throw SMTPError.channel(error, server: server, connecting: true)
+            throw SMTPError.channel(error, server: server, names: names, connecting: true)
         }
-        return SMTPConnection(channel: channel, handler: handler, hostname: host, port: port)
+        return SMTPConnection(channel: channel, handler: handler, hostname: host, port: port, names: names)
     }
 
     /// Writes `bytes` and waits until they are handed to the network, at most `timeout`.
@@ -115,28 +124,27 @@ final class SMTPConnection: Sendable {
 
     /// Puts TLS on the connection after the server's `220` to STARTTLS.
     ///
-    /// Anything the server sent after that `220` and before the handshake is refused: it would be
-    /// plain text an attacker could have slipped in (RFC 3207 §6). Writes made while the handshake
-    /// runs are held by the TLS layer until it completes, and a failed handshake fails the next read.
-    func startTLS(context: NIOSSLContext) async throws {
+    /// Writes made while the handshake runs are held by the TLS layer until it completes, and a
+    /// failed handshake fails the next read.
+    ///
+    /// - Returns: whether the server had sent anything after that `220` that was still unread when
+    ///   TLS went on: plain text an attacker could have slipped in (RFC 3207 §6). Checked in the
+    ///   same turn of the event loop that adds TLS, so nothing can arrive in between; the state
+    ///   machine decides what to do about it (see ``SMTPClientStateMachine/tlsEstablished(unreadPlaintext:)``).
+    func startTLS(context: NIOSSLContext) async throws -> Bool {
         let handler = self.handler
         let channel = self.channel
         let sniName = Self.sniName(hostname)
         do {
-            try await channel.eventLoop.submit {
-                if handler.value.hasUnreadInput {
-                    throw SMTPError(
-                        .protocolViolation,
-                        "the SMTP server sent data after agreeing to STARTTLS and before the TLS handshake; refusing to go on",
-                        isTransient: true
-                    )
-                }
+            return try await channel.eventLoop.submit {
+                let unreadPlaintext = handler.value.hasUnreadInput
                 let tls = try NIOSSLClientHandler(context: context, serverHostname: sniName)
                 try channel.pipeline.syncOperations.addHandler(tls, position: .first)
+                return unreadPlaintext
             }.get()
         } catch {
             channel.close(promise: nil)
-            throw SMTPError.channel(error, server: server)
+            throw SMTPError.channel(error, server: server, names: names)
         }
     }
 
@@ -158,9 +166,9 @@ final class SMTPConnection: Sendable {
         let handler = self.handler
         let recorded = try? await channel.eventLoop.submit { handler.value.channelFailure }.get()
         if let recorded = recorded ?? nil, !(error is SMTPError) || (error as? SMTPError)?.code == .connectionClosed {
-            return SMTPError.channel(recorded, server: server)
+            return SMTPError.channel(recorded, server: server, names: names)
         }
-        return SMTPError.channel(error, server: server)
+        return SMTPError.channel(error, server: server, names: names)
     }
 
     /// SNI carries host names only; for an IP address NIOSSL checks the certificate against the address.

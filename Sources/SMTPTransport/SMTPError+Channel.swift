@@ -13,11 +13,12 @@ import Darwin
 extension SMTPError {
     /// Turns what NIO or NIOSSL threw into an ``SMTPError`` that says what happened in words a
     /// person can act on. Every failure of the connection itself is transient.
-    static func channel(_ error: any Error, server: String, connecting: Bool = false) -> SMTPError {
+    /// - Parameter names: how the advice names the settings to check.
+    static func channel(_ error: any Error, server: String, names: SMTPConfiguration.SettingNames, connecting: Bool = false) -> SMTPError {
         if let error = error as? SMTPError {
             return error
         }
-        let trustAdvice = "if the server uses a private or self-signed certificate, set SMSRELAY_SMTP_CA_FILE to the PEM file of its CA"
+        let trustAdvice = "if the server uses a private or self-signed certificate, set \(names.caFile) to the PEM file of its CA"
         if let error = error as? NIOSSLError {
             if case .handshakeFailed(let underlying) = error {
                 let detail = String(describing: underlying)
@@ -30,7 +31,7 @@ extension SMTPError {
                 }
                 return SMTPError(
                     .tlsHandshakeFailed,
-                    "the TLS handshake with the SMTP server \(server) failed (\(reason(detail))); SMSRELAY_SMTP_URL should say smtps:// for a port that speaks TLS from the start (465) and smtp:// for one that uses STARTTLS (587)",
+                    "the TLS handshake with the SMTP server \(server) failed (\(reason(detail))); \(names.url) should say smtps:// for a port that speaks TLS from the start (465) and smtp:// for one that uses STARTTLS (587)",
                     isTransient: true
                 )
             }
@@ -40,7 +41,7 @@ extension SMTPError {
             if error == .failedToValidateHostname || error == .serverHostnameImpossibleToMatch {
                 return SMTPError(
                     .certificateUntrusted,
-                    "the TLS certificate of the SMTP server \(server) is for another host name; use the name the certificate was issued for in SMSRELAY_SMTP_URL, or \(trustAdvice)",
+                    "the TLS certificate of the SMTP server \(server) is for another host name; use the name the certificate was issued for in \(names.url), or \(trustAdvice)",
                     isTransient: true
                 )
             }
@@ -49,7 +50,7 @@ extension SMTPError {
         if connecting {
             return SMTPError(
                 .connectionFailed,
-                "cannot connect to the SMTP server \(server): \(describe(error)); check the host and port in SMSRELAY_SMTP_URL and that the server is up",
+                "cannot connect to the SMTP server \(server): \(describe(error)); check the host and port in \(names.url) and that the server is up",
                 isTransient: true
             )
         }

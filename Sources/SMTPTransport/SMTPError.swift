@@ -32,7 +32,7 @@ public struct SMTPError: Error, Sendable, Equatable, CustomStringConvertible {
             self.base = base
         }
 
-        /// `SMSRELAY_SMTP_URL` or one of its companion settings is wrong; found at start-up.
+        /// The SMTP URL or one of its companion settings is wrong; found at start-up.
         public static let invalidConfiguration = Code(.invalidConfiguration)
         /// The TCP connection could not be made (refused, unreachable, name not found).
         public static let connectionFailed = Code(.connectionFailed)

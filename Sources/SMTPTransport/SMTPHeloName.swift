@@ -13,7 +13,7 @@ import Darwin
 /// RFC 5321 §4.1.1.1 asks for the client's fully qualified domain name or, when it has none, an
 /// address literal. A bare host name (`vm`, a container id) is neither, and servers with
 /// `reject_non_fqdn_helo_hostname` refuse it. So: the configured name
-/// (`SMSRELAY_SMTP_HELO_NAME`) if there is one; else the host name when it is fully qualified;
+/// (the `helo_name` setting) if there is one; else the host name when it is fully qualified;
 /// else the literal of the connection's local address (`[192.0.2.7]`, `[IPv6:2001:db8::7]`).
 enum SMTPHeloName {
     /// The name for a connection whose local end is `localAddress`.

@@ -26,7 +26,8 @@ final class SMTPLineHandler: ChannelInboundHandler {
     }
 
     /// Whether the server sent something nobody has read: on an idle connection that means it
-    /// spoke out of turn (typically a 421 before closing), and the connection should not be reused.
+    /// spoke out of turn (typically a 421 before closing), and the connection should not be reused;
+    /// when TLS goes on after STARTTLS, it is plain text slipped in ahead of the handshake.
     var hasUnreadInput: Bool { !lines.isEmpty || framer.hasBufferedBytes }
 
     /// The error that ended the channel, if it ended.

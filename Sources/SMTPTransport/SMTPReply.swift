@@ -101,7 +101,7 @@ public struct SMTPReplyParser: Sendable {
         }))
         return SMTPError(
             .protocolViolation,
-            "the server sent \"\(printable)\", which is not an SMTP reply; check that SMSRELAY_SMTP_URL names an SMTP server and the right port",
+            "the server sent \"\(printable)\", which is not an SMTP reply; check that the SMTP URL setting names an SMTP server and the right port",
             isTransient: true
         )
     }

@@ -40,16 +40,40 @@ final class SMTPSession {
                 port: configuration.port,
                 implicitTLS: configuration.tls == .implicit ? tlsContext : nil,
                 timeout: timeouts.connect,
-                group: group
+                group: group,
+                names: configuration.names
             )
         } catch {
-            throw SMTPError.channel(error, server: SMTPConnection.serverName(host: configuration.host, port: configuration.port), connecting: true)
+            throw SMTPError.channel(
+                error, server: SMTPConnection.serverName(host: configuration.host, port: configuration.port),
+                names: configuration.names, connecting: true)
         }
         let heloName = SMTPHeloName.choose(
             configured: configuration.heloName,
             hostName: SMTPHeloName.localHostName,
             localAddress: connection.channel.localAddress
         )
+        return try await start(
+            on: connection,
+            configuration: configuration,
+            heloName: heloName,
+            tlsContext: tlsContext,
+            timeouts: timeouts,
+            logger: logger
+        )
+    }
+
+    /// Sets the session up on an open connection (greeting, EHLO, STARTTLS, AUTH); on failure the
+    /// connection is closed.
+    static func start(
+        on connection: SMTPConnection,
+        configuration: SMTPConfiguration,
+        heloName: String,
+        tlsContext: NIOSSLContext?,
+        timeouts: SMTPTimeouts,
+        logger: Logger,
+        isolation: isolated (any Actor)? = #isolation
+    ) async throws(SMTPError) -> SMTPSession {
         let session = SMTPSession(
             connection: connection,
             machine: SMTPClientStateMachine(settings: .init(configuration, heloName: heloName)),
@@ -134,8 +158,8 @@ final class SMTPSession {
                     guard let tlsContext else {
                         throw SMTPError(.protocolViolation, "SMTP client error: STARTTLS without a TLS context", isTransient: true)
                     }
-                    try await connection.startTLS(context: tlsContext)
-                    action = machine.tlsEstablished()
+                    let unreadPlaintext = try await connection.startTLS(context: tlsContext)
+                    action = machine.tlsEstablished(unreadPlaintext: unreadPlaintext)
                 case .sendMessage:
                     logger.trace("SMTP > message", metadata: ["smtp_octets": "\(message.count)"])
                     try await connection.writeMessage(message, timeout: timeouts.dataBlock)
@@ -146,7 +170,7 @@ final class SMTPSession {
             }
         } catch {
             await connection.close()
-            throw SMTPError.channel(error, server: connection.server)
+            throw SMTPError.channel(error, server: connection.server, names: connection.names)
         }
     }
 

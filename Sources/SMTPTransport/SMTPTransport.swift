@@ -195,7 +195,7 @@ public actor SMTPTransport: MailTransport {
             tlsContext = context
             return context
         } catch {
-            throw SMTPError.invalidConfiguration("cannot set up TLS for the SMTP server: \(error); check SMSRELAY_SMTP_CA_FILE")
+            throw SMTPError.invalidConfiguration("cannot set up TLS for the SMTP server: \(error); check \(configuration.names.caFile)")
         }
     }
 

@@ -30,7 +30,9 @@ struct WithDeadlineTests {
         let end = ContinuousClock.now
         #expect(error?.deadline == deadline)
         #expect(end >= deadline, "answered before the deadline")
-        #expect(end - start < .seconds(20), "answered \(end - start) after the start for a 0.5 s deadline")
+        // The operation never ends by itself: any answer came from the deadline. The bound is loose
+        // because a loaded machine (the whole suite on two cores) can delay the timer task.
+        #expect(end - start < .seconds(60), "answered \(end - start) after the start for a 0.5 s deadline")
         #expect(gate.arrivals == 1)
     }
 

@@ -9,7 +9,8 @@ struct AuthenticationTests {
         credentials: SMTPConfiguration.Credentials? = testCredentials,
         mechanism: SMTPConfiguration.AuthMechanism? = nil
     ) -> SMTPClientStateMachine {
-        var machine = SMTPClientStateMachine(settings: .init(tls: .required, credentials: credentials, authMechanism: mechanism))
+        var machine = SMTPClientStateMachine(
+            settings: .init(tls: .required, credentials: credentials, authMechanism: mechanism, names: .relay))
         _ = machine.start()
         _ = machine.receive(reply("220 smtp.test"))
         _ = machine.receive(ehlo("STARTTLS"))

@@ -25,7 +25,7 @@ func withTransport<T>(
     var quiet = Logger(label: "smsrelay.smtp.test")
     quiet.logLevel = ProcessInfo.processInfo.environment["SMTP_TEST_TRACE"] == nil ? .critical : .trace
     let configuration = try SMTPConfiguration(
-        url: url, passwordFile: passwordFile, caFile: caFile, heloName: heloName, idleTimeout: idleTimeout)
+        url: url, passwordFile: passwordFile, caFile: caFile, heloName: heloName, idleTimeout: idleTimeout, names: .relay)
     let transport = SMTPTransport(
         configuration: configuration, timeouts: timeouts, reuseConnections: reuseConnections, pauses: pauses,
         logger: logger ?? quiet)
