@@ -101,7 +101,7 @@ struct SMTPClientStateMachine {
     }
 
     /// Where the conversation is, with what is known there.
-    private enum State {
+    enum State {
         /// Made; ``start()`` not called yet.
         case initial
         /// The connection is open (with TLS for `smtps://`): the greeting is awaited.
@@ -131,13 +131,13 @@ struct SMTPClientStateMachine {
 
     /// A session that is set up (or being authenticated): what the server offers on the connection
     /// as it is now.
-    private struct Session {
+    struct Session {
         let capabilities: SMTPCapabilities
         let isEncrypted: Bool
     }
 
     /// How the session's last transaction ended.
-    private enum LastTransaction {
+    enum LastTransaction {
         case none
         case delivered
         /// Refused or abandoned: the server may still hold its state, so the next one starts with RSET.
@@ -158,7 +158,7 @@ struct SMTPClientStateMachine {
     }
 
     /// The command of an AUTH exchange whose reply is awaited.
-    private enum AuthStep {
+    enum AuthStep {
         /// `AUTH PLAIN` with its initial response.
         case plain
         /// `AUTH LOGIN`: the user challenge comes next.
@@ -177,7 +177,7 @@ struct SMTPClientStateMachine {
     }
 
     /// The reply awaited now, as the driver's time limits and the 421 message name it.
-    private enum Awaited {
+    enum Awaited {
         case greeting, hello, startTLS, auth, reset, mail, recipient, data, messageEnd, quit
 
         var step: SMTPTimeouts.Step {
@@ -209,12 +209,12 @@ struct SMTPClientStateMachine {
     }
 
     /// How a failure ends the session; ``Disposition/keep`` is a transaction's to give.
-    private enum Ending {
+    enum Ending {
         case quit, drop
     }
 
     let settings: Settings
-    private var state: State = .initial
+    var state: State = .initial
 
     init(settings: Settings) {
         self.settings = settings
@@ -267,7 +267,7 @@ struct SMTPClientStateMachine {
         awaited?.step
     }
 
-    private var awaited: Awaited? {
+    var awaited: Awaited? {
         switch state {
         case .initial, .tlsHandshake, .ready, .closing, .closed: nil
         case .awaitingGreeting: .greeting
@@ -391,238 +391,10 @@ struct SMTPClientStateMachine {
         }
     }
 
-    // MARK: - Session set-up
-
-    private mutating func receiveGreeting(_ reply: SMTPReply) -> Action {
-        if reply.isPositiveCompletion {
-            state = .awaitingEHLO(encrypted: settings.tls == .implicit)
-            return .send([.ehlo(settings.heloName)])
-        }
-        if reply.isPositiveIntermediate {
-            return fail(.unexpected(reply, "as its greeting"), .drop)
-        }
-        return fail(.rejected("SMTP server refused the connection", reply), .quit)
-    }
-
-    private mutating func receiveEHLO(_ reply: SMTPReply, encrypted: Bool) -> Action {
-        if reply.isPositiveCompletion {
-            return afterHello(SMTPCapabilities(ehloReply: reply), encrypted: encrypted)
-        }
-        if reply.code == 500 || reply.code == 502 {
-            // An RFC 821 server that does not know EHLO (RFC 5321 §3.2).
-            state = .awaitingHELO(encrypted: encrypted)
-            return .send([.helo(settings.heloName)])
-        }
-        if reply.isPositiveIntermediate {
-            return fail(.unexpected(reply, "to EHLO"), .drop)
-        }
-        return fail(.rejected("SMTP server refused EHLO", reply), .quit)
-    }
-
-    private mutating func receiveHELO(_ reply: SMTPReply, encrypted: Bool) -> Action {
-        if reply.isPositiveCompletion {
-            return afterHello(.none, encrypted: encrypted)
-        }
-        if reply.isPositiveIntermediate {
-            return fail(.unexpected(reply, "to HELO"), .drop)
-        }
-        return fail(.rejected("SMTP server refused HELO", reply), .quit)
-    }
-
-    /// After EHLO or HELO: STARTTLS if wanted and offered, else authentication. A connection that
-    /// is not encrypted here has not tried STARTTLS yet: after a refused STARTTLS the conversation
-    /// goes on without a second EHLO.
-    private mutating func afterHello(_ capabilities: SMTPCapabilities, encrypted: Bool) -> Action {
-        if !encrypted, settings.tls == .required || settings.tls == .opportunistic {
-            if capabilities.startTLS {
-                state = .awaitingStartTLS(capabilities)
-                return .send([.startTLS])
-            }
-            if settings.tls == .required {
-                return fail(SMTPError(
-                    .tlsUnavailable,
-                    "SMTP server does not offer STARTTLS, and \(settings.names.url) requires TLS (tls=required is the default for smtp://); use smtps:// if the server speaks TLS on its own port, or tls=none for a relay on localhost",
-                    isTransient: false
-                ), .quit)
-            }
-        }
-        return authenticateOrFinish(Session(capabilities: capabilities, isEncrypted: encrypted))
-    }
-
-    private mutating func receiveStartTLS(_ reply: SMTPReply, capabilities: SMTPCapabilities) -> Action {
-        if reply.isPositiveCompletion {
-            state = .tlsHandshake
-            return .startTLS
-        }
-        if reply.isPositiveIntermediate {
-            return fail(.unexpected(reply, "to STARTTLS"), .drop)
-        }
-        if settings.tls == .opportunistic {
-            return authenticateOrFinish(Session(capabilities: capabilities, isEncrypted: false))
-        }
-        return fail(.rejected(.tlsUnavailable, "SMTP server refused STARTTLS", reply), .quit)
-    }
-
-    private mutating func authenticateOrFinish(_ session: Session) -> Action {
-        guard let credentials = settings.credentials else {
-            state = .ready(session, last: .none)
-            return .sessionReady(session.capabilities)
-        }
-        if !session.isEncrypted, !(settings.tls == .none && settings.hostIsLoopback) {
-            return fail(SMTPError(
-                .authenticationUnavailable,
-                "the connection to the SMTP server is not encrypted (the server did not offer or refused STARTTLS), so the password is not sent; use tls=required or smtps://",
-                isTransient: false
-            ), .quit)
-        }
-        let offered = session.capabilities.authMechanisms
-        guard !offered.isEmpty else {
-            return fail(SMTPError(
-                .authenticationUnavailable,
-                "\(settings.names.url) has a user and password, but the SMTP server offers no AUTH on this connection; remove the credentials from the URL or enable authentication on the server",
-                isTransient: false
-            ), .quit)
-        }
-        let mechanism: SMTPConfiguration.AuthMechanism
-        if let wanted = settings.authMechanism {
-            guard offered.contains(wanted.rawValue) else {
-                return fail(SMTPError(
-                    .authenticationUnavailable,
-                    "SMTP server does not offer AUTH \(wanted.rawValue) (it offers \(offered.sorted().joined(separator: " "))); change or remove auth= in \(settings.names.url)",
-                    isTransient: false
-                ), .quit)
-            }
-            mechanism = wanted
-        } else if offered.contains("PLAIN") {
-            mechanism = .plain
-        } else if offered.contains("LOGIN") {
-            mechanism = .login
-        } else {
-            return fail(SMTPError(
-                .authenticationUnavailable,
-                "SMTP server offers only AUTH \(offered.sorted().joined(separator: " ")), and this client speaks PLAIN and LOGIN; enable one of them on the server",
-                isTransient: false
-            ), .quit)
-        }
-        switch mechanism {
-        case .plain:
-            state = .authenticating(.plain, credentials, session)
-            let response = Self.base64("\0\(credentials.user)\0\(credentials.password)")
-            return .send([.authPlain(initialResponse: response)])
-        case .login:
-            state = .authenticating(.login, credentials, session)
-            return .send([.authLogin])
-        }
-    }
-
-    private mutating func receiveAuth(
-        _ reply: SMTPReply,
-        step: AuthStep,
-        credentials: SMTPConfiguration.Credentials,
-        session: Session
-    ) -> Action {
-        if reply.isTransientFailure || reply.isPermanentFailure {
-            return fail(.rejected(
-                .authenticationFailed,
-                "SMTP server refused AUTH \(step.mechanism)",
-                reply,
-                advice: "check the user and password in \(settings.passwordSetting)"
-            ), .quit)
-        }
-        // What is left is 2xx, done, or 3xx, a challenge; each fits one step only.
-        switch (step, reply.isPositiveCompletion) {
-        case (.plain, true), (.loginPassword, true):
-            state = .ready(session, last: .none)
-            return .sessionReady(session.capabilities)
-        case (.login, false):
-            state = .authenticating(.loginUser, credentials, session)
-            return .send([.authResponse(Self.base64(credentials.user))])
-        case (.loginUser, false):
-            state = .authenticating(.loginPassword, credentials, session)
-            return .send([.authResponse(Self.base64(credentials.password))])
-        case (.plain, false), (.login, true), (.loginUser, true), (.loginPassword, false):
-            return fail(.unexpected(reply, "during AUTH \(step.mechanism)"), .drop)
-        }
-    }
-
-    // MARK: - Transactions
-
-    private static func check(_ envelope: SMTPEnvelope, against capabilities: SMTPCapabilities) -> SMTPError? {
-        guard !envelope.recipients.isEmpty else {
-            return SMTPError(.messageUnsendable, "the email has no recipient; check the route's recipients", isTransient: false)
-        }
-        for (index, address) in ([envelope.sender] + envelope.recipients).enumerated() {
-            let forbidden = address.unicodeScalars.contains {
-                $0.properties.generalCategory == .control || $0 == " " || $0 == "<" || $0 == ">"
-            }
-            // The sender may be empty (the null reverse-path); a recipient may not.
-            if forbidden || (address.isEmpty && index > 0) {
-                let shown = String(String.UnicodeScalarView(address.unicodeScalars.filter { $0.properties.generalCategory != .control }))
-                return SMTPError(
-                    .messageUnsendable,
-                    "the address \"\(shown)\" cannot be sent over SMTP (it is empty or holds spaces, angle brackets or control characters)",
-                    isTransient: false
-                )
-            }
-            if !address.allSatisfy(\.isASCII), !capabilities.smtpUTF8 {
-                return SMTPError(
-                    .messageUnsendable,
-                    "the address \"\(address)\" is not ASCII and the SMTP server does not offer SMTPUTF8; use an ASCII address",
-                    isTransient: false
-                )
-            }
-        }
-        if envelope.longestLine > DotStuffing.maximumLineLength {
-            return SMTPError(
-                .messageUnsendable,
-                "the message has a line of \(envelope.longestLine) octets; SMTP allows \(DotStuffing.maximumLineLength) (RFC 5321 §4.5.3.1.6)",
-                isTransient: false
-            )
-        }
-        if envelope.containsEightBitData, !capabilities.eightBitMIME {
-            return SMTPError(
-                .messageUnsendable,
-                "the message holds 8-bit data and the SMTP server does not offer 8BITMIME",
-                isTransient: false
-            )
-        }
-        if let limit = capabilities.maximumSize, envelope.messageSize > limit {
-            return SMTPError(
-                .messageTooLarge,
-                "the message is \(envelope.messageSize) octets and the SMTP server takes at most \(limit) (its SIZE); send smaller attachments",
-                isTransient: false
-            )
-        }
-        return nil
-    }
-
-    /// Carries out what a reply did to the transaction. Only a transaction that did not deliver
-    /// leaves state on the server for RSET to clear (RFC 5321 §4.1.1.5).
-    private mutating func proceed(_ transaction: Transaction, _ progress: Transaction.Progress) -> Action {
-        switch progress {
-        case .send(let commands):
-            return .send(commands)
-        case .readReply:
-            return .readReply
-        case .sendMessage:
-            return .sendMessage
-        case .delivered(let delivery):
-            state = .ready(transaction.session, last: .delivered)
-            return .delivered(delivery)
-        case .failed(let error, .keep):
-            state = .ready(transaction.session, last: .failed(mailAccepted: transaction.mailAccepted))
-            return .failed(error, .keep)
-        case .failed(let error, .quit):
-            return fail(error, .quit)
-        case .failed(let error, .drop):
-            return fail(error, .drop)
-        }
-    }
-
     // MARK: - Helpers
 
     /// Ends the session with `error`; what the last transaction got to is kept for ``mailAccepted``.
-    private mutating func fail(_ error: SMTPError, _ ending: Ending) -> Action {
+    mutating func fail(_ error: SMTPError, _ ending: Ending) -> Action {
         let accepted = self.mailAccepted
         switch ending {
         case .quit:
@@ -634,199 +406,24 @@ struct SMTPClientStateMachine {
         }
     }
 
-    private static func base64(_ text: String) -> String {
+    static func base64(_ text: String) -> String {
         Data(text.utf8).base64EncodedString()
-    }
-}
-
-extension SMTPClientStateMachine {
-    /// One message's trip through MAIL FROM, RCPT TO and DATA: which reply comes next, and what
-    /// the replies so far said.
-    ///
-    /// Without PIPELINING each reply is followed by the next command; with it, RSET, MAIL FROM,
-    /// every RCPT TO and DATA went out together, and the replies are read in the same order.
-    private struct Transaction {
-        /// The reply awaited now.
-        enum Step: Equatable {
-            case reset
-            case mail
-            /// The reply to the RCPT TO of `envelope.recipients[index]`.
-            case recipient(Int)
-            case data
-            /// The reply to the end of the message.
-            case message
-            /// The reply to the empty DATA section that closes a pipelined group with nothing to deliver.
-            case emptyData
-        }
-
-        /// A refusal that dooms the transaction whatever the recipients say.
-        enum Refusal {
-            case reset(SMTPReply)
-            case sender(SMTPReply)
-        }
-
-        /// What to do after a reply.
-        enum Progress {
-            case send([SMTPCommand])
-            case readReply
-            case sendMessage
-            case delivered(Delivery)
-            case failed(SMTPError, Disposition)
-        }
-
-        let session: Session
-        let envelope: SMTPEnvelope
-        let mailCommand: SMTPCommand
-        private(set) var step: Step
-        /// Whether the server accepted MAIL FROM.
-        private(set) var mailAccepted = false
-        /// The first refusal of RSET or MAIL FROM.
-        private var refusal: Refusal?
-        private var accepted: [String] = []
-        private var rejected: [(address: String, reply: SMTPReply)] = []
-
-        /// - Parameter reset: the previous transaction did not deliver: RSET comes first.
-        init(session: Session, envelope: SMTPEnvelope, mailCommand: SMTPCommand, reset: Bool) {
-            self.session = session
-            self.envelope = envelope
-            self.mailCommand = mailCommand
-            self.step = reset ? .reset : .mail
-        }
-
-        var pipelined: Bool { session.capabilities.pipelining }
-
-        /// What to write to begin: the whole group when pipelining, else RSET or MAIL FROM.
-        var firstCommands: [SMTPCommand] {
-            let reset: [SMTPCommand] = step == .reset ? [.reset] : []
-            guard pipelined else {
-                return reset.isEmpty ? [mailCommand] : reset
-            }
-            return reset + [mailCommand] + envelope.recipients.map(SMTPCommand.recipient) + [.data]
-        }
-
-        var awaited: Awaited {
-            switch step {
-            case .reset: .reset
-            case .mail: .mail
-            case .recipient: .recipient
-            case .data: .data
-            case .message, .emptyData: .messageEnd
-            }
-        }
-
-        mutating func receive(_ reply: SMTPReply) -> Progress {
-            switch step {
-            case .reset:
-                step = .mail
-                if !reply.isPositiveCompletion {
-                    refusal = .reset(reply)
-                    return pipelined ? .readReply : concludeFailure()
-                }
-                return pipelined ? .readReply : .send([mailCommand])
-
-            case .mail:
-                if reply.isPositiveIntermediate {
-                    return .failed(.unexpected(reply, "to MAIL FROM"), .drop)
-                }
-                step = .recipient(0)
-                if reply.isPositiveCompletion {
-                    mailAccepted = true
-                    return pipelined ? .readReply : .send([.recipient(envelope.recipients[0])])
-                }
-                refusal = refusal ?? .sender(reply)
-                return pipelined ? .readReply : concludeFailure()
-
-            case .recipient(let index):
-                if reply.isPositiveIntermediate {
-                    return .failed(.unexpected(reply, "to RCPT TO"), .drop)
-                }
-                let address = envelope.recipients[index]
-                if reply.isPositiveCompletion {
-                    accepted.append(address)
-                } else {
-                    rejected.append((address, reply))
-                }
-                let next = index + 1
-                if next < envelope.recipients.count {
-                    step = .recipient(next)
-                    return pipelined ? .readReply : .send([.recipient(envelope.recipients[next])])
-                }
-                step = .data
-                if pipelined {
-                    return .readReply
-                }
-                return accepted.isEmpty ? concludeFailure() : .send([.data])
-
-            case .data:
-                let nothingToDeliver = refusal != nil || accepted.isEmpty
-                if reply.code == 354 {
-                    if nothingToDeliver {
-                        // Pipelined: the server opened DATA though nothing can be delivered. End it empty.
-                        step = .emptyData
-                        return .send([.emptyDataTerminator])
-                    }
-                    step = .message
-                    return .sendMessage
-                }
-                if reply.isPositiveCompletion || reply.isPositiveIntermediate {
-                    return .failed(.unexpected(reply, "to DATA"), .drop)
-                }
-                if nothingToDeliver {
-                    return concludeFailure()
-                }
-                return .failed(.rejected("SMTP server refused DATA", reply), .keep)
-
-            case .emptyData:
-                return concludeFailure()
-
-            case .message:
-                if reply.isPositiveCompletion {
-                    let refused = Dictionary(
-                        rejected.map { ($0.address, $0.reply.summary) },
-                        uniquingKeysWith: { first, _ in first }
-                    )
-                    return .delivered(Delivery(accepted: accepted, rejected: refused, reply: reply))
-                }
-                if reply.isPositiveIntermediate {
-                    return .failed(.unexpected(reply, "to the end of the message"), .drop)
-                }
-                return .failed(.rejected("SMTP server refused the message", reply), .keep)
-            }
-        }
-
-        /// The transaction failed before the message was sent: report the first cause.
-        private func concludeFailure() -> Progress {
-            switch refusal {
-            case .reset(let reply)?:
-                return .failed(.rejected("SMTP server refused RSET", reply), .quit)
-            case .sender(let reply)?:
-                return .failed(.rejected("SMTP server refused the sender MAIL FROM:<\(envelope.sender)>", reply), .keep)
-            case nil:
-                let refusals = rejected.map { "\($0.address) (\($0.reply.summary))" }.joined(separator: "; ")
-                let permanent = rejected.allSatisfy { $0.reply.isPermanentFailure }
-                return .failed(SMTPError(
-                    .recipientsRefused,
-                    "SMTP server refused every recipient: \(refusals)",
-                    isTransient: !permanent
-                ), .keep)
-            }
-        }
     }
 }
 
 extension SMTPError {
     /// A reply RFC 5321 does not allow where it came.
-    fileprivate static func unexpected(_ reply: SMTPReply, _ context: String) -> SMTPError {
+    static func unexpected(_ reply: SMTPReply, _ context: String) -> SMTPError {
         serverViolation("answered \(reply.summary) \(context), which RFC 5321 does not allow")
     }
 
     /// The server broke the protocol.
-    fileprivate static func serverViolation(_ detail: String) -> SMTPError {
+    static func serverViolation(_ detail: String) -> SMTPError {
         SMTPError(.protocolViolation, "SMTP server \(detail)", isTransient: true)
     }
 
     /// A call the driver should never make; a bug in this module, not the server's fault.
-    fileprivate static func misuse(_ detail: String) -> SMTPError {
+    static func misuse(_ detail: String) -> SMTPError {
         SMTPError(.protocolViolation, "SMTP client error: \(detail)", isTransient: true)
     }
 }
