@@ -92,15 +92,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Durable outbox (SQLite through GRDB) and the delivery worker.
+        // The durable outbox: the OutboxStore protocol and its SQLite store (GRDB).
         .target(
             name: "Outbox",
             dependencies: [
                 "SMSRelayCore",
-                "MailKit",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -141,8 +138,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The wiring: settings → components, the transport factory, the outbox, the worker,
-        // the sinks and the service groups of both modes.
+        // The wiring: settings → components, the transport factory, the outbox, the delivery
+        // worker, the sinks and the service groups of both modes.
         .target(
             name: "SMSRelayApp",
             dependencies: [
@@ -229,6 +226,7 @@ let package = Package(
             name: "TestSupport",
             dependencies: [
                 "SigV4",
+                "SMSRelayCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -243,7 +241,11 @@ let package = Package(
         ),
         .testTarget(
             name: "SMSRelayAppTests",
-            dependencies: ["SMSRelayApp", "SMSRelayCore", "MailKit", "ComponentConfig", "TestSupport"]
+            dependencies: [
+                "SMSRelayApp", "SMSRelayCore", "MailKit", "Outbox", "ComponentConfig", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // Reads Package.swift and ARCHITECTURE.md: the import graph is the documented one.
         .testTarget(name: "ArchitectureTests"),

@@ -90,3 +90,16 @@ public struct OutboxCounts: Sendable, Equatable, Codable {
         self.receipts = receipts
     }
 }
+
+/// What the mail system said when it took a message, as the outbox records it.
+public struct SentReceipt: Sendable, Equatable {
+    /// The mail system's id for the message (SES's MessageId, the SMTP server's queue id), if it gave one.
+    public var transportMessageID: String?
+    /// Recipients the mail server refused while it took the message for the others, with its reply.
+    public var rejectedRecipients: [String: String]
+
+    public init(transportMessageID: String? = nil, rejectedRecipients: [String: String] = [:]) {
+        self.transportMessageID = transportMessageID
+        self.rejectedRecipients = rejectedRecipients
+    }
+}

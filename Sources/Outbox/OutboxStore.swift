@@ -1,5 +1,4 @@
 import Foundation
-import MailKit
 import SMSRelayCore
 
 /// The durable store behind the intake and the delivery worker.
@@ -16,11 +15,11 @@ public protocol OutboxStore: Sendable {
     /// When the earliest pending message falls due, or nil when none is pending.
     func nextDueDate() async throws -> Date?
     /// Marks a message delivered.
-    func markSent(id: Int64, receipt: MailReceipt, now: Date) async throws
+    func markSent(id: Int64, receipt: SentReceipt, now: Date) async throws
     /// Records a failed attempt: the message stays pending until `retryAt`, or becomes dead when it is nil.
     func markFailed(id: Int64, error: String, retryAt: Date?, now: Date) async throws
     /// Moves a pending message's next attempt to `retryAt` without counting an attempt: the
-    /// transport could not try it (see `MailTransportError.Kind.suspended`).
+    /// transport could not try it (a paused transport).
     func postpone(id: Int64, reason: String, until retryAt: Date, now: Date) async throws
     /// Messages in a state (all when nil), newest first.
     func list(status: OutboxStatus?, limit: Int) async throws -> [OutboxEntry]

@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import MailKit
 import SMSRelayCore
 
 /// The outbox in one SQLite file, in WAL mode with full synchronous commits.
@@ -145,7 +144,7 @@ public final class SQLiteOutboxStore: OutboxStore {
         }
     }
 
-    public func markSent(id: Int64, receipt: MailReceipt, now: Date) async throws {
+    public func markSent(id: Int64, receipt: SentReceipt, now: Date) async throws {
         let failed = receipt.rejectedRecipients.isEmpty ? nil : try Self.encodeRecipients(receipt.rejectedRecipients)
         try await write { db in
             try db.execute(

@@ -77,6 +77,8 @@ struct ArchitectureTests {
             #expect(graph[edge] == ["SMSRelayIntake"], "\(edge): \(graph[edge] ?? [])")
         }
         #expect(graph["SMSRelayIntake"] == ["SMSRelayCore"])
+        // The stores know the carrier model and nothing of mail: delivery is the app's.
+        #expect(graph["Outbox"] == ["SMSRelayCore"])
         #expect(graph["smsrelay"] == ["SMSRelayApp", "GlibcCompat"])
         // Only the app depends on a transport, the outbox or an edge.
         for wired in ["Transports", "SMTPTransport", "SESTransport", "Outbox", "SMSRelayServer", "LambdaRuntime"] {

@@ -8,10 +8,7 @@ import TestSupport
 @Suite("SQLite outbox store")
 struct SQLiteOutboxStoreTests {
     static func message(_ id: String = "mdr2-1", body: String = "hello") -> InboundMessage {
-        InboundMessage(
-            carrier: "flowroute", id: id, from: "12065550199", to: "12065550100", body: body,
-            receivedAt: Date(timeIntervalSince1970: 1_700_000_000),
-            media: [MediaItem(url: "https://example.com/a.jpg", fileName: "a.jpg", mimeType: "image/jpeg", fileSize: 12)])
+        .sample(id, body: body)
     }
 
     @Test("a stored message reads back with every field intact")
@@ -73,7 +70,7 @@ struct SQLiteOutboxStoreTests {
             let sent = try await store.enqueue(Self.message("s"), now: now)
             let dead = try await store.enqueue(Self.message("d"), now: now)
             try await store.markSent(
-                id: sent.id, receipt: MailReceipt(transportMessageID: "file-1", rejectedRecipients: ["x@y": "550 no"]), now: now)
+                id: sent.id, receipt: SentReceipt(transportMessageID: "file-1", rejectedRecipients: ["x@y": "550 no"]), now: now)
             try await store.markFailed(id: dead.id, error: "550 rejected", retryAt: nil, now: now)
             #expect(try await store.due(now: now.addingTimeInterval(1), limit: 10).isEmpty)
             #expect(try await store.counts() == OutboxCounts(pending: 0, sent: 1, dead: 1, receipts: 0))

@@ -68,7 +68,7 @@ struct CommandLineTests {
             let id = try await store.enqueue(message, now: Date()).id
             try await store.markSent(
                 id: id,
-                receipt: MailReceipt(transportMessageID: "Q1", rejectedRecipients: [
+                receipt: SentReceipt(transportMessageID: "Q1", rejectedRecipients: [
                     "gone@example.com": "550 5.1.1 <gone@example.com>: Recipient address rejected: User unknown",
                 ]),
                 now: Date())

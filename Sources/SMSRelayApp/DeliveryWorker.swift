@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MailKit
+import Outbox
 import ServiceLifecycle
 import SMSRelayCore
 import Synchronization
@@ -206,7 +207,9 @@ public final class DeliveryWorker: Service, Sendable {
     private func write(_ outcome: Outcome, id: Int64, now: Date) async throws {
         switch outcome {
         case .sent(let receipt):
-            try await store.markSent(id: id, receipt: receipt, now: now)
+            try await store.markSent(
+                id: id, receipt: SentReceipt(transportMessageID: receipt.transportMessageID, rejectedRecipients: receipt.rejectedRecipients),
+                now: now)
         case .failed(let error, let retryAt):
             try await store.markFailed(id: id, error: error, retryAt: retryAt, now: now)
         case .postponed(let reason, let until):

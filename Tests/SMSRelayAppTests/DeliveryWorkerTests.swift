@@ -3,6 +3,7 @@ import GRDB
 import Logging
 import MailKit
 import Outbox
+@testable import SMSRelayApp
 import SMSRelayCore
 import Synchronization
 import Testing
@@ -65,7 +66,7 @@ struct DeliveryWorkerTests {
             let clock = TestClock()
             let transport = ScriptedTransport([.transient("452 4.3.1 insufficient storage")])
             let worker = makeWorker(store, transport)
-            let id = try await store.enqueue(SQLiteOutboxStoreTests.message(), now: clock.read()).id
+            let id = try await store.enqueue(InboundMessage.sample(), now: clock.read()).id
 
             await worker.drainOnce(now: clock.read)
             var entry = try #require(try await store.entry(id: id))
@@ -94,7 +95,7 @@ struct DeliveryWorkerTests {
             let store = try SQLiteOutboxStore(path: dir.appendingPathComponent("o.sqlite").path)
             let transport = ScriptedTransport([.permanent("550 5.1.1 no such user")])
             let worker = makeWorker(store, transport)
-            let id = try await store.enqueue(SQLiteOutboxStoreTests.message(), now: Date())
+            let id = try await store.enqueue(InboundMessage.sample(), now: Date())
                 .id
             await worker.drainOnce()
             let entry = try #require(try await store.entry(id: id))
@@ -111,7 +112,7 @@ struct DeliveryWorkerTests {
             let clock = TestClock()
             let transport = ScriptedTransport(Array(repeating: .transient("connection refused"), count: 3))
             let worker = makeWorker(store, transport, maxAttempts: 3)
-            let id = try await store.enqueue(SQLiteOutboxStoreTests.message(), now: clock.read()).id
+            let id = try await store.enqueue(InboundMessage.sample(), now: clock.read()).id
             for _ in 0..<3 {
                 await worker.drainOnce(now: clock.read)
                 clock.advance(1000)
@@ -138,7 +139,7 @@ struct DeliveryWorkerTests {
             // More suspensions than the policy allows attempts: a fixed password must not need `outbox retry`.
             let transport = ScriptedTransport(Array(repeating: .suspended(refused, retryAfter: .seconds(60)), count: 5))
             let worker = makeWorker(store, transport, maxAttempts: 3)
-            let id = try await store.enqueue(SQLiteOutboxStoreTests.message(), now: clock.read()).id
+            let id = try await store.enqueue(InboundMessage.sample(), now: clock.read()).id
 
             for _ in 0..<5 {
                 await worker.drainOnce(now: clock.read)
@@ -171,7 +172,7 @@ struct DeliveryWorkerTests {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await worker.run() }
                 try await Task.sleep(for: .milliseconds(100))
-                _ = try await store.enqueue(SQLiteOutboxStoreTests.message("woken"), now: Date())
+                _ = try await store.enqueue(InboundMessage.sample("woken"), now: Date())
                 worker.wake()
                 let deadline = ContinuousClock.now + .seconds(10)
                 while transport.sent.isEmpty && ContinuousClock.now < deadline {
@@ -212,7 +213,7 @@ struct DeliveryWorkerStoreFailureTests {
             let store = try SQLiteOutboxStore(path: path, busyTimeout: 0.05)
             let clock = TestClock()
             for n in 1...3 {
-                _ = try await store.enqueue(SQLiteOutboxStoreTests.message("lock-\(n)"), now: clock.read())
+                _ = try await store.enqueue(InboundMessage.sample("lock-\(n)"), now: clock.read())
             }
             let transport = ScriptedTransport()
             let worker = DeliveryWorkerTests().makeWorker(store, transport)
@@ -240,7 +241,7 @@ struct DeliveryWorkerStoreFailureTests {
             let path = dir.appendingPathComponent("o.sqlite").path
             let store = try SQLiteOutboxStore(path: path, busyTimeout: 0.05)
             for n in 1...3 {
-                _ = try await store.enqueue(SQLiteOutboxStoreTests.message("storm-\(n)"), now: Date())
+                _ = try await store.enqueue(InboundMessage.sample("storm-\(n)"), now: Date())
             }
             let transport = ScriptedTransport()
             let worker = DeliveryWorker(

@@ -1,5 +1,6 @@
 import Foundation
 import Outbox
+@testable import SMSRelayApp
 import Testing
 
 @Suite("Retry policy")
