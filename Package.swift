@@ -247,6 +247,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(
+            name: "SMSRelayIntakeTests",
+            dependencies: ["SMSRelayIntake", "SMSRelayCore", .product(name: "Logging", package: "swift-log")]
+        ),
         // Reads Package.swift and ARCHITECTURE.md: the import graph is the documented one.
         .testTarget(name: "ArchitectureTests"),
         .testTarget(
