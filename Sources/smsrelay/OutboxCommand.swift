@@ -22,15 +22,13 @@ struct OutboxCommand: AsyncParsableCommand {
         @Option(help: "Data folder of the relay. [env: SMSRELAY_DATA_DIR, default: ./smsrelay-data]")
         var dataDir: String?
 
-        func validate() throws {
-            if let status, !OutboxAdmin.statuses.contains(status) {
-                throw ValidationError("unknown status '\(status)'; use \(OutboxAdmin.statuses.joined(separator: ", "))")
-            }
-        }
-
         func run() async throws {
             let outbox = try openOutbox(dataDir: dataDir)
-            print(try await outbox.list(status: status, limit: limit))
+            do {
+                print(try await outbox.list(status: status, limit: limit))
+            } catch let error as ConfigError {
+                throw ValidationError(error.description)
+            }
         }
     }
 
