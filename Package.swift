@@ -192,7 +192,7 @@ let package = Package(
             dependencies: ["SMSRelayCore", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "MailKitTests", dependencies: ["MailKit", "MailRender", "SMSRelayCore"]),
+        .testTarget(name: "MailKitTests", dependencies: ["MailKit", "MailRender", "SMSRelayCore", "TestSupport"]),
         .testTarget(name: "TransportsTests", dependencies: ["Transports", "MailKit", "ComponentConfig", "TestSupport"]),
         .testTarget(
             name: "LambdaRuntimeTests",

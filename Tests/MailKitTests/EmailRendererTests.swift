@@ -84,11 +84,11 @@ struct EmailRendererTests {
     }
 
     @Test("a number with line breaks cannot break the subject or the display name")
-    func numberWithLineBreaks() throws {
+    func numberWithLineBreaks() async throws {
         let email = try EmailRenderer().render(Self.message(from: "1555\r\nBcc: x@y"), route: Self.route)
         #expect(email.subject == "Text message from 1555 Bcc: x@y to 12066418000")
         #expect(email.from.displayName?.contains("\n") == false)
-        let parsed = try PythonMIMEParser.parse(MIMEWriter.render(email))
+        let parsed = try await PythonMIMEParser.parse(MIMEWriter.render(email))
         #expect(!parsed.headerNames.contains("Bcc"))
     }
 

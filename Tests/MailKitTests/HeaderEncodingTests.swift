@@ -73,7 +73,7 @@ struct HeaderEncodingTests {
     }
 
     @Test("a long recipient list folds between addresses")
-    func recipientFolding() throws {
+    func recipientFolding() async throws {
         let to = (1...12).map { Mailbox(displayName: "Person \($0)", address: "person\($0)@example.com") }
         let message = MIMEWriter.render(MIMETestSupport.email(to: to))
         let lines = MIMETestSupport.headerLines(message)
@@ -81,7 +81,7 @@ struct HeaderEncodingTests {
         let field = lines[start...].prefix { $0.hasPrefix("To:") || $0.hasPrefix(" ") }
         #expect(field.count > 1)
         #expect(field.allSatisfy { $0.utf8.count <= 78 })
-        let parsed = try PythonMIMEParser.parse(message)
+        let parsed = try await PythonMIMEParser.parse(message)
         #expect(parsed.to.map(\.address) == to.map(\.address))
         #expect(parsed.to.map(\.name) == to.map { $0.displayName ?? "" })
     }

@@ -42,25 +42,25 @@ struct HeaderInjectionTests {
     }
 
     @Test("an attachment's name and type cannot add part headers", arguments: payloads)
-    func attachment(_ escaped: Escaped) throws {
+    func attachment(_ escaped: Escaped) async throws {
         let payload = escaped.value
         let attachment = Attachment(fileName: "a.txt" + payload, contentType: "text/plain" + payload, data: [1, 2, 3])
         let message = MIMEWriter.render(MIMETestSupport.email(attachments: [attachment]))
         let lines = try #require(MIMETestSupport.crlfLines(message))
         #expect(!lines.contains { $0.hasPrefix("Bcc:") || $0 == "Body takeover" })
-        let parsed = try PythonMIMEParser.parse(message)
+        let parsed = try await PythonMIMEParser.parse(message)
         #expect(parsed.attachments.count == 1)
         #expect(parsed.attachments.first?.data == [1, 2, 3])
         #expect(parsed.attachments.first?.contentType == "application/octet-stream")
     }
 
     @Test("Python's parser sees no Bcc when the subject and name carry one")
-    func independentParserSeesNoBcc() throws {
+    func independentParserSeesNoBcc() async throws {
         let email = MIMETestSupport.email(
             subject: "Hi\r\nBcc: x@y",
             from: Mailbox(displayName: "Eve\r\nBcc: y@z", address: "relay@example.org")
         )
-        let parsed = try PythonMIMEParser.parse(MIMEWriter.render(email))
+        let parsed = try await PythonMIMEParser.parse(MIMEWriter.render(email))
         #expect(parsed.headerNames == Self.expectedHeaders)
         #expect(parsed.subject == "Hi  Bcc: x@y")
         #expect(parsed.from.first?.address == "relay@example.org")

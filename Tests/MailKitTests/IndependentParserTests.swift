@@ -16,7 +16,7 @@ struct IndependentParserTests {
         """
 
     @Test("Python decodes the headers and both parts back to what was rendered")
-    func wholeMessage() throws {
+    func wholeMessage() async throws {
         let message = InboundMessage(
             carrier: "flowroute",
             id: "mdr2-Ω\r\n42",
@@ -32,7 +32,7 @@ struct IndependentParserTests {
         let bytes = MIMEWriter.render(email)
         #expect(bytes == MIMEWriter.render(email), "rendering is not deterministic")
 
-        let parsed = try PythonMIMEParser.parse(bytes)
+        let parsed = try await PythonMIMEParser.parse(bytes)
         #expect(parsed.defects.isEmpty)
         #expect(parsed.headerNames == ["From", "To", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type"])
         #expect(parsed.subject == email.subject)
@@ -60,16 +60,16 @@ struct IndependentParserTests {
     }
 
     @Test("Python reads the quoted-printable of every sample back unchanged", arguments: QuotedPrintableTests.samples)
-    func quotedPrintableSamples(_ sample: String) throws {
-        let parsed = try PythonMIMEParser.parse(MIMEWriter.render(MIMETestSupport.email(text: sample, html: sample)))
+    func quotedPrintableSamples(_ sample: String) async throws {
+        let parsed = try await PythonMIMEParser.parse(MIMEWriter.render(MIMETestSupport.email(text: sample, html: sample)))
         let expected = sample.replacingLineBreaks(with: "\n")
         #expect(parsed.text == expected)
         #expect(parsed.html == expected)
     }
 
     @Test("Python reads every sample subject back unchanged", arguments: HeaderEncodingTests.subjects)
-    func subjects(_ subject: String) throws {
-        let parsed = try PythonMIMEParser.parse(MIMEWriter.render(MIMETestSupport.email(subject: subject)))
+    func subjects(_ subject: String) async throws {
+        let parsed = try await PythonMIMEParser.parse(MIMEWriter.render(MIMETestSupport.email(subject: subject)))
         #expect(parsed.subject == subject)
         #expect(parsed.defects.isEmpty)
     }

@@ -59,7 +59,7 @@ struct MIMEWriterTests {
     }
 
     @Test("content that spells out the boundary cannot end a part")
-    func boundaryInContent() throws {
+    func boundaryInContent() async throws {
         let boundaries = MIMEWriter.Boundaries(messageID: "smsrelay.test.1@example.org")
         let hostile = "--\(boundaries.alternative)\n--\(boundaries.alternative)--\n--\(boundaries.mixed)--"
         let email = MIMETestSupport.email(
@@ -71,7 +71,7 @@ struct MIMEWriterTests {
         let lines = try #require(MIMETestSupport.crlfLines(message))
         #expect(lines.filter { $0.hasPrefix("--" + boundaries.alternative) }.count == 3)
         #expect(lines.filter { $0.hasPrefix("--" + boundaries.mixed) }.count == 3)
-        let parsed = try PythonMIMEParser.parse(message)
+        let parsed = try await PythonMIMEParser.parse(message)
         #expect(parsed.text == hostile)
         #expect(parsed.html == hostile)
         #expect(parsed.attachments.first?.data == Array(hostile.utf8))
@@ -91,7 +91,7 @@ struct MIMEWriterTests {
     }
 
     @Test("attachments wrap the message in multipart/mixed with base64 parts")
-    func attachments() throws {
+    func attachments() async throws {
         let data = (0..<1000).map { UInt8($0 % 251) }
         let email = MIMETestSupport.email(attachments: [
             Attachment(fileName: "photo.jpg", contentType: "image/jpeg", data: data),
@@ -109,7 +109,7 @@ struct MIMEWriterTests {
         #expect(!base64Lines.isEmpty)
         #expect(base64Lines.allSatisfy { $0.count <= 76 })
 
-        let parsed = try PythonMIMEParser.parse(message)
+        let parsed = try await PythonMIMEParser.parse(message)
         #expect(parsed.contentType == "multipart/mixed")
         #expect(parsed.defects.isEmpty)
         #expect(parsed.attachments.map(\.filename) == ["photo.jpg", "résumé été.pdf", String(repeating: "ü", count: 40) + ".txt"])

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Parses a message with Python's `email` package (`policy=email.policy.default`), an
 /// implementation that shares nothing with MailKit, and reports what it understood.
@@ -93,32 +94,17 @@ enum PythonMIMEParser {
     }
 
     /// Writes `message` to a temporary file, runs `python3` on it and decodes its JSON report.
-    static func parse(_ message: [UInt8]) throws -> Parsed {
-        let directory = FileManager.default.temporaryDirectory
-        let id = UUID().uuidString
-        let input = directory.appendingPathComponent("mailkit-\(id).eml")
-        let output = directory.appendingPathComponent("mailkit-\(id).json")
-        let errors = directory.appendingPathComponent("mailkit-\(id).err")
-        defer {
-            for url in [input, output, errors] { try? FileManager.default.removeItem(at: url) }
-        }
+    /// The wait is asynchronous, so that parsing never holds one of the few threads the other
+    /// tests run on.
+    static func parse(_ message: [UInt8]) async throws -> Parsed {
+        let input = FileManager.default.temporaryDirectory.appendingPathComponent("mailkit-\(UUID().uuidString).eml")
+        defer { try? FileManager.default.removeItem(at: input) }
         try Data(message).write(to: input)
-        try Data().write(to: output)
-        try Data().write(to: errors)
-
-        // Files rather than pipes, so a large report can never block the child.
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, input.path]
-        process.standardOutput = try FileHandle(forWritingTo: output)
-        process.standardError = try FileHandle(forWritingTo: errors)
-        try process.run()
-        process.waitUntilExit()
-
-        guard process.terminationStatus == 0 else {
-            let stderr = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
-            throw Failure(description: "python3 exited with \(process.terminationStatus): \(stderr)")
+        let run = try await ProcessRun(
+            URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script, input.path], timeout: .seconds(60))
+        guard run.status == 0 else {
+            throw Failure(description: "python3 exited with \(run.status): \(String(decoding: run.stderr, as: UTF8.self))")
         }
-        return try JSONDecoder().decode(Parsed.self, from: Data(contentsOf: output))
+        return try JSONDecoder().decode(Parsed.self, from: run.stdout)
     }
 }
