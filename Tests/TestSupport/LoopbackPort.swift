@@ -29,10 +29,16 @@ public enum LoopbackPort {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
+        return connectLoopback(descriptor, port: port) == 0
+    }
+
+    /// Connects the TCP socket `descriptor` to 127.0.0.1:`port`; the result of `connect(2)`
+    /// (0, or -1 with `errno` set: `EINPROGRESS` for a non-blocking socket).
+    public static func connectLoopback(_ descriptor: Int32, port: Int) -> Int32 {
         var address = loopback(port: port)
         return withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
     }
