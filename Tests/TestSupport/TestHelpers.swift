@@ -36,3 +36,13 @@ public func using<R, T>(_ resource: R, stop: (R) async -> Void, _ body: (R) asyn
         throw error
     }
 }
+
+/// The media files under `Tests/TestSupport/Media` (a JPEG, a PNG, a GIF and a vCard), for MMS tests.
+public enum TestMedia {
+    public static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Media")
+
+    /// The bytes of `name` in ``folder``.
+    public static func bytes(_ name: String) throws -> [UInt8] {
+        Array(try Data(contentsOf: folder.appendingPathComponent(name)))
+    }
+}
