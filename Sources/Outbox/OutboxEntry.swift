@@ -32,6 +32,9 @@ public struct OutboxEntry: Sendable, Equatable {
     public var pendingSince: Date
     public var updatedAt: Date
     public var sentAt: Date?
+    /// The download progress of the message's media, one record per item; nil until the worker
+    /// first looks at them (and always when fetching is off).
+    public var media: [MediaProgress]?
 
     public init(
         id: Int64,
@@ -45,7 +48,8 @@ public struct OutboxEntry: Sendable, Equatable {
         createdAt: Date,
         pendingSince: Date? = nil,
         updatedAt: Date,
-        sentAt: Date?
+        sentAt: Date?,
+        media: [MediaProgress]? = nil
     ) {
         self.id = id
         self.message = message
@@ -59,6 +63,7 @@ public struct OutboxEntry: Sendable, Equatable {
         self.pendingSince = pendingSince ?? createdAt
         self.updatedAt = updatedAt
         self.sentAt = sentAt
+        self.media = media
     }
 }
 

@@ -21,10 +21,17 @@ public protocol OutboxStore: Sendable {
     /// Moves a pending message's next attempt to `retryAt` without counting an attempt: the
     /// transport could not try it (a paused transport).
     func postpone(id: Int64, reason: String, until retryAt: Date, now: Date) async throws
+    /// Records the download progress of a pending message's media and when the message is next
+    /// due, without counting a delivery attempt.
+    func recordMedia(id: Int64, progress: [MediaProgress], nextAttemptAt: Date, now: Date) async throws
+    /// Which of `hashes` the media of a message other than `id` that is not yet sent still names:
+    /// those downloaded files must stay when message `id`'s are removed.
+    func mediaInUse(_ hashes: Set<String>, excluding id: Int64) async throws -> Set<String>
     /// Messages in a state (all when nil), newest first.
     func list(status: OutboxStatus?, limit: Int) async throws -> [OutboxEntry]
     func entry(id: Int64) async throws -> OutboxEntry?
-    /// Makes a dead message pending again, due now, with its attempt count reset. Returns false if no dead message has that id.
+    /// Makes a dead message pending again, due now, with its attempt count reset and its media
+    /// that could not be downloaded due for another try. Returns false if no dead message has that id.
     func retry(id: Int64, now: Date) async throws -> Bool
     /// Revives every dead message; returns how many.
     func retryAllDead(now: Date) async throws -> Int

@@ -87,6 +87,12 @@ public final class SQLiteOutboxStore: OutboxStore {
             }
             try db.execute(sql: "UPDATE message SET pendingSince = createdAt")
         }
+        migrator.registerMigration("v3: media download progress") { db in
+            // JSON: one MediaProgress per media item, in the message's order; NULL until first looked at.
+            try db.alter(table: "message") { t in
+                t.add(column: "media", .text)
+            }
+        }
         return migrator
     }
 
@@ -180,6 +186,31 @@ public final class SQLiteOutboxStore: OutboxStore {
         }
     }
 
+    public func recordMedia(id: Int64, progress: [MediaProgress], nextAttemptAt: Date, now: Date) async throws {
+        let json = try Self.encodeMedia(progress)
+        try await write { db in
+            try db.execute(
+                sql: "UPDATE message SET media = ?, nextAttemptAt = ?, updatedAt = ? WHERE id = ? AND status = 'pending'",
+                arguments: [json, nextAttemptAt.timeIntervalSince1970, now.timeIntervalSince1970, id])
+        }
+    }
+
+    public func mediaInUse(_ hashes: Set<String>, excluding id: Int64) async throws -> Set<String> {
+        guard !hashes.isEmpty else { return [] }
+        return try await pool.read { db in
+            let rows = try String.fetchAll(
+                db, sql: "SELECT media FROM message WHERE status != 'sent' AND id != ? AND media IS NOT NULL",
+                arguments: [id])
+            var inUse: Set<String> = []
+            for json in rows {
+                for item in (try? Self.decodeMedia(json)) ?? [] {
+                    if let hash = item.sha256, hashes.contains(hash) { inUse.insert(hash) }
+                }
+            }
+            return inUse
+        }
+    }
+
     public func list(status: OutboxStatus?, limit: Int) async throws -> [OutboxEntry] {
         try await pool.read { db in
             let rows: [Row]
@@ -233,6 +264,19 @@ public final class SQLiteOutboxStore: OutboxStore {
 
     private static func revive(_ db: Database, where condition: String, arguments: StatementArguments, now: Date) throws -> Int {
         let t = now.timeIntervalSince1970
+        // Media that could not be downloaded get another try, from their first attempt.
+        let withMedia = try Row.fetchAll(
+            db, sql: "SELECT id, media FROM message WHERE status = 'dead' AND media IS NOT NULL AND \(condition)",
+            arguments: arguments)
+        for row in withMedia {
+            let json: String = row["media"]
+            guard var media = try? decodeMedia(json) else { continue }
+            for index in media.indices where media[index].state == .failed {
+                media[index] = MediaProgress()
+            }
+            let id: Int64 = row["id"]
+            try db.execute(sql: "UPDATE message SET media = ? WHERE id = ?", arguments: [try encodeMedia(media), id])
+        }
         try db.execute(
             sql: """
                 UPDATE message SET status = 'pending', attempts = 0, nextAttemptAt = ?, updatedAt = ?, pendingSince = ?
@@ -259,6 +303,14 @@ public final class SQLiteOutboxStore: OutboxStore {
         String(decoding: try encoder.encode(recipients), as: UTF8.self)
     }
 
+    private static func encodeMedia(_ media: [MediaProgress]) throws -> String {
+        String(decoding: try encoder.encode(media), as: UTF8.self)
+    }
+
+    private static func decodeMedia(_ json: String) throws -> [MediaProgress] {
+        try decoder.decode([MediaProgress].self, from: Data(json.utf8))
+    }
+
     private static func entry(from row: Row) throws -> OutboxEntry {
         let id: Int64 = row["id"]
         let payload: Data = row["payload"]
@@ -276,6 +328,14 @@ public final class SQLiteOutboxStore: OutboxStore {
         if let json: String = row["failedRecipients"] {
             failed = (try? decoder.decode([String: String].self, from: Data(json.utf8))) ?? [:]
         }
+        var media: [MediaProgress]?
+        if let json: String = row["media"] {
+            do {
+                media = try decodeMedia(json)
+            } catch {
+                throw OutboxError.inconsistent("stored media progress of message \(id) cannot be read back: \(error)")
+            }
+        }
         let date = { (column: String) -> Date? in
             (row[column] as Double?).map(Date.init(timeIntervalSince1970:))
         }
@@ -291,7 +351,8 @@ public final class SQLiteOutboxStore: OutboxStore {
             createdAt: date("createdAt") ?? Date(timeIntervalSince1970: 0),
             pendingSince: date("pendingSince") ?? date("createdAt") ?? Date(timeIntervalSince1970: 0),
             updatedAt: date("updatedAt") ?? Date(timeIntervalSince1970: 0),
-            sentAt: date("sentAt")
+            sentAt: date("sentAt"),
+            media: media
         )
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MailKit
+import MailRender
 import Outbox
 import ServiceLifecycle
 import SMSRelayCore
@@ -19,13 +20,16 @@ import Synchronization
 /// second up to a minute, instead of spinning. On graceful shutdown the worker finishes the
 /// message in hand and stops; whatever is still pending is picked up at the next start.
 public final class DeliveryWorker: Service, Sendable {
-    public typealias Compose = @Sendable (InboundMessage) throws -> Email
+    /// Renders a message, with what became of its media (nil: links only).
+    public typealias Compose = @Sendable (InboundMessage, [MediaOutcome]?) throws -> Email
 
     /// What became of one attempt, as the outbox must record it.
     enum Outcome: Sendable {
         case sent(MailReceipt)
         case failed(error: String, retryAt: Date?)
         case postponed(reason: String, until: Date)
+        /// Media still to download: the email waits for them, no delivery attempt is counted.
+        case mediaPending(progress: [MediaProgress], until: Date)
     }
 
     private struct State {
@@ -38,6 +42,7 @@ public final class DeliveryWorker: Service, Sendable {
     private let store: any OutboxStore
     private let transport: any MailTransport
     private let compose: Compose
+    private let media: MediaCollector?
     private let policy: RetryPolicy
     private let pollInterval: Duration
     private let batchSize: Int
@@ -59,8 +64,10 @@ public final class DeliveryWorker: Service, Sendable {
         pollInterval: Duration = .seconds(1),
         batchSize: Int = 50,
         logger: Logger,
+        media: MediaCollector? = nil,
         compose: @escaping Compose
     ) {
+        self.media = media
         self.store = store
         self.transport = transport
         self.compose = compose
@@ -131,9 +138,18 @@ public final class DeliveryWorker: Service, Sendable {
 
     private func attempt(_ entry: OutboxEntry, now: () -> Date) async -> Outcome {
         let logger = self.logger(for: entry)
+        var outcomes: [MediaOutcome]?
+        if let media, media.applies(to: entry.message) {
+            switch await prepareMedia(entry, media: media, now: now, logger: logger) {
+            case .ready(let ready):
+                outcomes = ready
+            case .waiting(let progress, let until):
+                return .mediaPending(progress: progress, until: until)
+            }
+        }
         let result: Result<MailReceipt, MailTransportError>
         do {
-            let email = try compose(entry.message)
+            let email = try compose(entry.message, outcomes)
             result = .success(try await transport.send(email))
         } catch let error as MailTransportError {
             result = .failure(error)
@@ -172,6 +188,49 @@ public final class DeliveryWorker: Service, Sendable {
         }
     }
 
+    // MARK: - Media
+
+    private enum MediaReadiness {
+        case ready([MediaOutcome])
+        case waiting(progress: [MediaProgress], until: Date)
+    }
+
+    /// Downloads what is due of the message's media; ready once every item is settled.
+    private func prepareMedia(_ entry: OutboxEntry, media: MediaCollector, now: () -> Date, logger: Logger) async -> MediaReadiness {
+        let before = entry.media ?? media.initialProgress(for: entry.message)
+        var progress = before
+        if !progress.allSatisfy(\.isSettled) {
+            progress = await media.advance(entry.message, progress: progress, now: now, logger: logger)
+        }
+        if let next = MediaCollector.nextDue(progress, now: now()) {
+            return .waiting(progress: progress, until: next)
+        }
+        if progress != entry.media {
+            // Settled now: kept before the send, so a failed send does not download them again.
+            do {
+                try await store.recordMedia(id: entry.id, progress: progress, nextAttemptAt: now(), now: now())
+            } catch {
+                logger.warning("cannot record the media downloads; they are downloaded again if this send fails", metadata: ["error": "\(error)"])
+            }
+        }
+        return .ready(media.outcomes(for: entry.message, progress: progress))
+    }
+
+    /// Removes a sent message's downloaded files that no other unsent message names.
+    private func removeMedia(of entry: OutboxEntry) async {
+        guard let media, !media.settings.keep, let folder = media.folder else { return }
+        let progress: [MediaProgress]
+        do {
+            progress = try await store.entry(id: entry.id)?.media ?? []
+        } catch {
+            return
+        }
+        let names = Set(progress.compactMap { $0.state == .fetched ? $0.sha256 : nil })
+        guard !names.isEmpty else { return }
+        guard let inUse = try? await store.mediaInUse(names, excluding: entry.id) else { return }
+        folder.remove(names.subtracting(inUse))
+    }
+
     // MARK: - Recording
 
     /// Records `outcome`; if the outbox cannot take it, keeps it to record later. Returns whether it was recorded.
@@ -179,6 +238,7 @@ public final class DeliveryWorker: Service, Sendable {
         do {
             try await write(outcome, id: entry.id, now: now)
             noteStoreSuccess()
+            if case .sent = outcome { await removeMedia(of: entry) }
             return true
         } catch {
             state.withLock { $0.unrecorded[entry.id] = outcome }
@@ -214,6 +274,8 @@ public final class DeliveryWorker: Service, Sendable {
             try await store.markFailed(id: id, error: error, retryAt: retryAt, now: now)
         case .postponed(let reason, let until):
             try await store.postpone(id: id, reason: reason, until: until, now: now)
+        case .mediaPending(let progress, let until):
+            try await store.recordMedia(id: id, progress: progress, nextAttemptAt: until, now: now)
         }
     }
 

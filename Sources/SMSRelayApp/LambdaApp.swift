@@ -53,6 +53,9 @@ public enum LambdaApp {
         return CallbackLambdaHandler(
             intake: CallbackIntake(token: settings.webhookToken, maxBodyBytes: settings.maxBodyBytes),
             sink: SendNowSink(
-                transport: components.transport, compose: components.compose, safetyMargin: settings.lambdaSafetyMargin))
+                transport: components.transport, compose: components.compose, safetyMargin: settings.lambdaSafetyMargin,
+                media: components.mediaCollector(
+                    folder: nil,
+                    policy: RetryPolicy(baseDelay: settings.retryBaseDelay, maxDelay: settings.retryMaxDelay))))
     }
 }

@@ -41,6 +41,9 @@ public struct OutboxAdmin: Sendable {
             var line = String(entry.id).padding(7) + entry.status.rawValue.padding(9) + String(entry.attempts).padding(6)
             line += formatter.string(from: entry.message.receivedAt).padding(21) + entry.message.id
             lines.append(line)
+            if let media = entry.media, !media.isEmpty {
+                lines.append(indent + "media " + media.summary)
+            }
             if let error = entry.lastError, entry.status != .sent {
                 lines.append(indent + error)
             }

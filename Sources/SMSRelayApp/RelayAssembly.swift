@@ -30,15 +30,18 @@ public struct RelayAssembly: Sendable {
         intake = CallbackIntake(token: token, maxBodyBytes: settings.maxBodyBytes)
         store = try SQLiteOutboxStore(path: settings.dataDirectory.appendingPathComponent(Self.outboxFileName).path)
         components = try RelayComponents(settings: settings, logger: logger)
+        let policy = RetryPolicy(
+            retryFor: settings.retryFor,
+            maxAttempts: settings.maxAttempts,
+            baseDelay: settings.retryBaseDelay,
+            maxDelay: settings.retryMaxDelay)
+        let folder = settings.media.fetch ? try MediaFolder(dataDirectory: settings.dataDirectory) : nil
         worker = DeliveryWorker(
             store: store,
             transport: components.transport,
-            policy: RetryPolicy(
-                retryFor: settings.retryFor,
-                maxAttempts: settings.maxAttempts,
-                baseDelay: settings.retryBaseDelay,
-                maxDelay: settings.retryMaxDelay),
+            policy: policy,
             logger: logger,
+            media: components.mediaCollector(folder: folder, policy: policy),
             compose: components.compose
         )
     }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import MailKit
 import MailRender
+import MediaFetch
 import SESTransport
 import SMSRelayCore
 import SMTPTransport
@@ -16,6 +17,9 @@ public struct RelayPlan: Sendable {
     let renderer: EmailRenderer
     let routing: RoutingTable
     let transport: TransportConfiguration
+    let media: MediaSettings
+    /// The media fetcher's rules, when media are fetched.
+    let mediaPolicy: MediaFetchPolicy?
 
     /// - Throws: ``ConfigError`` naming the setting at fault.
     public init(settings: RelaySettings) throws {
@@ -26,6 +30,19 @@ public struct RelayPlan: Sendable {
         }
         routing = settings.routing
         transport = try TransportConfiguration(settings: settings)
+        media = settings.media
+        mediaPolicy = settings.media.fetch ? try Self.mediaPolicy(settings.media) : nil
+    }
+
+    private static func mediaPolicy(_ media: MediaSettings) throws -> MediaFetchPolicy {
+        let trusted: TrustedHosts
+        do {
+            trusted = try TrustedHosts(parsing: media.trustedHosts)
+        } catch {
+            throw ConfigError("\(SettingKey.mediaTrustedHosts.environmentName): \(error)")
+        }
+        return MediaFetchPolicy(
+            trustedHosts: trusted, timeout: media.timeout, userAgent: "smsrelay/\(SMSRelayVersion.current)")
     }
 
     /// Where the transport delivers, for the start-up line and `config check`; never a secret.
@@ -35,10 +52,14 @@ public struct RelayPlan: Sendable {
     public func open(logger: Logger) throws -> RelayComponents {
         let renderer = self.renderer
         let routing = self.routing
+        var mediaLogger = logger
+        mediaLogger[metadataKey: "component"] = "media"
         return RelayComponents(
             transport: try transport.open(logger: logger),
-            compose: { message in try renderer.render(message, route: routing.route(for: message.to)) },
-            transportSummary: transportSummary)
+            compose: { message, media in try renderer.render(message, route: routing.route(for: message.to), media: media) },
+            transportSummary: transportSummary,
+            media: media,
+            mediaDownloader: mediaPolicy.map { MediaFetcher(policy: $0, logger: mediaLogger) })
     }
 }
 
@@ -46,19 +67,33 @@ public struct RelayPlan: Sendable {
 /// worker and the Lambda function.
 public struct RelayComponents: Sendable {
     public let transport: any MailTransport
-    /// Routes the message by its destination number and renders it with that route's templates.
-    public let compose: @Sendable (InboundMessage) throws -> Email
+    /// Routes the message by its destination number and renders it with that route's templates
+    /// and what became of its media (nil: links only).
+    public let compose: DeliveryWorker.Compose
     public let transportSummary: String
+    public let media: MediaSettings
+    /// Downloads media; nil when fetching is off.
+    let mediaDownloader: (any MediaDownloading)?
 
     /// Validates and opens in one step.
     public init(settings: RelaySettings, logger: Logger) throws {
         self = try RelayPlan(settings: settings).open(logger: logger)
     }
 
-    init(transport: any MailTransport, compose: @escaping @Sendable (InboundMessage) throws -> Email, transportSummary: String) {
+    init(
+        transport: any MailTransport, compose: @escaping DeliveryWorker.Compose, transportSummary: String,
+        media: MediaSettings, mediaDownloader: (any MediaDownloading)?
+    ) {
         self.transport = transport
         self.compose = compose
         self.transportSummary = transportSummary
+        self.media = media
+        self.mediaDownloader = mediaDownloader
+    }
+
+    /// The media collector of a relay, keeping downloads in `folder` (server) or in memory (nil, Lambda).
+    func mediaCollector(folder: MediaFolder?, policy: RetryPolicy) -> MediaCollector? {
+        mediaDownloader.map { MediaCollector(settings: media, downloader: $0, folder: folder, policy: policy) }
     }
 }
 

@@ -43,6 +43,8 @@ public struct RelaySettings: Sendable {
     /// SMTP and SES transports read theirs below `smsrelay.smtp` and `smsrelay.ses`).
     public var components: ComponentConfig
     public var routing: RoutingTable
+    /// Whether and how MMS media are downloaded and attached.
+    public var media: MediaSettings
     /// Lambda: the time kept free before the invocation deadline to answer.
     public var lambdaSafetyMargin: Duration
     public var logLevel: String
@@ -147,6 +149,14 @@ public struct RelaySettings: Sendable {
             maildir: maildir,
             components: ComponentConfig(reader: reader).rooted(at: ["smsrelay"]),
             routing: routing,
+            media: MediaSettings(
+                fetch: try source.bool(.mediaFetch, default: true),
+                maxBytes: try source.int(.mediaMaxBytes, default: 10 << 20, in: 1024...(1 << 30)),
+                maxTotalBytes: try source.int(.mediaMaxTotalBytes, default: 20 << 20, in: 1024...(1 << 30)),
+                trustedHosts: try source.optional(.mediaTrustedHosts) ?? "",
+                timeout: .seconds(try source.int(.mediaTimeoutSeconds, default: 30, in: 1...3600)),
+                attempts: try source.int(.mediaAttempts, default: 4, in: 1...100),
+                keep: try source.bool(.mediaKeep, default: false)),
             lambdaSafetyMargin: .milliseconds(try source.int(.lambdaSafetyMarginMs, default: 2000, in: 0...60_000)),
             logLevel: logLevel
         )
@@ -237,6 +247,16 @@ private struct Source {
                 expected: "a duration such as 5d, 12h, 90m or 3600s, from \(seconds.lowerBound) seconds to \(seconds.upperBound / 86_400) days")
         }
         return .seconds(number * unit)
+    }
+
+    /// `true`/`false`, also `yes`/`no`, `on`/`off` and `1`/`0`.
+    func bool(_ key: SettingKey, default value: Bool) throws -> Bool {
+        guard let text = try optional(key) else { return value }
+        switch text.lowercased() {
+        case "true", "yes", "on", "1": return true
+        case "false", "no", "off", "0": return false
+        default: throw ConfigError.invalid(key, text, expected: "true or false")
+        }
     }
 
     func int(_ key: SettingKey, default value: Int, in range: ClosedRange<Int>) throws -> Int {

@@ -2,6 +2,7 @@ import Foundation
 import LambdaRuntime
 import Logging
 import MailKit
+import MailRender
 import SMSRelayCore
 import SMSRelayIntake
 
@@ -9,26 +10,44 @@ import SMSRelayIntake
 /// and must be taken by the mail system before the deadline less a safety margin. A send that
 /// cannot finish in time is abandoned, so that the function still answers (500, and the carrier
 /// retries) instead of being killed by Lambda without a word.
+///
+/// An MMS's media are downloaded first, in memory, all at once; the downloads may use half of the
+/// time left before the deadline (less the margin), so that the send keeps the other half. An
+/// item not downloaded by then is left out, with its link.
 public struct SendNowSink: CallbackSink {
     let transport: any MailTransport
-    let compose: @Sendable (InboundMessage) throws -> Email
+    let compose: DeliveryWorker.Compose
     /// Kept free before the deadline to answer and log.
     let safetyMargin: Duration
+    let media: MediaCollector?
 
     public init(
-        transport: any MailTransport, compose: @escaping @Sendable (InboundMessage) throws -> Email,
+        transport: any MailTransport, compose: @escaping DeliveryWorker.Compose,
         safetyMargin: Duration = LambdaContext.defaultSafetyMargin
     ) {
+        self.init(transport: transport, compose: compose, safetyMargin: safetyMargin, media: nil)
+    }
+
+    init(transport: any MailTransport, compose: @escaping DeliveryWorker.Compose, safetyMargin: Duration, media: MediaCollector?) {
         self.transport = transport
         self.compose = compose
         self.safetyMargin = safetyMargin
+        self.media = media
     }
 
     public func take(_ message: InboundMessage, context: SinkContext) async throws(SinkFailure) -> SinkReceipt {
         let logger = context.logger
         let transport = self.transport
         let compose = self.compose
-        let send: @Sendable () async throws -> MailReceipt = { try await transport.send(try compose(message)) }
+        var outcomes: [MediaOutcome]?
+        if let media, media.applies(to: message) {
+            let now = ContinuousClock.now
+            let fetchDeadline = context.deadline.map { now + ($0 - safetyMargin - now) / 2 }
+                ?? now + media.settings.timeout * media.settings.attempts
+            outcomes = await media.collect(message, until: fetchDeadline, logger: logger)
+        }
+        let ready = outcomes
+        let send: @Sendable () async throws -> MailReceipt = { try await transport.send(try compose(message, ready)) }
         do {
             let receipt: MailReceipt
             if let deadline = context.deadline {

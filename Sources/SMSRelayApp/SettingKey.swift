@@ -104,6 +104,24 @@ extension SettingKey {
         "text_template", default: "built in", isPath: true, "Mustache file for the plain-text part")
     public static let htmlTemplate = SettingKey(
         "html_template", default: "built in", isPath: true, "Mustache file for the HTML part (values are HTML-escaped)")
+    public static let mediaFetch = SettingKey(
+        "media_fetch", default: "true",
+        "download MMS media and attach it to the email (images shown inline); false sends the carrier's links only")
+    public static let mediaMaxBytes = SettingKey(
+        "media_max_bytes", default: "10485760 (10 MB)", "largest media item attached; a larger one stays a link and the email says why")
+    public static let mediaMaxTotalBytes = SettingKey(
+        "media_max_total_bytes", default: "20971520 (20 MB)",
+        "most media attached to one email, all items together; items past it stay links")
+    public static let mediaTrustedHosts = SettingKey(
+        "media_trusted_hosts", default: nil,
+        "comma-separated host or host:port media may come from over plain http or from a private address (tests, on-premises carriers)")
+    public static let mediaTimeoutSeconds = SettingKey(
+        "media_timeout_seconds", default: "30", "seconds one media download may take, redirects included")
+    public static let mediaAttempts = SettingKey(
+        "media_attempts", default: "4",
+        "download attempts per media item before the email goes without it; the delays between them follow retry_base_seconds")
+    public static let mediaKeep = SettingKey(
+        "media_keep", default: "false", "keep downloaded media in <data_dir>/media after the email is sent")
     public static let lambdaSafetyMarginMs = SettingKey(
         "lambda_safety_margin_ms", default: "2000",
         "Lambda only: milliseconds kept before the invocation deadline; a send not done by then is abandoned and answered 500")
@@ -117,6 +135,7 @@ extension SettingKey {
         .retryBaseSeconds, .retryMaxSeconds, .transport, .maildir, .smtpURL, .smtpPasswordFile, .smtpCAFile,
         .smtpHeloName, .smtpIdleSeconds,
         .sesRegion, .sesEndpoint, .sesConfigurationSet, .mailTo, .mailFrom, .subjectTemplate, .textTemplate, .htmlTemplate,
+        .mediaFetch, .mediaMaxBytes, .mediaMaxTotalBytes, .mediaTrustedHosts, .mediaTimeoutSeconds, .mediaAttempts, .mediaKeep,
         .lambdaSafetyMarginMs, .logLevel,
     ]
 }

@@ -60,6 +60,20 @@ struct SettingsOptions: ParsableArguments {
     var textTemplate: String?
     @Option(help: "Mustache file for the HTML part. [env: SMSRELAY_HTML_TEMPLATE, default: built in]")
     var htmlTemplate: String?
+    @Option(help: "Download MMS media and attach it: true or false (links only). [env: SMSRELAY_MEDIA_FETCH, default: true]")
+    var mediaFetch: String?
+    @Option(help: "Largest media item attached, in bytes. [env: SMSRELAY_MEDIA_MAX_BYTES, default: 10485760]")
+    var mediaMaxBytes: String?
+    @Option(help: "Most media attached to one email, in bytes. [env: SMSRELAY_MEDIA_MAX_TOTAL_BYTES, default: 20971520]")
+    var mediaMaxTotalBytes: String?
+    @Option(help: "Comma-separated host or host:port media may come from over http or a private address. [env: SMSRELAY_MEDIA_TRUSTED_HOSTS]")
+    var mediaTrustedHosts: String?
+    @Option(help: "Seconds one media download may take. [env: SMSRELAY_MEDIA_TIMEOUT_SECONDS, default: 30]")
+    var mediaTimeoutSeconds: String?
+    @Option(help: "Download attempts per media item. [env: SMSRELAY_MEDIA_ATTEMPTS, default: 4]")
+    var mediaAttempts: String?
+    @Option(help: "Keep downloaded media after the email is sent: true or false. [env: SMSRELAY_MEDIA_KEEP, default: false]")
+    var mediaKeep: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. [env: SMSRELAY_LOG_LEVEL, default: info]")
     var logLevel: String?
 
@@ -74,7 +88,9 @@ struct SettingsOptions: ParsableArguments {
             (.smtpIdleSeconds, smtpIdleSeconds), (.sesRegion, sesRegion), (.sesEndpoint, sesEndpoint),
             (.sesConfigurationSet, sesConfigurationSet), (.mailTo, mailTo), (.mailFrom, mailFrom),
             (.subjectTemplate, subjectTemplate), (.textTemplate, textTemplate), (.htmlTemplate, htmlTemplate),
-            (.logLevel, logLevel),
+            (.mediaFetch, mediaFetch), (.mediaMaxBytes, mediaMaxBytes), (.mediaMaxTotalBytes, mediaMaxTotalBytes),
+            (.mediaTrustedHosts, mediaTrustedHosts), (.mediaTimeoutSeconds, mediaTimeoutSeconds),
+            (.mediaAttempts, mediaAttempts), (.mediaKeep, mediaKeep), (.logLevel, logLevel),
         ]
         var flags: [String: String] = [:]
         for (key, value) in pairs {

@@ -51,6 +51,29 @@ struct LambdaEmulatorTests {
         #expect(try await moto.storedMessage("latest").text?.contains("through the emulator 👋") == true)
     }
 
+    @Test("an MMS: the picture is downloaded within the invocation (after two 500s) and attached inline; a private address is refused unrequested")
+    func mmsMedia() async throws {
+        let moto = try #require(MotoServer.current)
+        try await MediaTestServer.with { media in
+            let photo = try TestMedia.bytes("photo.jpg")
+            try await media.serve("/rie/photo.jpg", bytes: photo, contentType: "image/jpeg", failFirst: 2)
+            var environment = environment(moto)
+            environment["SMSRELAY_MEDIA_TRUSTED_HOSTS"] = media.hostAndPort
+            environment["SMSRELAY_RETRY_BASE_SECONDS"] = "1"
+            let emulator = try await LambdaEmulator(environment: environment)
+            defer { emulator.stop() }
+            let body = #"{"included":[{"type":"media","id":"a","attributes":{"url":"\#(media.url("/rie/photo.jpg"))","file_name":"photo.jpg","mime_type":"image/jpeg"}},{"type":"media","id":"b","attributes":{"url":"https://10.0.0.1/rie/b.jpg","file_name":"b.jpg","mime_type":"image/jpeg"}}],"data":{"type":"message","id":"mdr2-rie-mms","relationships":{"media":{"data":[{"type":"media","id":"a"},{"type":"media","id":"b"}]}},"attributes":{"to":"12065550100","from":"12065550199","body":"a picture","direction":"inbound","is_mms":true,"timestamp":"2026-11-25T06:00:00Z"}}}"#
+            let answer = try proxyResponse(try await emulator.invoke(APIGatewayRequestTests.httpEvent(rawPath: "/flowroute/anything", body: body)))
+            #expect(answer.status == 200, "\(emulator.output)")
+            let stored = try await moto.storedMessage("latest")
+            let tree = try await MIMETree.parse(Array(stored.rawData.utf8))
+            #expect(tree.shape == "multipart/mixed(multipart/alternative(text/plain,multipart/related(text/html,image/jpeg)))")
+            #expect(tree.files.first?.sha256 == MIMETree.sha256(photo))
+            #expect(tree.allParts.first { $0.type == "text/plain" }?.text?.contains("https://10.0.0.1/rie/b.jpg") == true)
+            #expect(try await media.hits("/rie/photo.jpg") == 3)
+        }
+    }
+
     @Test("an unverified sender answers 500 so that the carrier retries")
     func unverifiedSender() async throws {
         let moto = try #require(MotoServer.current)

@@ -24,7 +24,7 @@ struct LambdaLoopTests {
         let route = Route(recipients: ["me@example.com"], sender: "sms@example.com")
         return CallbackLambdaHandler(
             intake: CallbackIntake(token: token, maxBodyBytes: 65_536),
-            sink: SendNowSink(transport: transport, compose: { try renderer.render($0, route: route) }))
+            sink: SendNowSink(transport: transport, compose: { message, media in try renderer.render(message, route: route, media: media) }))
     }
 
     func withHandler(token: String? = LambdaLoopTests.token, _ body: (RelayHandler, URL) async throws -> Void) async throws {

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Logging
 import MailKit
+import MailRender
 import Outbox
 @testable import SMSRelayApp
 import SMSRelayCore
@@ -41,7 +42,7 @@ final class TestClock: Sendable {
 
 @Suite("Delivery worker")
 struct DeliveryWorkerTests {
-    static func compose(_ message: InboundMessage) -> Email {
+    static func compose(_ message: InboundMessage, _ media: [MediaOutcome]? = nil) -> Email {
         Email(
             from: Mailbox(displayName: message.from, address: "sms@example.com"),
             to: [Mailbox(address: "me@example.com")],
