@@ -30,6 +30,25 @@ struct RelaySettingsTests {
         #expect(settings.routing.defaultRoute.recipients == ["inbox@localhost"])
         #expect(settings.routing.defaultRoute.sender == "sms@localhost")
         #expect(settings.logLevel == "info")
+        #expect(settings.media == MediaSettings(
+            fetch: true, maxBytes: 10_485_760, maxTotalBytes: 20_971_520, trustedHosts: "", timeout: .seconds(30),
+            attempts: 4, keep: false))
+    }
+
+    @Test("media settings are read from flags, the environment and the file")
+    func mediaSettings() throws {
+        try withConfigFile("media_keep: yes\nmedia_attempts: 2\n") { path in
+            let settings = try RelaySettings.load(
+                flags: ["media_fetch": "off", "media_max_bytes": "65536"],
+                environment: [
+                    "SMSRELAY_CONFIG": path, "SMSRELAY_MEDIA_MAX_TOTAL_BYTES": "131072",
+                    "SMSRELAY_MEDIA_TRUSTED_HOSTS": "127.0.0.1:8443, media.internal",
+                    "SMSRELAY_MEDIA_TIMEOUT_SECONDS": "3",
+                ])
+            #expect(settings.media == MediaSettings(
+                fetch: false, maxBytes: 65_536, maxTotalBytes: 131_072, trustedHosts: "127.0.0.1:8443, media.internal",
+                timeout: .seconds(3), attempts: 2, keep: true))
+        }
     }
 
     @Test("flags win over the environment, which wins over the config file")
@@ -52,6 +71,10 @@ struct RelaySettingsTests {
         ("SMSRELAY_MAIL_FROM", "a@b\r\nBcc: x@y", "SMSRELAY_MAIL_FROM"),
         ("SMSRELAY_LOG_LEVEL", "loud", "SMSRELAY_LOG_LEVEL"),
         ("SMSRELAY_PUBLIC_URL", "ftp://x", "SMSRELAY_PUBLIC_URL"),
+        ("SMSRELAY_MEDIA_FETCH", "maybe", "SMSRELAY_MEDIA_FETCH (--media-fetch, or 'media_fetch' in the config file) is 'maybe'; expected true or false"),
+        ("SMSRELAY_MEDIA_MAX_BYTES", "0", "SMSRELAY_MEDIA_MAX_BYTES"),
+        ("SMSRELAY_MEDIA_ATTEMPTS", "0", "SMSRELAY_MEDIA_ATTEMPTS"),
+        ("SMSRELAY_MEDIA_KEEP", "2", "SMSRELAY_MEDIA_KEEP"),
     ])
     func invalid(variable: String, value: String, expected: String) {
         #expect {
