@@ -47,12 +47,23 @@ public enum ConfigCheck {
         } else {
             lines.append("  deadline        a send still running \(settings.lambdaSafetyMargin.milliseconds) ms before the invocation's deadline is abandoned (500)")
         }
+        lines.append("  media           \(mediaSummary(settings.media))")
         lines.append("  default route   to \(settings.routing.defaultRoute.recipients.joined(separator: ", ")) from \(settings.routing.defaultRoute.sender)")
         for number in settings.routing.overrides.keys.sorted() {
             let route = settings.routing.route(for: number)
             lines.append("  route \(number)   to \(route.recipients.joined(separator: ", ")) from \(route.sender)")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// What becomes of MMS media, in one line.
+    static func mediaSummary(_ media: MediaSettings) -> String {
+        guard media.fetch else { return "links only (fetching is off)" }
+        var text = "attached up to \(MediaCollector.readable(media.maxBytes)) an item, \(MediaCollector.readable(media.maxTotalBytes)) an email"
+        text += "; \(media.attempts) attempts of at most \(media.timeout.components.seconds)s"
+        let trusted = media.trustedHosts.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        if !trusted.isEmpty { text += "; trusted hosts \(trusted.joined(separator: ", "))" }
+        return text
     }
 
     /// `5d`, `12h`, `90m`, `45s`: the largest unit that divides the duration.
