@@ -37,12 +37,12 @@ public struct RelayPlan: Sendable {
     private static func mediaPolicy(_ media: MediaSettings) throws -> MediaFetchPolicy {
         let trusted: TrustedHosts
         do {
-            trusted = try TrustedHosts(parsing: media.trustedHosts)
+            trusted = try TrustedHosts(parsing: media.trustedHosts, setting: SettingKey.mediaTrustedHosts.environmentName)
         } catch {
-            throw ConfigError("\(SettingKey.mediaTrustedHosts.environmentName): \(error)")
+            throw ConfigError("\(error)")
         }
         return MediaFetchPolicy(
-            trustedHosts: trusted, timeout: media.timeout, userAgent: "smsrelay/\(SMSRelayVersion.current)")
+            userAgent: "smsrelay/\(SMSRelayVersion.current)", trustedHosts: trusted, timeout: media.timeout)
     }
 
     /// Where the transport delivers, for the start-up line and `config check`; never a secret.
