@@ -13,15 +13,28 @@ public struct Mailbox: Sendable, Equatable, Hashable {
 }
 
 /// A file carried by an email.
+///
+/// An attachment with a ``contentID`` is an inline part: the HTML body shows it through a
+/// `cid:` URL (`<img src="cid:photo1@example.org">`) and ``MIMEWriter`` places it next to the
+/// HTML in a `multipart/related` part. Without one it is an ordinary attachment.
 public struct Attachment: Sendable, Equatable {
     public var fileName: String
     public var contentType: String
     public var data: [UInt8]
+    /// The part's Content-ID, without angle brackets (`photo1@example.org`), for an inline part;
+    /// `nil` (or empty) for an ordinary attachment. See ``ContentID`` for how it is written.
+    public var contentID: String?
 
-    public init(fileName: String, contentType: String, data: [UInt8]) {
+    public init(fileName: String, contentType: String, data: [UInt8], contentID: String? = nil) {
         self.fileName = fileName
         self.contentType = contentType
         self.data = data
+        self.contentID = contentID
+    }
+
+    /// Whether the attachment is shown in the HTML body rather than offered as a file.
+    public var isInline: Bool {
+        !(contentID ?? "").isEmpty
     }
 }
 

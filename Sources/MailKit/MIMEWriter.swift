@@ -1,8 +1,21 @@
 /// Turns an ``Email`` into the bytes of an RFC 5322 / MIME message.
 ///
 /// The message is `multipart/alternative` (a `text/plain` and a `text/html` part, both UTF-8 in
-/// quoted-printable), wrapped in `multipart/mixed` with one base64 part per attachment when there
-/// are attachments. All line endings are CRLF. Header values are sanitised: control characters
+/// quoted-printable). When there are attachments it is wrapped in `multipart/mixed`, with one
+/// base64 part per ordinary attachment after it; inline attachments (those with a Content-ID)
+/// go with the HTML part into `multipart/related; type="text/html"`:
+///
+/// ```
+/// multipart/mixed
+///   multipart/alternative
+///     text/plain
+///     multipart/related          (only when there are inline attachments)
+///       text/html
+///       inline parts…            (Content-Disposition: inline, Content-ID: <…>)
+///   attachments…                 (Content-Disposition: attachment)
+/// ```
+///
+/// Attachments keep their order within each group. All line endings are CRLF. Header values are sanitised: control characters
 /// (CR and LF included) become spaces, so no value can start another header; non-ASCII text is
 /// written as RFC 2047 encoded words; long fields are folded.
 ///
@@ -44,15 +57,15 @@ public enum MIMEWriter {
         if email.attachments.isEmpty {
             output += multipartContentType("alternative", boundary: boundaries.alternative)
             output += crlf
-            output += alternativeBody(of: email, boundary: boundaries.alternative)
+            output += alternativeBody(of: email, boundaries: boundaries)
         } else {
             output += multipartContentType("mixed", boundary: boundaries.mixed)
             output += crlf
             output += line("--" + boundaries.mixed)
             output += multipartContentType("alternative", boundary: boundaries.alternative)
             output += crlf
-            output += alternativeBody(of: email, boundary: boundaries.alternative)
-            for attachment in email.attachments {
+            output += alternativeBody(of: email, boundaries: boundaries)
+            for attachment in email.attachments where !attachment.isInline {
                 output += crlf + line("--" + boundaries.mixed)
                 output += attachmentPart(attachment)
             }
@@ -62,19 +75,21 @@ public enum MIMEWriter {
         return output
     }
 
-    /// The two MIME boundaries of a message.
+    /// The MIME boundaries of a message.
     ///
-    /// Both start with `=_`, which can never occur in quoted-printable output (where `=` is always
+    /// All start with `=_`, which can never occur in quoted-printable output (where `=` is always
     /// followed by two hex digits or a line break) nor in base64, so no encoded line can be taken
-    /// for a delimiter; and neither boundary is a prefix of the other.
+    /// for a delimiter; and no boundary is a prefix of another.
     struct Boundaries {
         let alternative: String
         let mixed: String
+        let related: String
 
         init(messageID: String) {
             let hash = String(FNV1a.hash(Array(messageID.utf8)), radix: 16)
             alternative = "=_smsrelay_alt_" + hash
             mixed = "=_smsrelay_mixed_" + hash
+            related = "=_smsrelay_rel_" + hash
         }
     }
 
@@ -84,19 +99,37 @@ public enum MIMEWriter {
         Array(text.utf8) + crlf
     }
 
-    private static func multipartContentType(_ subtype: String, boundary: String) -> [UInt8] {
+    private static func multipartContentType(_ subtype: String, boundary: String, type: String? = nil) -> [UInt8] {
         var field = HeaderField(name: "Content-Type")
         field.append(word: "multipart/\(subtype);")
+        if let type {
+            field.append(word: "type=\"\(type)\";")
+        }
         field.append(word: "boundary=\"\(boundary)\"")
         return field.bytes
     }
 
     /// The text and HTML parts, from the first delimiter to the close delimiter (no final CRLF).
-    private static func alternativeBody(of email: Email, boundary: String) -> [UInt8] {
+    /// The HTML part is `multipart/related` with the inline attachments when there are any.
+    private static func alternativeBody(of email: Email, boundaries: Boundaries) -> [UInt8] {
+        let boundary = boundaries.alternative
         var output = line("--" + boundary)
         output += textPart(email.textBody, subtype: "plain")
         output += crlf + line("--" + boundary)
-        output += textPart(email.htmlBody, subtype: "html")
+        let inline = email.attachments.filter(\.isInline)
+        if inline.isEmpty {
+            output += textPart(email.htmlBody, subtype: "html")
+        } else {
+            output += multipartContentType("related", boundary: boundaries.related, type: "text/html")
+            output += crlf
+            output += line("--" + boundaries.related)
+            output += textPart(email.htmlBody, subtype: "html")
+            for attachment in inline {
+                output += crlf + line("--" + boundaries.related)
+                output += attachmentPart(attachment)
+            }
+            output += crlf + Array("--\(boundaries.related)--".utf8)
+        }
         output += crlf + Array("--\(boundary)--".utf8)
         return output
     }
@@ -115,11 +148,17 @@ public enum MIMEWriter {
         let type = MIMEParameter.attachmentContentType(attachment.contentType)
         append(type, parameter: "name", attachment.fileName, if: hasName, to: &contentType)
         var disposition = HeaderField(name: "Content-Disposition")
-        append("attachment", parameter: "filename", attachment.fileName, if: hasName, to: &disposition)
+        let dispositionType = attachment.isInline ? "inline" : "attachment"
+        append(dispositionType, parameter: "filename", attachment.fileName, if: hasName, to: &disposition)
 
         var output = contentType.bytes
         output += line("Content-Transfer-Encoding: base64")
         output += disposition.bytes
+        if let contentID = attachment.contentID, attachment.isInline {
+            var field = HeaderField(name: "Content-ID")
+            field.append(word: "<" + ContentID.sanitised(contentID) + ">")
+            output += field.bytes
+        }
         output += crlf
         output += Base64.encodeLines(attachment.data)
         return output

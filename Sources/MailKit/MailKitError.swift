@@ -1,4 +1,4 @@
-/// Something MailKit could not do: parse an address, load or compile a template.
+/// Something MailKit could not do: parse an address, load or compile a template, compose an email.
 ///
 /// The ``message`` says what was wrong and what to do about it; the ``code`` lets callers
 /// branch without matching on text.
@@ -12,6 +12,7 @@ public struct MailKitError: Error, Sendable, Equatable, CustomStringConvertible 
             case templateUnreadable
             case templateSyntax
             case templateNotLoaded
+            case mediaCountMismatch
         }
 
         private let base: Base
@@ -32,6 +33,8 @@ public struct MailKitError: Error, Sendable, Equatable, CustomStringConvertible 
         public static let templateSyntax = Code(.templateSyntax)
         /// A route names a template file the renderer was not given at start-up.
         public static let templateNotLoaded = Code(.templateNotLoaded)
+        /// The outcomes given for a message's media are not one per item.
+        public static let mediaCountMismatch = Code(.mediaCountMismatch)
 
         public var description: String { base.rawValue }
     }

@@ -17,6 +17,19 @@
 /// | `hasMedia`, `mediaCount` | whether the MMS has media, and how many items |
 /// | `media` | each item: `url`, `name`, `type`?, `size`? (readable), `details`? (type and size), `isLink` (an http(s) URL), `problem`? (why it could not be read) |
 ///
+/// When the email carries the downloaded media (``EmailRenderer/render(_:route:media:)`` with
+/// `media`), each item without a `problem` also has:
+///
+/// | key | value |
+/// |---|---|
+/// | `attached` | whether the file is attached; `type`, `size` and `details` are then those of the attached file |
+/// | `fileName` | the name it is attached under (made safe, with an extension) |
+/// | `renamed` | whether `fileName` differs from `name` |
+/// | `inline` | whether it is an image shown in the HTML part |
+/// | `cid` | the Content-ID of an inline image: `<img src="cid:{{cid}}">` |
+/// | `attachmentNote`? | why it is attached as other than declared (an "image" that is not one) |
+/// | `notAttached`? | why the file is not attached (the item keeps its link) |
+///
 /// Subject and text templates are rendered without escaping; HTML templates escape every
 /// `{{value}}` (see ``TemplateKind``).
 public enum DefaultTemplates {
@@ -41,7 +54,17 @@ public enum DefaultTemplates {
         - {{name}}: could not be read ({{problem}})
         {{/problem}}
         {{^problem}}
+        {{#attached}}
+        - {{name}} ({{details}}): attached{{#renamed}} as {{fileName}}{{/renamed}}{{#attachmentNote}} ({{attachmentNote}}){{/attachmentNote}}
+        {{/attached}}
+        {{#notAttached}}
+        - {{name}}{{#details}} ({{details}}){{/details}}: not attached ({{notAttached}}); link: {{url}}
+        {{/notAttached}}
+        {{^attached}}
+        {{^notAttached}}
         - {{name}}{{#details}} ({{details}}){{/details}}: {{url}}
+        {{/notAttached}}
+        {{/attached}}
         {{/problem}}
         {{/media}}
 
@@ -77,7 +100,22 @@ public enum DefaultTemplates {
         <p style="margin:0 0 6px;font-weight:600;">Media ({{mediaCount}})</p>
         <ul style="margin:0 0 16px;padding-left:20px;">
         {{#media}}
-        <li>{{#problem}}{{name}}: <em>could not be read ({{problem}})</em>{{/problem}}{{^problem}}{{#isLink}}<a href="{{url}}">{{name}}</a>{{/isLink}}{{^isLink}}{{name}}: <code>{{url}}</code>{{/isLink}}{{#details}} <span style="color:#555555;">({{details}})</span>{{/details}}{{/problem}}</li>
+        {{#problem}}
+        <li>{{name}}: <em>could not be read ({{problem}})</em></li>
+        {{/problem}}
+        {{^problem}}
+        {{#attached}}
+        <li>{{#inline}}<img src="cid:{{cid}}" alt="{{name}}" style="max-width:100%;height:auto"><br>{{/inline}}{{name}} <span style="color:#555555;">({{details}})</span>: attached{{#renamed}} as {{fileName}}{{/renamed}}{{#attachmentNote}} <em>({{attachmentNote}})</em>{{/attachmentNote}}</li>
+        {{/attached}}
+        {{#notAttached}}
+        <li>{{#isLink}}<a href="{{url}}">{{name}}</a>{{/isLink}}{{^isLink}}{{name}}: <code>{{url}}</code>{{/isLink}}{{#details}} <span style="color:#555555;">({{details}})</span>{{/details}}: <em>not attached ({{notAttached}})</em></li>
+        {{/notAttached}}
+        {{^attached}}
+        {{^notAttached}}
+        <li>{{#isLink}}<a href="{{url}}">{{name}}</a>{{/isLink}}{{^isLink}}{{name}}: <code>{{url}}</code>{{/isLink}}{{#details}} <span style="color:#555555;">({{details}})</span>{{/details}}</li>
+        {{/notAttached}}
+        {{/attached}}
+        {{/problem}}
         {{/media}}
         </ul>
         {{/hasMedia}}

@@ -43,9 +43,18 @@ public struct EmailRenderer: Sendable {
     /// is every recipient of the route (each entry may itself be a comma-separated list); `Date`
     /// is when the carrier received the message; the Message-ID comes from ``MessageID`` and the
     /// sender's domain, so a retried callback gives the same email.
+    ///
+    /// Without `media` the email lists each media item's link. With it, outcome *i* tells what
+    /// became of `message.media[i]`: a fetched file is attached, in the carrier's order (JPEG,
+    /// PNG, GIF and WebP images inline, shown in the HTML part), named and typed safely even
+    /// when the carrier's name or type is hostile or wrong; an item that was not fetched keeps
+    /// its link and the reason. Items the carrier's callback described badly (``MediaItem/problem``)
+    /// are listed as without `media`, whatever their outcome.
     /// - Throws: ``MailKitError`` when the route's sender or a recipient is not an address, the
-    ///   route has no recipient, or it names a template file that was not given to ``init(templateSets:)``.
-    public func render(_ message: InboundMessage, route: Route) throws -> Email {
+    ///   route has no recipient, it names a template file that was not given to
+    ///   ``init(templateSets:)``, or `media` does not hold one outcome per item
+    ///   (``MailKitError/Code/mediaCountMismatch``).
+    public func render(_ message: InboundMessage, route: Route, media: [MediaOutcome]? = nil) throws -> Email {
         var from = try Mailbox(parsing: route.sender)
         let number = HeaderText.neutralisingControls(message.from).trimmingCharacters(in: .whitespaces)
         from.displayName = number.isEmpty ? nil : number
@@ -58,7 +67,14 @@ public struct EmailRenderer: Sendable {
             throw MailKitError(.noRecipients, "the route for \(message.to) has no recipients; set at least one email address")
         }
 
-        var values = TemplateContext.values(for: message)
+        let messageID = MessageID.make(
+            carrier: message.carrier,
+            carrierMessageID: message.id,
+            domain: MessageID.domain(of: from)
+        )
+        let deliveries = try media.map { try Self.deliveries(of: message, outcomes: $0, messageID: messageID) }
+
+        var values = TemplateContext.values(for: message, deliveries: deliveries)
         let subject = Self.singleLine(try template(.subject, route.templates.subject).render(values))
         values["subject"] = subject
         let text = try template(.text, route.templates.text).render(values)
@@ -69,14 +85,35 @@ public struct EmailRenderer: Sendable {
             to: to,
             subject: subject,
             date: message.receivedAt,
-            messageID: MessageID.make(
-                carrier: message.carrier,
-                carrierMessageID: message.id,
-                domain: MessageID.domain(of: from)
-            ),
+            messageID: messageID,
             textBody: text,
-            htmlBody: html
+            htmlBody: html,
+            attachments: (deliveries ?? []).compactMap { delivery in
+                guard case .attached(let attachment) = delivery else { return nil }
+                return attachment.attachment
+            }
         )
+    }
+
+    /// What the email does with each of the message's media items, given what became of them.
+    private static func deliveries(of message: InboundMessage, outcomes: [MediaOutcome], messageID: String) throws -> [MediaDelivery?] {
+        guard outcomes.count == message.media.count else {
+            throw MailKitError(
+                .mediaCountMismatch,
+                "\(outcomes.count) media outcome(s) were given for a message with \(message.media.count) media item(s); "
+                    + "give one outcome per item, in the carrier's order"
+            )
+        }
+        return zip(message.media, outcomes).enumerated().map { index, pair -> MediaDelivery? in
+            let (item, outcome) = pair
+            guard item.problem == nil else { return nil }
+            switch outcome {
+            case .fetched(let data, let servedType):
+                return .attached(MediaAttachment(item: item, position: index + 1, data: data, servedType: servedType, messageID: messageID))
+            case .notAttached(let reason):
+                return .notAttached(reason: reason)
+            }
+        }
     }
 
     private func template(_ kind: TemplateKind, _ path: String?) throws -> EmailTemplate {

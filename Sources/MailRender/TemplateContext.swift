@@ -8,9 +8,14 @@ import SMSRelayCore
 /// string as present, and a missing key inside `{{#media}}` would otherwise be looked up in the
 /// enclosing scope. Every key of a media item is therefore distinct from the top-level keys.
 enum TemplateContext {
-    static func values(for message: InboundMessage) -> [String: Any] {
+    /// - Parameter deliveries: when the email carries the downloaded media, what it does with
+    ///   each item, in the order of `message.media` (nil for an item it only lists, such as one
+    ///   with a problem); nil when the email only lists the links.
+    static func values(for message: InboundMessage, deliveries: [MediaDelivery?]? = nil) -> [String: Any] {
         let time = UTCTime(message.receivedAt)
-        let media = message.media.enumerated().map { mediaValues($1, position: $0 + 1) }
+        let media = message.media.enumerated().map { index, item in
+            mediaValues(item, position: index + 1, delivery: deliveries?[index] ?? nil)
+        }
         let body = Neutralise.body(message.body)
         return [
             "from": Neutralise.singleLine(message.from),
@@ -49,10 +54,11 @@ enum TemplateContext {
         }
     }
 
-    private static func mediaValues(_ item: MediaItem, position: Int) -> [String: Any] {
+    private static func mediaValues(_ item: MediaItem, position: Int, delivery: MediaDelivery?) -> [String: Any] {
+        let name = Neutralise.singleLine(displayName(of: item, position: position))
         var values: [String: Any] = [
             "url": Neutralise.singleLine(item.url),
-            "name": Neutralise.singleLine(displayName(of: item, position: position)),
+            "name": name,
             "isLink": item.problem == nil && isWebLink(item.url),
         ]
         if let problem = item.problem {
@@ -70,6 +76,31 @@ enum TemplateContext {
         }
         if !details.isEmpty {
             values["details"] = details.joined(separator: ", ")
+        }
+        switch delivery {
+        case nil:
+            break
+        case .attached(let attachment):
+            let type = Neutralise.singleLine(attachment.contentType)
+            let size = readableSize(attachment.data.count)
+            values["type"] = type
+            values["size"] = size
+            values["details"] = type + ", " + size
+            values["attached"] = true
+            values["fileName"] = attachment.fileName
+            values["renamed"] = attachment.fileName != name
+            values["inline"] = attachment.contentID != nil
+            if let contentID = attachment.contentID {
+                values["cid"] = contentID
+            }
+            if let note = attachment.note {
+                values["attachmentNote"] = Neutralise.singleLine(note)
+            }
+        case .notAttached(let reason):
+            values["attached"] = false
+            values["inline"] = false
+            let reason = Neutralise.singleLine(reason).trimmingCharacters(in: .whitespaces)
+            values["notAttached"] = reason.isEmpty ? "no reason given" : reason
         }
         return values
     }

@@ -15,6 +15,12 @@ enum PythonMIMEParser {
         var transferEncoding: String?
         var disposition: String?
         var filename: String?
+        /// The `Content-ID` field as written, angle brackets included.
+        var contentID: String?
+        /// The `type` parameter of the Content-Type (that of a `multipart/related`).
+        var typeParameter: String?
+        /// The decoded body of a part that is not multipart.
+        var data: [UInt8]?
     }
 
     struct AttachmentInfo: Decodable {
@@ -34,6 +40,10 @@ enum PythonMIMEParser {
         var messageID: String
         var mimeVersion: String
         var contentType: String
+        /// The MIME tree, each multipart's children in parentheses:
+        /// `multipart/alternative(text/plain,text/html)`.
+        var tree: String
+        /// Every part, the message itself first, depth first.
         var parts: [Part]
         /// Decoded text of the `text/plain` body, line endings as `\n`.
         var text: String
@@ -58,6 +68,11 @@ enum PythonMIMEParser {
             header = message[name]
             return [{"name": a.display_name, "address": a.addr_spec} for a in header.addresses] if header else []
 
+        def tree(part):
+            if not part.is_multipart():
+                return part.get_content_type()
+            return part.get_content_type() + "(" + ",".join(tree(p) for p in part.iter_parts()) + ")"
+
         def text_of(kind):
             part = message.get_body(preferencelist=(kind,))
             return part.get_content().replace("\r\n", "\n") if part is not None else ""
@@ -71,12 +86,16 @@ enum PythonMIMEParser {
             "messageID": str(message["Message-ID"]),
             "mimeVersion": str(message["MIME-Version"]),
             "contentType": message.get_content_type(),
+            "tree": tree(message),
             "parts": [{
                 "contentType": part.get_content_type(),
                 "charset": part.get_content_charset(),
                 "transferEncoding": part.get("Content-Transfer-Encoding"),
                 "disposition": part.get_content_disposition(),
                 "filename": part.get_filename(),
+                "contentID": part.get("Content-ID"),
+                "typeParameter": part.get_param("type") if part.is_multipart() else None,
+                "data": None if part.is_multipart() else list(part.get_payload(decode=True)),
             } for part in message.walk()],
             "text": text_of("plain"),
             "html": text_of("html"),
