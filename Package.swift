@@ -221,17 +221,18 @@ let package = Package(
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        // Real peers for the tests: moto (SES) and the Python scripts that drive it.
+        // Real peers for the tests: moto (SES), the media server and the Python scripts that drive them.
         .target(
             name: "TestSupport",
             dependencies: [
                 "SigV4",
                 "SMSRelayCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Tests/TestSupport",
-            exclude: ["moto_setup.py", "moto_messages.py", "smtp_server.py", "postfix_server.py", "Media"]
+            exclude: ["moto_setup.py", "moto_messages.py", "smtp_server.py", "postfix_server.py", "media_server.py", "Media"]
         ),
         // Mutated callbacks through the parser, the outbox and the MIME writer; the callback corpus.
         .testTarget(
