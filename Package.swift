@@ -92,6 +92,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // One media item from a carrier-chosen URL, safely: https, every address checked, bounded size and time.
+        .target(
+            name: "MediaFetch",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The durable outbox: the OutboxStore protocol and its SQLite store (GRDB).
         .target(
             name: "Outbox",
@@ -215,6 +228,10 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
+        ),
+        .testTarget(
+            name: "MediaFetchTests",
+            dependencies: ["MediaFetch", "TestSupport", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SESTransportTests", dependencies: ["SESTransport", "SigV4", "MailKit", "MailRender", "ComponentConfig", "SMSRelayCore", "TestSupport",
