@@ -56,10 +56,11 @@ public struct MediaFetcher: Sendable {
             group.cancelAll()
             return outcome ?? .failure(MediaFetchFailure(.transient, "the fetch of \(shown) was cancelled"))
         }
-        if case .failure(let failure) = result {
+        let safe = result.mapError { $0.hidingSecrets(of: url) }
+        if case .failure(let failure) = safe {
             logger.debug("media fetch failed", metadata: ["media_url": "\(shown)", "error": "\(failure.reason)"])
         }
-        return result.mapError { $0.hidingSecrets(of: url) }
+        return safe
     }
 
     /// Fetches `url`, following redirects: each target checked again, every failure free of the
