@@ -92,6 +92,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // One media item from a carrier-chosen URL, safely: https, every address checked, bounded size and time.
+        .target(
+            name: "MediaFetch",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The durable outbox: the OutboxStore protocol and its SQLite store (GRDB).
         .target(
             name: "Outbox",
@@ -154,6 +167,7 @@ let package = Package(
                 "SMSRelayIntake",
                 "SMSRelayServer",
                 "LambdaRuntime",
+                "MediaFetch",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -217,23 +231,28 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        .testTarget(
+            name: "MediaFetchTests",
+            dependencies: ["MediaFetch", "TestSupport", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SESTransportTests", dependencies: ["SESTransport", "SigV4", "MailKit", "MailRender", "ComponentConfig", "SMSRelayCore", "TestSupport",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        // Real peers for the tests: moto (SES) and the Python scripts that drive it.
+        // Real peers for the tests: moto (SES), the media server and the Python scripts that drive them.
         .target(
             name: "TestSupport",
             dependencies: [
                 "SigV4",
                 "SMSRelayCore",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Tests/TestSupport",
-            exclude: ["moto_setup.py", "moto_messages.py", "smtp_server.py", "postfix_server.py", "mime_parts.py", "Media"]
+            exclude: ["moto_setup.py", "moto_messages.py", "smtp_server.py", "postfix_server.py", "mime_parts.py", "media_server.py", "Media"]
         ),
         // Mutated callbacks through the parser, the outbox and the MIME writer; the callback corpus.
         .testTarget(

@@ -64,11 +64,15 @@ struct ArchitectureTests {
         }
     }
 
-    @Test("the layering rules hold: Core and MailKit stand alone, transports know no carrier, only the app wires")
+    @Test("the layering rules hold: Core, MailKit and MediaFetch stand alone, transports know no carrier, only the app wires")
     func rules() throws {
         let graph = try Self.packageGraph()
         #expect(graph["SMSRelayCore"] == [])
         #expect(graph["MailKit"] == [])
+        // The media fetcher knows nothing of ours (no carrier, no mail), and only the app may use it.
+        #expect(graph["MediaFetch"] == [])
+        let mediaUsers = graph.filter { $0.value.contains("MediaFetch") }.map(\.key)
+        #expect(Set(mediaUsers).isSubset(of: ["SMSRelayApp"]), "MediaFetch is used by \(mediaUsers)")
         for transport in ["Transports", "SMTPTransport", "SESTransport"] {
             let dependencies = try #require(graph[transport])
             #expect(dependencies.isSubset(of: ["MailKit", "ComponentConfig", "SigV4"]), "\(transport): \(dependencies)")
