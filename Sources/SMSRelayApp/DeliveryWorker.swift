@@ -57,14 +57,29 @@ public final class DeliveryWorker: Service, Sendable {
     ///   - compose: turns a stored message into the email to send (routing and templates).
     ///   - pollInterval: the longest the worker sleeps without looking at the outbox; short, so
     ///     that a change another process makes (`smsrelay outbox retry`) is picked up at once.
-    public init(
+    public convenience init(
         store: any OutboxStore,
         transport: any MailTransport,
         policy: RetryPolicy,
         pollInterval: Duration = .seconds(1),
         batchSize: Int = 50,
         logger: Logger,
-        media: MediaCollector? = nil,
+        compose: @escaping Compose
+    ) {
+        self.init(
+            store: store, transport: transport, policy: policy, pollInterval: pollInterval, batchSize: batchSize,
+            logger: logger, media: nil, compose: compose)
+    }
+
+    /// - Parameter media: downloads MMS media before the email is composed; nil sends links only.
+    init(
+        store: any OutboxStore,
+        transport: any MailTransport,
+        policy: RetryPolicy,
+        pollInterval: Duration = .seconds(1),
+        batchSize: Int = 50,
+        logger: Logger,
+        media: MediaCollector?,
         compose: @escaping Compose
     ) {
         self.media = media

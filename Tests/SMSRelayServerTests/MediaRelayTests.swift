@@ -64,8 +64,7 @@ struct MediaRelayTests {
     func flowrouteFixture() async throws {
         try await MediaTestServer.with { media in
             try await media.serve("/mms/IMG_6692.jpg", bytes: Self.photo, contentType: "image/jpeg")
-            var payload = String(decoding: try fixture("v2-inbound-mms.json"), as: UTF8.self)
-            payload = payload.replacingOccurrences(
+            let payload = String(decoding: try fixture("v2-inbound-mms.json"), as: UTF8.self).replacingOccurrences(
                 of: "https://media.example.invalid/939305103458545664-IMG_6692.jpg", with: media.url("/mms/IMG_6692.jpg"))
             #expect(payload.contains(media.url("/mms/IMG_6692.jpg")))
             try await withMediaRelay(media) { client, assembly, dir in
