@@ -19,16 +19,6 @@ public enum ContentID {
     /// header, and ids made of those characters (such as ``make(label:messageID:data:)``'s) are
     /// unchanged, which keeps the body's `cid:` references valid.
     static func sanitised(_ value: String) -> String {
-        var encoded = ""
-        for byte in value.utf8 {
-            if (HeaderText.isAtext(byte) && byte != UInt8(ascii: "%")) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "@") {
-                encoded.unicodeScalars.append(Unicode.Scalar(byte))
-            } else {
-                encoded += "%" + Hex.byte(byte)
-            }
-        }
-        guard encoded.utf8.count > maximumLength else { return encoded }
-        let hash = String(FNV1a.hash(Array(value.utf8)), radix: 16)
-        return String(encoded.prefix(maximumLength - 18)) + "-" + hash
+        HeaderText.percentEncodedIdentifier(value, also: [UInt8(ascii: "."), UInt8(ascii: "@")], maximumLength: maximumLength)
     }
 }

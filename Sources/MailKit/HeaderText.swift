@@ -53,3 +53,24 @@ public enum HeaderText {
         return result + "'"
     }
 }
+
+extension HeaderText {
+    /// `value` as an identifier part of a header (a Message-ID's left side, a Content-ID): RFC
+    /// 5322 `atext` but `%`, and the bytes `also` lists, as they are; every other byte as `%XX`.
+    /// An encoding longer than `maximumLength` is cut and ends with a hash of the whole value, so
+    /// the result stays stable and distinct.
+    static func percentEncodedIdentifier(_ value: String, also: Set<UInt8> = [], maximumLength: Int = 100) -> String {
+        var encoded = ""
+        for byte in value.utf8 {
+            if (isAtext(byte) && byte != UInt8(ascii: "%")) || also.contains(byte) {
+                encoded.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                encoded += "%" + Hex.byte(byte)
+            }
+        }
+        guard encoded.utf8.count > maximumLength else { return encoded }
+        // Cut on a scalar boundary (all ASCII here) and keep the whole value's identity in a hash.
+        let hash = String(FNV1a.hash(Array(value.utf8)), radix: 16)
+        return String(encoded.prefix(maximumLength - 18)) + "-" + hash
+    }
+}

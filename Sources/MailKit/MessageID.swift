@@ -27,18 +27,7 @@ public enum MessageID {
 
     static func encodePart(_ part: String) -> String {
         guard !part.isEmpty else { return "%" }
-        var encoded = ""
-        for byte in part.utf8 {
-            if HeaderText.isAtext(byte) && byte != UInt8(ascii: "%") {
-                encoded.unicodeScalars.append(Unicode.Scalar(byte))
-            } else {
-                encoded += "%" + Hex.byte(byte)
-            }
-        }
-        guard encoded.utf8.count > maximumPartLength else { return encoded }
-        // Cut on a scalar boundary (all ASCII here) and keep the whole part's identity in a hash.
-        let hash = String(FNV1a.hash(Array(part.utf8)), radix: 16)
-        return String(encoded.prefix(maximumPartLength - 18)) + "-" + hash
+        return HeaderText.percentEncodedIdentifier(part, maximumLength: maximumPartLength)
     }
 
     private static func normalizedDomain(_ domain: String) -> String {

@@ -177,9 +177,10 @@ struct MediaRelayTests {
             try await withMediaRelay(media) { client, assembly, dir in
                 #expect(try await postCallback(client, payload) == .ok)
                 let store = assembly.store
-                try await eventually("media progress recorded") {
-                    let entry = try await store.list(status: nil, limit: 1).first
-                    return entry?.status == .pending && entry?.media?.summary == "1/2 fetched"
+                let admin = try OutboxAdmin(settings: assembly.settings)
+                try await eventually("media progress in the outbox listing") {
+                    let listing = try await admin.list(status: "pending", limit: 5)
+                    return listing.contains("pending") && listing.contains("media 1/2 fetched")
                 }
                 try await delivered(assembly)
                 let tree = try await MIMETree.parse(try onlyMaildirMessage(dir.appendingPathComponent("mail")))
