@@ -74,6 +74,30 @@ struct LambdaEmulatorTests {
         }
     }
 
+    @Test("a media server that never answers: the text is sent within the function's timeout, the picture left as a link")
+    func mmsMediaHanging() async throws {
+        let moto = try #require(MotoServer.current)
+        try await MediaTestServer.with { media in
+            try await media.hang("/rie/hang.jpg")
+            var environment = environment(moto)
+            environment["SMSRELAY_MEDIA_TRUSTED_HOSTS"] = media.hostAndPort
+            // Downloads get half of (6 s − 2 s margin): they are cut off after about 2 s, far
+            // before their own 30 s timeout.
+            environment["AWS_LAMBDA_FUNCTION_TIMEOUT"] = "6"
+            let emulator = try await LambdaEmulator(environment: environment)
+            defer { emulator.stop() }
+            let url = media.url("/rie/hang.jpg")
+            let body = #"{"included":[{"type":"media","id":"a","attributes":{"url":"\#(url)","file_name":"hang.jpg","mime_type":"image/jpeg"}}],"data":{"type":"message","id":"mdr2-rie-hang","relationships":{"media":{"data":[{"type":"media","id":"a"}]}},"attributes":{"to":"12065550100","from":"12065550199","body":"still here","direction":"inbound","is_mms":true,"timestamp":"2026-11-25T06:00:00Z"}}}"#
+            let answer = try proxyResponse(try await emulator.invoke(APIGatewayRequestTests.httpEvent(rawPath: "/flowroute/anything", body: body)))
+            #expect(answer.status == 200, "\(emulator.output)")
+            let stored = try await moto.storedMessage("latest")
+            #expect(stored.text?.contains("still here") == true)
+            #expect(stored.text?.contains("not downloaded before the function's time ran out") == true, "\(stored.text ?? "")")
+            #expect(stored.text?.contains(url) == true)
+            #expect(try await media.hits("/rie/hang.jpg") == 1)
+        }
+    }
+
     @Test("an unverified sender answers 500 so that the carrier retries")
     func unverifiedSender() async throws {
         let moto = try #require(MotoServer.current)
