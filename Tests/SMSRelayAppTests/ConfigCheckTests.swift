@@ -87,6 +87,19 @@ struct ConfigCheckTests {
         #expect(lambda.hasPrefix("Configuration is valid for Lambda."))
         #expect(lambda.contains("ses → https://email.eu-west-1.amazonaws.com (eu-west-1)"))
         #expect(!lambda.contains("secret-example"))
+        #expect(smtp.contains("media           attached up to 10 MB an item, 20 MB an email; 4 attempts of at most 30s"))
+        let off = try ConfigCheck.run(flags: ["media_fetch": "false"], environment: [:], mode: .serve)
+        #expect(off.contains("media           links only (fetching is off)"))
+    }
+
+    @Test("a bad trusted media host is refused by the check as by a start, naming the setting")
+    func badTrustedHost() throws {
+        let (start, check) = try both(["SMSRELAY_MEDIA_TRUSTED_HOSTS": "127.0.0.1:8080, not a host"])
+        let message = try #require(check)
+        #expect(message == start)
+        #expect(message.contains("SMSRELAY_MEDIA_TRUSTED_HOSTS entry 'not a host' is not a host or host:port"), "\(message)")
+        // With fetching off the list is not used, and not checked.
+        #expect(try both(["SMSRELAY_MEDIA_TRUSTED_HOSTS": "not a host", "SMSRELAY_MEDIA_FETCH": "false"]).check == nil)
     }
 
     @Test("a check creates nothing: no data folder, no maildir")
