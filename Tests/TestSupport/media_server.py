@@ -12,6 +12,7 @@ are counted and recorded. Standard library only.
 import argparse
 import base64
 import json
+import signal
 import ssl
 import sys
 import threading
@@ -167,6 +168,10 @@ def main():
     parser.add_argument("--tls-cert", help="PEM certificate: also serve over TLS on a port of its own")
     parser.add_argument("--tls-key", help="PEM private key of --tls-cert")
     arguments = parser.parse_args()
+    # The test process may run with SIGTERM blocked, and children inherit the mask: unblock it,
+    # and stop at once when it comes.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     server = ThreadingHTTPServer(("127.0.0.1", arguments.port), Handler)
     server.daemon_threads = True  # a hanging answer must not keep the process from stopping
     ports = [server.server_address[1]]
