@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
         // Carrier payloads, the provider-neutral message and routing rules. Foundation only.
@@ -103,6 +104,12 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // Reply addresses: a texter's and our number in an address that cannot be forged (HMAC).
+        .target(
+            name: "ReplyAddress",
+            dependencies: ["SMSRelayCore", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         // The durable outbox: the OutboxStore protocol and its SQLite store (GRDB).
@@ -271,6 +278,10 @@ let package = Package(
         .testTarget(
             name: "SMSRelayIntakeTests",
             dependencies: ["SMSRelayIntake", "SMSRelayCore", .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(
+            name: "ReplyAddressTests",
+            dependencies: ["ReplyAddress", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         // Reads Package.swift and ARCHITECTURE.md: the import graph is the documented one.
         .testTarget(name: "ArchitectureTests"),

@@ -1,0 +1,29 @@
+/// Where a reply to a relayed text goes: from which of our numbers, to which texter.
+///
+/// Both numbers are E.164 digits without `+` (`12066418000`), at most 15 of them.
+public struct ReplyAddress: Sendable, Hashable {
+    /// Our number, which received the text and sends the reply.
+    public var ourNumber: String
+    /// The texter's number, which the reply goes to.
+    public var texterNumber: String
+
+    public init(ourNumber: String, texterNumber: String) {
+        self.ourNumber = ourNumber
+        self.texterNumber = texterNumber
+    }
+
+    /// `+1 855 356 9768 (SMS)`: the texter's number as people read it, for the display name of
+    /// the `Reply-To` address. North American numbers are grouped; others are `+` and the digits.
+    public var displayName: String {
+        let digits = Array(texterNumber)
+        if digits.count == 11, digits.first == "1" {
+            return "+1 \(String(digits[1..<4])) \(String(digits[4..<7])) \(String(digits[7..<11])) (SMS)"
+        }
+        return "+\(texterNumber) (SMS)"
+    }
+
+    /// Whether `number` is 1 to 15 ASCII digits.
+    static func isNumber(_ number: some StringProtocol) -> Bool {
+        (1...15).contains(number.utf8.count) && number.utf8.allSatisfy { (0x30...0x39).contains($0) }
+    }
+}

@@ -1,0 +1,98 @@
+import Crypto
+import Foundation
+import SMSRelayCore
+
+/// Writes and reads the local parts of reply addresses: `sms1-<our number>-<texter>-<mac>`.
+///
+/// The address itself routes a reply — no lookup, no state — and cannot be forged or altered: the
+/// MAC is the first 80 bits of HMAC-SHA256 under the relay's reply secret, over the version, both
+/// numbers and the reply domain, written in lowercase base32. Everything in it is digits,
+/// lowercase letters and `-`, so a mail system that changes its case changes nothing, and it is at
+/// most 4 + 1 + 15 + 1 + 15 + 1 + 16 = 53 characters, within the 64 SMTP allows a local part.
+/// A new format would take a new version prefix (`sms2-`).
+public struct ReplyAddressCodec: Sendable {
+    /// The version prefix of the local part.
+    public static let version = "sms1"
+    /// Bytes of the HMAC kept: 80 bits.
+    static let macBytes = 10
+
+    private let key: SymmetricKey
+    /// The reply domain, lowercase: `sms.example.com`.
+    public let domain: String
+
+    /// - Parameters:
+    ///   - secret: the reply secret (`SMSRELAY_REPLY_SECRET`); at least 16 bytes.
+    ///   - domain: the domain replies are addressed to (`SMSRELAY_REPLY_DOMAIN`).
+    public init(secret: String, domain: String) {
+        key = SymmetricKey(data: Array(secret.utf8))
+        self.domain = domain.lowercased()
+    }
+
+    /// The full address, `local@domain`.
+    public func address(for reply: ReplyAddress) -> String {
+        localPart(for: reply) + "@" + domain
+    }
+
+    /// The local part for `reply`. Its numbers must be 1 to 15 digits (a precondition: the
+    /// carrier parser only gives such numbers).
+    public func localPart(for reply: ReplyAddress) -> String {
+        precondition(ReplyAddress.isNumber(reply.ourNumber) && ReplyAddress.isNumber(reply.texterNumber), "reply numbers must be 1 to 15 digits")
+        return [Self.version, reply.ourNumber, reply.texterNumber, Base32.lowercase(mac(reply))].joined(separator: "-")
+    }
+
+    /// The reply an address stands for.
+    /// - Parameter address: `local@domain` as the mail arrived (any case); the domain must be ours.
+    /// - Throws: ``ReplyAddressError`` when it is not a reply address of ours, or it was altered.
+    public func decode(_ address: String) throws(ReplyAddressError) -> ReplyAddress {
+        let lowered = address.trimmingCharacters(in: .whitespaces).lowercased()
+        guard let at = lowered.lastIndex(of: "@") else {
+            throw ReplyAddressError(.notAReplyAddress, "\(address) has no domain")
+        }
+        guard lowered[lowered.index(after: at)...] == domain else {
+            throw ReplyAddressError(.notAReplyAddress, "\(address) is not addressed to the reply domain \(domain)")
+        }
+        let fields = lowered[..<at].split(separator: "-", omittingEmptySubsequences: false)
+        guard fields.count == 4, fields[0] == Self.version else {
+            throw ReplyAddressError(.notAReplyAddress, "\(address) is not a reply address (\(Self.version)-<number>-<number>-<code>)")
+        }
+        guard ReplyAddress.isNumber(fields[1]), ReplyAddress.isNumber(fields[2]) else {
+            throw ReplyAddressError(.notAReplyAddress, "\(address) does not hold two phone numbers")
+        }
+        let reply = ReplyAddress(ourNumber: String(fields[1]), texterNumber: String(fields[2]))
+        guard let given = Base32.decodeLowercase(String(fields[3])), given.count == Self.macBytes,
+              ConstantTime.equals(given, mac(reply))
+        else {
+            throw ReplyAddressError(.forged, "\(address) does not carry a valid code: it was altered, or made with another reply secret")
+        }
+        return reply
+    }
+
+    private func mac(_ reply: ReplyAddress) -> [UInt8] {
+        var message = Array("smsrelay reply \(Self.version)".utf8)
+        for field in [reply.ourNumber, reply.texterNumber, domain] {
+            message.append(0)
+            message += Array(field.utf8)
+        }
+        return Array(HMAC<SHA256>.authenticationCode(for: message, using: key).prefix(Self.macBytes))
+    }
+}
+
+/// Why an address is not a reply the relay will send.
+public struct ReplyAddressError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        /// Not shaped like a reply address of ours (or not for our domain).
+        case notAReplyAddress
+        /// Shaped like one, but its code does not match: altered or forged.
+        case forged
+    }
+
+    public var kind: Kind
+    public var message: String
+
+    init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { message }
+}
