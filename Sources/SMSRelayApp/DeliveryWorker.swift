@@ -231,18 +231,13 @@ public final class DeliveryWorker: Service, Sendable {
         return .ready(media.outcomes(for: entry.message, progress: progress))
     }
 
-    /// Removes a sent message's downloaded files that no other unsent message names.
-    private func removeMedia(of entry: OutboxEntry) async {
+    /// Removes a sent message's downloaded files that no other unsent message names. A file
+    /// that cannot be looked up now stays (a later send of the same file removes it).
+    private func removeMedia(ofMessage id: Int64) async {
         guard let media, !media.settings.keep, let folder = media.folder else { return }
-        let progress: [MediaProgress]
-        do {
-            progress = try await store.entry(id: entry.id)?.media ?? []
-        } catch {
-            return
-        }
+        guard let progress = try? await store.entry(id: id)?.media else { return }
         let names = Set(progress.compactMap { $0.state == .fetched ? $0.sha256 : nil })
-        guard !names.isEmpty else { return }
-        guard let inUse = try? await store.mediaInUse(names, excluding: entry.id) else { return }
+        guard !names.isEmpty, let inUse = try? await store.mediaInUse(names, excluding: id) else { return }
         folder.remove(names.subtracting(inUse))
     }
 
@@ -253,7 +248,7 @@ public final class DeliveryWorker: Service, Sendable {
         do {
             try await write(outcome, id: entry.id, now: now)
             noteStoreSuccess()
-            if case .sent = outcome { await removeMedia(of: entry) }
+            if case .sent = outcome { await removeMedia(ofMessage: entry.id) }
             return true
         } catch {
             state.withLock { $0.unrecorded[entry.id] = outcome }
@@ -269,6 +264,7 @@ public final class DeliveryWorker: Service, Sendable {
             do {
                 try await write(outcome, id: id, now: now)
                 _ = state.withLock { $0.unrecorded.removeValue(forKey: id) }
+                if case .sent = outcome { await removeMedia(ofMessage: id) }
                 logger.notice("recorded a delivery outcome that had waited for the outbox", metadata: ["outbox_id": "\(id)"])
             } catch {
                 noteStoreFailure(error, doing: "record the outcome of message \(id)")
