@@ -207,7 +207,12 @@ let package = Package(
             dependencies: ["SMSRelayCore", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "MailKitTests", dependencies: ["MailKit", "MailRender", "SMSRelayCore", "TestSupport"]),
+        // ReplyCorpus: reply emails as mail clients write them, each with its expected new text.
+        .testTarget(
+            name: "MailKitTests",
+            dependencies: ["MailKit", "MailRender", "SMSRelayCore", "TestSupport"],
+            exclude: ["ReplyCorpus"]
+        ),
         .testTarget(name: "TransportsTests", dependencies: ["Transports", "MailKit", "ComponentConfig", "TestSupport"]),
         .testTarget(
             name: "LambdaRuntimeTests",
@@ -252,7 +257,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Tests/TestSupport",
-            exclude: ["moto_setup.py", "moto_messages.py", "smtp_server.py", "postfix_server.py", "mime_parts.py", "media_server.py", "Media"]
+            exclude: ["moto_setup.py", "moto_messages.py", "smtp_server.py", "postfix_server.py", "mime_parts.py", "media_server.py", "reply_text.py", "Media"]
         ),
         // Mutated callbacks through the parser, the outbox and the MIME writer; the callback corpus.
         .testTarget(
