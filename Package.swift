@@ -33,7 +33,8 @@ let package = Package(
     targets: [
         // Carrier payloads, the provider-neutral message and routing rules. Foundation only.
         .target(name: "SMSRelayCore", swiftSettings: swiftSettings),
-        // The email model, MIME writer, header encoding and the MailTransport seam. Nothing of ours.
+        // The email model, MIME writer, header encoding, the MailTransport seam and a reply's new
+        // text (ReplyText). Nothing of ours.
         .target(name: "MailKit", swiftSettings: swiftSettings),
         // A message and its route made into an email: Mustache templates, the built-in ones.
         .target(
@@ -214,7 +215,12 @@ let package = Package(
             dependencies: ["SMSRelayCore", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "MailKitTests", dependencies: ["MailKit", "MailRender", "SMSRelayCore", "TestSupport"]),
+        // ReplyCorpus: reply emails as mail clients write them, each with its expected new text.
+        .testTarget(
+            name: "MailKitTests",
+            dependencies: ["MailKit", "MailRender", "SMSRelayCore", "TestSupport"],
+            exclude: ["ReplyCorpus"]
+        ),
         .testTarget(name: "TransportsTests", dependencies: ["Transports", "MailKit", "ComponentConfig", "TestSupport"]),
         .testTarget(
             name: "LambdaRuntimeTests",
@@ -259,7 +265,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Tests/TestSupport",
-            exclude: ["moto_setup.py", "moto_messages.py", "smtp_server.py", "postfix_server.py", "mime_parts.py", "media_server.py", "Media"]
+            exclude: ["moto_setup.py", "moto_messages.py", "smtp_server.py", "postfix_server.py", "mime_parts.py", "media_server.py", "reply_text.py", "Media"]
         ),
         // Mutated callbacks through the parser, the outbox and the MIME writer; the callback corpus.
         .testTarget(
