@@ -32,7 +32,7 @@ let package = Package(
     targets: [
         // Carrier payloads, the provider-neutral message and routing rules. Foundation only.
         .target(name: "SMSRelayCore", swiftSettings: swiftSettings),
-        // The email model, MIME writer, header encoding and the MailTransport seam. Nothing of ours.
+        // The email model, MIME writer, header encoding, the received-email parser and the MailTransport seam. Nothing of ours.
         .target(name: "MailKit", swiftSettings: swiftSettings),
         // A message and its route made into an email: Mustache templates, the built-in ones.
         .target(
