@@ -33,8 +33,8 @@ let package = Package(
     targets: [
         // Carrier payloads, the provider-neutral message and routing rules. Foundation only.
         .target(name: "SMSRelayCore", swiftSettings: swiftSettings),
-        // The email model, MIME writer, header encoding, the MailTransport seam and a reply's new
-        // text (ReplyText). Nothing of ours.
+        // The email model, MIME writer, header encoding, the MailTransport seam; the received-email
+        // parser and a reply's new text (ReplyText). Nothing of ours.
         .target(name: "MailKit", swiftSettings: swiftSettings),
         // A message and its route made into an email: Mustache templates, the built-in ones.
         .target(

@@ -1,4 +1,5 @@
-/// Something MailKit could not do: parse an address, load or compile a template, compose an email.
+/// Something MailKit could not do: parse an address, load or compile a template, compose an
+/// email, read a received one.
 ///
 /// The ``message`` says what was wrong and what to do about it; the ``code`` lets callers
 /// branch without matching on text.
@@ -13,6 +14,7 @@ public struct MailKitError: Error, Sendable, Equatable, CustomStringConvertible 
             case templateSyntax
             case templateNotLoaded
             case mediaCountMismatch
+            case notAnEmail
         }
 
         private let base: Base
@@ -35,6 +37,8 @@ public struct MailKitError: Error, Sendable, Equatable, CustomStringConvertible 
         public static let templateNotLoaded = Code(.templateNotLoaded)
         /// The outcomes given for a message's media are not one per item.
         public static let mediaCountMismatch = Code(.mediaCountMismatch)
+        /// Received bytes that do not begin with a header section, so are not an email at all.
+        public static let notAnEmail = Code(.notAnEmail)
 
         public var description: String { base.rawValue }
     }

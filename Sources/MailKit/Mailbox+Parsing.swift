@@ -144,7 +144,7 @@ extension Mailbox {
     }
 
     /// Splits at commas that are outside quoted strings and angle brackets.
-    private static func splitList(_ text: String) -> [Substring] {
+    static func splitList(_ text: String) -> [Substring] {
         var elements: [Substring] = []
         var start = text.startIndex
         var inQuotes = false
