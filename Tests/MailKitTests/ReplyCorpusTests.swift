@@ -39,3 +39,14 @@ struct ReplyCorpusTests {
         }
     }
 }
+
+@Suite("Reply corpus read by our own parser")
+struct ReplyCorpusOwnParserTests {
+    @Test("the new text of each reply, as ReceivedEmail reads it, is the expected text", arguments: try ReplyCorpus.names())
+    func ownParser(_ name: String) throws {
+        let email = try ReceivedEmail(parsing: Array(try Data(contentsOf: ReplyCorpus.email(name))))
+        let text = try #require(email.bodyText, "\(name): no text part found")
+        #expect(ReplyText.extract(text) == (try ReplyCorpus.expected(name)), "\(name)")
+        #expect(email.subject?.hasSuffix("Text message from 18553569768 to 12066418000") == true, "\(name)")
+    }
+}
