@@ -105,6 +105,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Flowroute Messaging API v2.1: sends one SMS, within the account's rate; SMS segment counting.
+        .target(
+            name: "FlowrouteAPI",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The durable outbox: the OutboxStore protocol and its SQLite store (GRDB).
         .target(
             name: "Outbox",
@@ -234,6 +244,10 @@ let package = Package(
         .testTarget(
             name: "MediaFetchTests",
             dependencies: ["MediaFetch", "TestSupport", .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(
+            name: "FlowrouteAPITests",
+            dependencies: ["FlowrouteAPI", "TestSupport", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SESTransportTests", dependencies: ["SESTransport", "SigV4", "MailKit", "MailRender", "ComponentConfig", "SMSRelayCore", "TestSupport",
