@@ -254,7 +254,7 @@ let package = Package(
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        // Real peers for the tests: moto (SES), the media server and the Python scripts that drive them.
+        // Real peers for the tests: moto (SES), the media server, the fake Flowroute API and the Python scripts that drive them.
         .target(
             name: "TestSupport",
             dependencies: [
@@ -266,7 +266,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Tests/TestSupport",
-            exclude: ["moto_setup.py", "moto_messages.py", "smtp_server.py", "postfix_server.py", "mime_parts.py", "media_server.py", "Media"]
+            exclude: ["moto_setup.py", "moto_messages.py", "smtp_server.py", "postfix_server.py", "mime_parts.py", "media_server.py", "flowroute_api.py", "Media"]
         ),
         // Mutated callbacks through the parser, the outbox and the MIME writer; the callback corpus.
         .testTarget(
