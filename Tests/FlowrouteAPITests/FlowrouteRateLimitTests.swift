@@ -5,6 +5,29 @@ import TestSupport
 
 @Suite("The sending rate")
 struct FlowrouteRateLimitTests {
+    @Test("12 sends at once all go through, never more than 5 reaching the API within a second")
+    func concurrentSendsKeepTheRate() async throws {
+        try await FakeFlowrouteAPI.with { fake in
+            let client = makeClient(fake, maxPerSecond: 5)
+            let ids = try await withThrowingTaskGroup(of: String.self) { group in
+                for index in 0..<12 {
+                    group.addTask { try await client.send(sampleSMS(body: "message \(index)")).messageID }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(Set(ids).count == 12)
+
+            let times = try await fake.requests().map(\.time).sorted()
+            #expect(times.count == 12)
+            // Arrival times jitter by a few milliseconds, hence a window a little short of a second.
+            for (index, start) in times.enumerated() {
+                let inWindow = times[index...].prefix { $0 < start + 0.95 }.count
+                #expect(inWindow <= 5, "\(inWindow) requests within 0.95 s of \(start - times[0]) s")
+            }
+            #expect(times.last! - times.first! >= 1.9, "12 sends at 5 a second take two windows and more")
+        }
+    }
+
     @Test("the first sends start at once; the next wait for the oldest to leave the window")
     func reservations() {
         let clock = TestClock()
