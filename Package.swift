@@ -113,6 +113,16 @@ let package = Package(
             dependencies: ["SMSRelayCore", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
+        // Flowroute Messaging API v2.1: sends one SMS, within the account's rate; SMS segment counting.
+        .target(
+            name: "FlowrouteAPI",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The durable outbox: the OutboxStore protocol and its SQLite store (GRDB).
         .target(
             name: "Outbox",
@@ -248,12 +258,16 @@ let package = Package(
             name: "MediaFetchTests",
             dependencies: ["MediaFetch", "TestSupport", .product(name: "Logging", package: "swift-log")]
         ),
+        .testTarget(
+            name: "FlowrouteAPITests",
+            dependencies: ["FlowrouteAPI", "TestSupport", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SESTransportTests", dependencies: ["SESTransport", "SigV4", "MailKit", "MailRender", "ComponentConfig", "SMSRelayCore", "TestSupport",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        // Real peers for the tests: moto (SES), the media server and the Python scripts that drive them.
+        // Real peers for the tests: moto (SES), the media server, the fake Flowroute API and the Python scripts that drive them.
         .target(
             name: "TestSupport",
             dependencies: [
@@ -265,7 +279,10 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Tests/TestSupport",
-            exclude: ["moto_setup.py", "moto_messages.py", "smtp_server.py", "postfix_server.py", "mime_parts.py", "media_server.py", "reply_text.py", "Media"]
+            exclude: [
+                "moto_setup.py", "moto_messages.py", "smtp_server.py", "postfix_server.py", "mime_parts.py", "media_server.py",
+                "reply_text.py", "flowroute_api.py", "Media",
+            ]
         ),
         // Mutated callbacks through the parser, the outbox and the MIME writer; the callback corpus.
         .testTarget(

@@ -64,7 +64,7 @@ struct ArchitectureTests {
         }
     }
 
-    @Test("the layering rules hold: Core, MailKit and MediaFetch stand alone, transports know no carrier, only the app wires")
+    @Test("the layering rules hold: Core, MailKit, MediaFetch and FlowrouteAPI stand alone, transports know no carrier, only the app wires")
     func rules() throws {
         let graph = try Self.packageGraph()
         #expect(graph["SMSRelayCore"] == [])
@@ -73,6 +73,10 @@ struct ArchitectureTests {
         #expect(graph["MediaFetch"] == [])
         let mediaUsers = graph.filter { $0.value.contains("MediaFetch") }.map(\.key)
         #expect(Set(mediaUsers).isSubset(of: ["SMSRelayApp"]), "MediaFetch is used by \(mediaUsers)")
+        // Nor does the Flowroute API client (no carrier model, no mail), and only the app may use it.
+        #expect(graph["FlowrouteAPI"] == [])
+        let flowrouteUsers = graph.filter { $0.value.contains("FlowrouteAPI") }.map(\.key)
+        #expect(Set(flowrouteUsers).isSubset(of: ["SMSRelayApp"]), "FlowrouteAPI is used by \(flowrouteUsers)")
         for transport in ["Transports", "SMTPTransport", "SESTransport"] {
             let dependencies = try #require(graph[transport])
             #expect(dependencies.isSubset(of: ["MailKit", "ComponentConfig", "SigV4"]), "\(transport): \(dependencies)")
