@@ -55,20 +55,16 @@ public final class FakeFlowrouteAPI: Sendable {
         }
     }
 
-    public static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("flowroute_api.py")
-
     public let port: Int
     public let accessKey: String
     public let secretKey: String
-    private let process: Process
-    private let directory: URL
+    private let peer: PythonPeer
 
-    private init(process: Process, port: Int, accessKey: String, secretKey: String, directory: URL) {
-        self.process = process
-        self.port = port
+    private init(peer: PythonPeer, accessKey: String, secretKey: String) {
+        self.peer = peer
+        self.port = peer.readyNumbers[0]
         self.accessKey = accessKey
         self.secretKey = secretKey
-        self.directory = directory
     }
 
     /// `http://127.0.0.1:PORT`, the base URL to give the client.
@@ -76,36 +72,10 @@ public final class FakeFlowrouteAPI: Sendable {
 
     /// Starts the fake for the given credentials and waits until it listens.
     public static func start(accessKey: String = "test-access-key", secretKey: String = "test-secret-key-0123456789abcdef") async throws -> FakeFlowrouteAPI {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("flowroute-fake-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let stdout = directory.appendingPathComponent("stdout")
-        let stderr = directory.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: stdout.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path, "--port", "0", "--access-key", accessKey, "--secret-key", secretKey]
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: stdout)
-        process.standardError = try FileHandle(forWritingTo: stderr)
-        try process.run()
-
-        let deadline = ContinuousClock.now + .seconds(60)  // generous: the whole suite may be starting at once
-        while ContinuousClock.now < deadline {
-            let printed = (try? String(contentsOf: stdout, encoding: .utf8)) ?? ""
-            if let line = printed.split(separator: "\n").first(where: { $0.hasPrefix("READY ") }),
-                let port = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
-            {
-                return FakeFlowrouteAPI(process: process, port: port, accessKey: accessKey, secretKey: secretKey, directory: directory)
-            }
-            if !process.isRunning { break }
-            try await Task.sleep(for: .milliseconds(20))
+        let peer = try await PythonPeer.start("flowroute_api.py", prefix: "flowroute-fake") { _ in
+            ["--port", "0", "--access-key", accessKey, "--secret-key", secretKey]
         }
-        await stop(process)
-        let errors = (try? String(contentsOf: stderr, encoding: .utf8)) ?? ""
-        try? FileManager.default.removeItem(at: directory)
-        throw TestFailure("flowroute_api.py did not start: \(errors)")
+        return FakeFlowrouteAPI(peer: peer, accessKey: accessKey, secretKey: secretKey)
     }
 
     /// Runs `body` with a started fake, and stops it afterwards.
@@ -130,36 +100,11 @@ public final class FakeFlowrouteAPI: Sendable {
 
     /// Stops the process (SIGTERM, SIGKILL if it lingers) and removes its files.
     public func stop() async {
-        await Self.stop(process)
-        try? FileManager.default.removeItem(at: directory)
-    }
-
-    private static func stop(_ process: Process) async {
-        if process.isRunning {
-            process.terminate()
-        }
-        let deadline = ContinuousClock.now + .seconds(3)
-        while process.isRunning, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-        }
+        await peer.stop()
     }
 
     /// GETs `/__control/endpoint`, or POSTs `body` to it.
     private func control(_ endpoint: String, body: Data? = nil) async throws -> Data {
-        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/__control/\(endpoint)")
-        if let body {
-            request.method = .POST
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: body))
-        }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-        let bytes = Data(Array(buffer: try await response.body.collect(upTo: 1 << 24)))
-        guard response.status == .ok else {
-            throw TestFailure("flowroute_api.py refused /__control/\(endpoint): \(response.status) \(String(decoding: bytes, as: UTF8.self))")
-        }
-        return bytes
+        try await PythonPeer.control(port: port, endpoint, body: body, peer: "flowroute_api.py")
     }
 }

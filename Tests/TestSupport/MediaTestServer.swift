@@ -133,18 +133,7 @@ public final class MediaTestServer: Sendable {
 
     /// GETs `/__control/endpoint`, or POSTs `body` to it.
     private func control(_ endpoint: String, body: Data? = nil) async throws -> Data {
-        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/__control/\(endpoint)")
-        if let body {
-            request.method = .POST
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: body))
-        }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-        let bytes = Data(Array(buffer: try await response.body.collect(upTo: 1 << 24)))
-        guard response.status == .ok else {
-            throw TestFailure("media_server.py refused /__control/\(endpoint): \(response.status) \(String(decoding: bytes, as: UTF8.self))")
-        }
-        return bytes
+        try await PythonPeer.control(port: port, endpoint, body: body, peer: "media_server.py")
     }
 }
 
