@@ -147,6 +147,31 @@ extension Mailbox {
     static func splitList(_ text: String) -> [Substring] {
         var elements: [Substring] = []
         var start = text.startIndex
+        forEachOutsideQuotesAndBrackets(in: text) { index in
+            if text[index] == "," {
+                elements.append(text[start..<index])
+                start = text.index(after: index)
+            }
+            return true
+        }
+        elements.append(text[start...])
+        return elements
+    }
+
+    /// The first `target` outside quoted strings and angle brackets.
+    static func indexOutsideQuotesAndBrackets(of target: Character, in text: String) -> String.Index? {
+        var found: String.Index?
+        forEachOutsideQuotesAndBrackets(in: text) { index in
+            if text[index] == target { found = index }
+            return found == nil
+        }
+        return found
+    }
+
+    /// Calls `visit` with the index of every character outside quoted strings (with their
+    /// backslash escapes) and angle brackets, the quotes and brackets themselves left out, until
+    /// `visit` returns false.
+    private static func forEachOutsideQuotesAndBrackets(in text: String, _ visit: (String.Index) -> Bool) {
         var inQuotes = false
         var escaped = false
         var angleDepth = 0
@@ -162,13 +187,10 @@ extension Mailbox {
                 angleDepth += 1
             } else if character == ">" {
                 angleDepth = max(0, angleDepth - 1)
-            } else if character == ",", angleDepth == 0 {
-                elements.append(text[start..<index])
-                start = text.index(after: index)
+            } else if angleDepth == 0, !visit(index) {
+                return
             }
         }
-        elements.append(text[start...])
-        return elements
     }
 }
 

@@ -7,7 +7,7 @@ extension Mailbox {
         var mailboxes: [Mailbox] = []
         for element in splitList(HeaderText.neutralisingControls(field)) {
             var (rest, comment) = withoutComments(element)
-            if let colon = indexOutsideQuotes(of: ":", in: rest) { rest = String(rest[rest.index(after: colon)...]) }
+            if let colon = indexOutsideQuotesAndBrackets(of: ":", in: rest) { rest = String(rest[rest.index(after: colon)...]) }
             if rest.hasSuffix(";") { rest.removeLast() }
             guard !rest.allSatisfy({ $0 == " " }), var mailbox = try? Mailbox(parsing: rest) else { continue }
             let name = mailbox.displayName ?? comment
@@ -54,29 +54,5 @@ extension Mailbox {
             if depth > 0 { comment.append(character) } else { rest.append(character) }
         }
         return (rest, firstComment)
-    }
-
-    /// The first `character` outside quoted strings and angle brackets.
-    private static func indexOutsideQuotes(of target: Character, in text: String) -> String.Index? {
-        var inQuotes = false
-        var escaped = false
-        var inAngle = false
-        for index in text.indices {
-            let character = text[index]
-            if escaped {
-                escaped = false
-            } else if inQuotes {
-                if character == "\\" { escaped = true } else if character == "\"" { inQuotes = false }
-            } else if character == "\"" {
-                inQuotes = true
-            } else if character == "<" {
-                inAngle = true
-            } else if character == ">" {
-                inAngle = false
-            } else if character == target, !inAngle {
-                return index
-            }
-        }
-        return nil
     }
 }
