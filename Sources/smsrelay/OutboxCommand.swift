@@ -13,7 +13,7 @@ struct OutboxCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List stored messages, newest first.",
-            discussion: "Under each message: the last error of a pending or dead one, when its next attempt is due, and any recipient the mail server refused while it took the message for the others.")
+            discussion: "Under each message: the last error of a pending or dead one, how many of its MMS media are downloaded (media 2/3 fetched), when its next attempt is due, and any recipient the mail server refused while it took the message for the others.")
 
         @Option(help: "Only messages in this state: pending, sent or dead.")
         var status: String?
@@ -34,7 +34,8 @@ struct OutboxCommand: AsyncParsableCommand {
 
     struct Retry: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Make dead messages pending again, due now, with their attempts reset.")
+            abstract: "Make dead messages pending again, due now, with their attempts reset.",
+            discussion: "MMS media that could not be downloaded are tried again; those already downloaded are kept.")
 
         @Argument(help: "The outbox id of a dead message (see `smsrelay outbox list --status dead`).")
         var id: Int64?
