@@ -204,7 +204,9 @@ struct LambdaLoopTests {
         let handler = try Self.relayHandler(token: nil, transport: transport)
         let logs = RecordingLogHandler.Store()
         let server = RuntimeAPIServer()
-        server.enqueue(id: "req-slow", event: Array(APIGatewayRequestTests.consoleEvent.utf8), timeout: .seconds(3))
+        // 10 s less the 2 s margin: room for the send to reach the transport while the whole suite
+        // starts on two cores; the transport never answers, so the test still waits 8 s at most.
+        server.enqueue(id: "req-slow", event: Array(APIGatewayRequestTests.consoleEvent.utf8), timeout: .seconds(10))
         server.enqueue(id: "req-next", event: Array("not an event".utf8))
         try await server.run { endpoint in
             try await serve(handler, on: endpoint, logger: RecordingLogHandler.logger(logs), until: "two reports") {

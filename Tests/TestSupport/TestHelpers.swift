@@ -16,7 +16,7 @@ public func withTemporaryDirectory<T>(_ body: (URL) async throws -> T) async thr
 
 /// Waits until `condition` holds; throws after `timeout`. The default is generous: a limit only
 /// costs time when the test fails, and CI runs every suite at once on two cores.
-public func eventually(timeout: Duration = .seconds(30), _ what: String, _ condition: () async throws -> Bool) async throws {
+public func eventually(timeout: Duration = .seconds(60), _ what: String, _ condition: () async throws -> Bool) async throws {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if try await condition() { return }
