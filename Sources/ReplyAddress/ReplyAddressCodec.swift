@@ -28,15 +28,15 @@ public struct ReplyAddressCodec: Sendable {
         self.domain = domain.lowercased()
     }
 
-    /// The full address, `local@domain`.
-    public func address(for reply: ReplyAddress) -> String {
-        localPart(for: reply) + "@" + domain
+    /// The full address, `local@domain`, or nil when a number is not 1 to 15 digits.
+    public func address(for reply: ReplyAddress) -> String? {
+        localPart(for: reply).map { $0 + "@" + domain }
     }
 
-    /// The local part for `reply`. Its numbers must be 1 to 15 digits (a precondition: the
-    /// carrier parser only gives such numbers).
-    public func localPart(for reply: ReplyAddress) -> String {
-        precondition(ReplyAddress.isNumber(reply.ourNumber) && ReplyAddress.isNumber(reply.texterNumber), "reply numbers must be 1 to 15 digits")
+    /// The local part for `reply`, or nil when either number is not 1 to 15 digits (a carrier
+    /// may give a number in another form; such a message gets no reply address, never a crash).
+    public func localPart(for reply: ReplyAddress) -> String? {
+        guard ReplyAddress.isNumber(reply.ourNumber), ReplyAddress.isNumber(reply.texterNumber) else { return nil }
         return [Self.version, reply.ourNumber, reply.texterNumber, Base32.lowercase(mac(reply))].joined(separator: "-")
     }
 
