@@ -186,6 +186,8 @@ let package = Package(
                 "SMSRelayServer",
                 "LambdaRuntime",
                 "MediaFetch",
+                "ReplyAddress",
+                "FlowrouteAPI",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),

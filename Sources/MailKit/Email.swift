@@ -49,6 +49,14 @@ public struct Email: Sendable, Equatable {
     public var textBody: String
     public var htmlBody: String
     public var attachments: [Attachment]
+    /// Where answers go (`Reply-To`), when not to ``from``.
+    public var replyTo: Mailbox?
+    /// The Message-ID (without angle brackets) of the email this one answers: written as
+    /// `In-Reply-To` and `References`, so that mail clients thread the two.
+    public var inReplyTo: String?
+    /// `Auto-Submitted` (RFC 3834), e.g. `auto-replied` for a notice answering a person's email,
+    /// so that their auto-responder does not answer it in turn.
+    public var autoSubmitted: String?
 
     public init(
         from: Mailbox,
@@ -58,7 +66,10 @@ public struct Email: Sendable, Equatable {
         messageID: String,
         textBody: String,
         htmlBody: String,
-        attachments: [Attachment] = []
+        attachments: [Attachment] = [],
+        replyTo: Mailbox? = nil,
+        inReplyTo: String? = nil,
+        autoSubmitted: String? = nil
     ) {
         self.from = from
         self.to = to
@@ -68,5 +79,8 @@ public struct Email: Sendable, Equatable {
         self.textBody = textBody
         self.htmlBody = htmlBody
         self.attachments = attachments
+        self.replyTo = replyTo
+        self.inReplyTo = inReplyTo
+        self.autoSubmitted = autoSubmitted
     }
 }

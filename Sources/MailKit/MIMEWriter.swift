@@ -40,6 +40,12 @@ public enum MIMEWriter {
         }
         output += to.bytes
 
+        if let replyTo = email.replyTo {
+            var field = HeaderField(name: "Reply-To")
+            field.append(mailboxes: [replyTo])
+            output += field.bytes
+        }
+
         var subject = HeaderField(name: "Subject")
         subject.append(unstructured: HeaderText.neutralisingControls(email.subject))
         output += subject.bytes
@@ -51,6 +57,17 @@ public enum MIMEWriter {
         var messageID = HeaderField(name: "Message-ID")
         messageID.append(word: "<" + HeaderText.neutralisingControls(email.messageID) + ">")
         output += messageID.bytes
+
+        if let original = email.inReplyTo.map(HeaderText.neutralisingControls), !original.isEmpty {
+            for name in ["In-Reply-To", "References"] {
+                var field = HeaderField(name: name)
+                field.append(word: "<" + original.filter { $0 != " " && $0 != "<" && $0 != ">" } + ">")
+                output += field.bytes
+            }
+        }
+        if let value = email.autoSubmitted, HeaderText.isDotAtomText(value) {
+            output += line("Auto-Submitted: " + value)
+        }
 
         output += line("MIME-Version: 1.0")
 

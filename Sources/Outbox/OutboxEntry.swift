@@ -11,11 +11,38 @@ public enum OutboxStatus: String, Sendable, Codable, CaseIterable {
     case dead
 }
 
-/// One stored message and its delivery state.
+/// What an outbox row holds, and which way it goes.
+public enum OutboxItem: Sendable, Equatable {
+    /// A text received for one of our numbers, to be emailed.
+    case inbound(InboundMessage)
+    /// A reply by email, to be sent to the texter as an SMS.
+    case reply(OutboundReply)
+    /// A notice to the person who replied, to be emailed.
+    case notice(ReplyNotice)
+
+    /// How the outbox stores and lists the kind: `in`, `out` or `notice`.
+    public var kind: OutboxKind {
+        switch self {
+        case .inbound: .inbound
+        case .reply: .reply
+        case .notice: .notice
+        }
+    }
+}
+
+/// The kinds of outbox rows. Each has its own space of keys: an inbound message is stored once
+/// per (carrier, message id), a reply once per reply email, a notice once per event.
+public enum OutboxKind: String, Sendable, CaseIterable {
+    case inbound = "in"
+    case reply = "out"
+    case notice
+}
+
+/// One stored row and its delivery state.
 public struct OutboxEntry: Sendable, Equatable {
     /// The outbox's own row id, used by `smsrelay outbox retry <id>`.
     public var id: Int64
-    public var message: InboundMessage
+    public var item: OutboxItem
     public var status: OutboxStatus
     /// Delivery attempts made so far.
     public var attempts: Int
@@ -38,7 +65,7 @@ public struct OutboxEntry: Sendable, Equatable {
 
     public init(
         id: Int64,
-        message: InboundMessage,
+        item: OutboxItem,
         status: OutboxStatus,
         attempts: Int,
         nextAttemptAt: Date?,
@@ -52,7 +79,7 @@ public struct OutboxEntry: Sendable, Equatable {
         media: [MediaProgress]? = nil
     ) {
         self.id = id
-        self.message = message
+        self.item = item
         self.status = status
         self.attempts = attempts
         self.nextAttemptAt = nextAttemptAt
@@ -64,6 +91,26 @@ public struct OutboxEntry: Sendable, Equatable {
         self.updatedAt = updatedAt
         self.sentAt = sentAt
         self.media = media
+    }
+}
+
+extension OutboxEntry {
+    /// The inbound message, for a row of that kind.
+    public var message: InboundMessage? {
+        if case .inbound(let message) = item { return message }
+        return nil
+    }
+
+    /// The reply, for a row of that kind.
+    public var reply: OutboundReply? {
+        if case .reply(let reply) = item { return reply }
+        return nil
+    }
+
+    /// The notice, for a row of that kind.
+    public var notice: ReplyNotice? {
+        if case .notice(let notice) = item { return notice }
+        return nil
     }
 }
 

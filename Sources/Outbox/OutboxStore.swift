@@ -6,14 +6,15 @@ import SMSRelayCore
 /// Every method returns only once its change is committed: the intake answers the carrier 2xx
 /// after ``enqueue(_:now:)`` returns, never before.
 public protocol OutboxStore: Sendable {
-    /// Stores a message once per (carrier, message id). A message seen before is not stored again.
-    func enqueue(_ message: InboundMessage, now: Date) async throws -> EnqueueResult
+    /// Stores a row once per key: an inbound message per (carrier, message id), a reply per reply
+    /// email, a notice per event. One seen before is not stored again.
+    func enqueue(_ item: OutboxItem, now: Date) async throws -> EnqueueResult
     /// Records a delivery receipt once. Returns false when the same receipt was recorded before.
     func record(_ receipt: DeliveryReceipt, now: Date) async throws -> Bool
-    /// Pending messages whose next attempt is due at `now`, oldest first.
-    func due(now: Date, limit: Int) async throws -> [OutboxEntry]
-    /// When the earliest pending message falls due, or nil when none is pending.
-    func nextDueDate() async throws -> Date?
+    /// Pending rows of the given kinds whose next attempt is due at `now`, oldest first.
+    func due(_ kinds: Set<OutboxKind>, now: Date, limit: Int) async throws -> [OutboxEntry]
+    /// When the earliest pending row of the given kinds falls due, or nil when none is pending.
+    func nextDueDate(_ kinds: Set<OutboxKind>) async throws -> Date?
     /// Marks a message delivered.
     func markSent(id: Int64, receipt: SentReceipt, now: Date) async throws
     /// Records a failed attempt: the message stays pending until `retryAt`, or becomes dead when it is nil.
@@ -27,8 +28,12 @@ public protocol OutboxStore: Sendable {
     /// Which of `hashes` the media of a message other than `id` that is not yet sent still names:
     /// those downloaded files must stay when message `id`'s are removed.
     func mediaInUse(_ hashes: Set<String>, excluding id: Int64) async throws -> Set<String>
-    /// Messages in a state (all when nil), newest first.
-    func list(status: OutboxStatus?, limit: Int) async throws -> [OutboxEntry]
+    /// Rows of the given kinds in a state (all when nil), newest first.
+    func list(_ kinds: Set<OutboxKind>, status: OutboxStatus?, limit: Int) async throws -> [OutboxEntry]
+    /// The sent reply Flowroute knows by `transportMessageID` (the id a delivery receipt names).
+    func reply(transportMessageID: String) async throws -> OutboxEntry?
+    /// The receipts recorded for the message the carrier knows by `messageID`, oldest first.
+    func receipts(messageID: String) async throws -> [DeliveryReceipt]
     func entry(id: Int64) async throws -> OutboxEntry?
     /// Makes a dead message pending again, due now, with its attempt count reset and its media
     /// that could not be downloaded due for another try. Returns false if no dead message has that id.
@@ -36,4 +41,26 @@ public protocol OutboxStore: Sendable {
     /// Revives every dead message; returns how many.
     func retryAllDead(now: Date) async throws -> Int
     func counts() async throws -> OutboxCounts
+}
+
+extension OutboxStore {
+    /// Stores a message once per (carrier, message id). A message seen before is not stored again.
+    public func enqueue(_ message: InboundMessage, now: Date) async throws -> EnqueueResult {
+        try await enqueue(.inbound(message), now: now)
+    }
+
+    /// Pending inbound messages due at `now`, oldest first.
+    public func due(now: Date, limit: Int) async throws -> [OutboxEntry] {
+        try await due([.inbound], now: now, limit: limit)
+    }
+
+    /// When the earliest pending inbound message falls due.
+    public func nextDueDate() async throws -> Date? {
+        try await nextDueDate([.inbound])
+    }
+
+    /// Rows of every kind in a state (all when nil), newest first.
+    public func list(status: OutboxStatus?, limit: Int) async throws -> [OutboxEntry] {
+        try await list(Set(OutboxKind.allCases), status: status, limit: limit)
+    }
 }

@@ -93,27 +93,53 @@ public final class SQLiteOutboxStore: OutboxStore {
                 t.add(column: "media", .text)
             }
         }
+        migrator.registerMigration("v4: replies and notices beside inbound messages") { db in
+            // `in` (payload: InboundMessage), `out` (OutboundReply) or `notice` (ReplyNotice). A
+            // reply's key is ('reply', its email's Message-ID), a notice's ('notice', its event).
+            try db.alter(table: "message") { t in
+                t.add(column: "kind", .text).notNull().defaults(to: OutboxKind.inbound.rawValue)
+            }
+            try db.create(index: "message_kind_due", on: "message", columns: ["status", "kind", "nextAttemptAt"])
+            try db.create(index: "message_transport_id", on: "message", columns: ["transportMessageID"])
+            try db.create(index: "receipt_message", on: "receipt", columns: ["messageID"])
+        }
         return migrator
     }
 
-    public func enqueue(_ message: InboundMessage, now: Date) async throws -> EnqueueResult {
-        let payload = try Self.encoder.encode(message)
+    /// The unique key and payload of a row.
+    private static func storage(of item: OutboxItem) throws -> (kind: OutboxKind, carrier: String, key: String, payload: Data) {
+        switch item {
+        case .inbound(let message): (.inbound, message.carrier, message.id, try encoder.encode(message))
+        case .reply(let reply): (.reply, "reply", reply.replyMessageID, try encoder.encode(reply))
+        case .notice(let notice): (.notice, "notice", notice.key, try encoder.encode(notice))
+        }
+    }
+
+    /// `kind IN ('in', …)` and its arguments, for a set of kinds.
+    private static func kindFilter(_ kinds: Set<OutboxKind>) -> (sql: String, arguments: StatementArguments) {
+        let sorted = kinds.map(\.rawValue).sorted()
+        guard !sorted.isEmpty else { return ("0", []) }
+        return ("kind IN (" + sorted.map { _ in "?" }.joined(separator: ", ") + ")", StatementArguments(sorted))
+    }
+
+    public func enqueue(_ item: OutboxItem, now: Date) async throws -> EnqueueResult {
+        let row = try Self.storage(of: item)
         return try await write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO message (carrier, carrierMessageID, payload, status, attempts, nextAttemptAt, createdAt, updatedAt, pendingSince)
-                    VALUES (?, ?, ?, 'pending', 0, ?, ?, ?, ?)
+                    INSERT INTO message (kind, carrier, carrierMessageID, payload, status, attempts, nextAttemptAt, createdAt, updatedAt, pendingSince)
+                    VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?)
                     ON CONFLICT (carrier, carrierMessageID) DO NOTHING
                     """,
-                arguments: [message.carrier, message.id, payload, now.timeIntervalSince1970,
+                arguments: [row.kind.rawValue, row.carrier, row.key, row.payload, now.timeIntervalSince1970,
                             now.timeIntervalSince1970, now.timeIntervalSince1970, now.timeIntervalSince1970])
             if db.changesCount == 1 {
                 return .stored(id: db.lastInsertedRowID)
             }
             let id = try Int64.fetchOne(
                 db, sql: "SELECT id FROM message WHERE carrier = ? AND carrierMessageID = ?",
-                arguments: [message.carrier, message.id])
-            guard let id else { throw OutboxError.inconsistent("message \(message.id) neither inserted nor found") }
+                arguments: [row.carrier, row.key])
+            guard let id else { throw OutboxError.inconsistent("\(row.kind.rawValue) row \(row.key) neither inserted nor found") }
             return .duplicate(id: id)
         }
     }
@@ -133,20 +159,24 @@ public final class SQLiteOutboxStore: OutboxStore {
         }
     }
 
-    public func due(now: Date, limit: Int) async throws -> [OutboxEntry] {
-        try await pool.read { db in
+    public func due(_ kinds: Set<OutboxKind>, now: Date, limit: Int) async throws -> [OutboxEntry] {
+        let filter = Self.kindFilter(kinds)
+        return try await pool.read { db in
             try Row.fetchAll(
                 db,
-                sql: "SELECT * FROM message WHERE status = 'pending' AND nextAttemptAt <= ? ORDER BY nextAttemptAt, id LIMIT ?",
-                arguments: [now.timeIntervalSince1970, limit]
+                sql: "SELECT * FROM message WHERE status = 'pending' AND \(filter.sql) AND nextAttemptAt <= ? ORDER BY nextAttemptAt, id LIMIT ?",
+                arguments: filter.arguments + [now.timeIntervalSince1970, limit]
             ).map(Self.entry(from:))
         }
     }
 
-    public func nextDueDate() async throws -> Date? {
-        try await pool.read { db in
-            try Double.fetchOne(db, sql: "SELECT MIN(nextAttemptAt) FROM message WHERE status = 'pending'")
-                .map(Date.init(timeIntervalSince1970:))
+    public func nextDueDate(_ kinds: Set<OutboxKind>) async throws -> Date? {
+        let filter = Self.kindFilter(kinds)
+        return try await pool.read { db in
+            try Double.fetchOne(
+                db, sql: "SELECT MIN(nextAttemptAt) FROM message WHERE status = 'pending' AND \(filter.sql)",
+                arguments: filter.arguments
+            ).map(Date.init(timeIntervalSince1970:))
         }
     }
 
@@ -211,17 +241,41 @@ public final class SQLiteOutboxStore: OutboxStore {
         }
     }
 
-    public func list(status: OutboxStatus?, limit: Int) async throws -> [OutboxEntry] {
-        try await pool.read { db in
+    public func list(_ kinds: Set<OutboxKind>, status: OutboxStatus?, limit: Int) async throws -> [OutboxEntry] {
+        let filter = Self.kindFilter(kinds)
+        return try await pool.read { db in
             let rows: [Row]
             if let status {
                 rows = try Row.fetchAll(
-                    db, sql: "SELECT * FROM message WHERE status = ? ORDER BY id DESC LIMIT ?",
-                    arguments: [status.rawValue, limit])
+                    db, sql: "SELECT * FROM message WHERE status = ? AND \(filter.sql) ORDER BY id DESC LIMIT ?",
+                    arguments: [status.rawValue] + filter.arguments + [limit])
             } else {
-                rows = try Row.fetchAll(db, sql: "SELECT * FROM message ORDER BY id DESC LIMIT ?", arguments: [limit])
+                rows = try Row.fetchAll(
+                    db, sql: "SELECT * FROM message WHERE \(filter.sql) ORDER BY id DESC LIMIT ?", arguments: filter.arguments + [limit])
             }
             return try rows.map(Self.entry(from:))
+        }
+    }
+
+    public func reply(transportMessageID: String) async throws -> OutboxEntry? {
+        try await pool.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM message WHERE kind = ? AND transportMessageID = ? ORDER BY id LIMIT 1",
+                arguments: [OutboxKind.reply.rawValue, transportMessageID]
+            ).map(Self.entry(from:))
+        }
+    }
+
+    public func receipts(messageID: String) async throws -> [DeliveryReceipt] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM receipt WHERE messageID = ? ORDER BY timestamp, id", arguments: [messageID]
+            ).map { row in
+                DeliveryReceipt(
+                    carrier: row["carrier"], messageID: row["messageID"], status: row["status"],
+                    statusCode: row["statusCode"], statusDescription: row["statusDescription"],
+                    timestamp: Date(timeIntervalSince1970: row["timestamp"]))
+            }
         }
     }
 
@@ -314,9 +368,17 @@ public final class SQLiteOutboxStore: OutboxStore {
     private static func entry(from row: Row) throws -> OutboxEntry {
         let id: Int64 = row["id"]
         let payload: Data = row["payload"]
-        let message: InboundMessage
+        let kindText: String = row["kind"]
+        let item: OutboxItem
         do {
-            message = try decoder.decode(InboundMessage.self, from: payload)
+            switch OutboxKind(rawValue: kindText) {
+            case .inbound: item = .inbound(try decoder.decode(InboundMessage.self, from: payload))
+            case .reply: item = .reply(try decoder.decode(OutboundReply.self, from: payload))
+            case .notice: item = .notice(try decoder.decode(ReplyNotice.self, from: payload))
+            case nil: throw OutboxError.inconsistent("stored message \(id) has unknown kind '\(kindText)'")
+            }
+        } catch let error as OutboxError {
+            throw error
         } catch {
             throw OutboxError.inconsistent("stored message \(id) cannot be read back: \(error)")
         }
@@ -341,7 +403,7 @@ public final class SQLiteOutboxStore: OutboxStore {
         }
         return OutboxEntry(
             id: id,
-            message: message,
+            item: item,
             status: status,
             attempts: row["attempts"],
             nextAttemptAt: date("nextAttemptAt"),

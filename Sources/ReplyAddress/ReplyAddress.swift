@@ -1,3 +1,5 @@
+import SMSRelayCore
+
 /// Where a reply to a relayed text goes: from which of our numbers, to which texter.
 ///
 /// Both numbers are E.164 digits without `+` (`12066418000`), at most 15 of them.
@@ -15,11 +17,7 @@ public struct ReplyAddress: Sendable, Hashable {
     /// `+1 855 356 9768 (SMS)`: the texter's number as people read it, for the display name of
     /// the `Reply-To` address. North American numbers are grouped; others are `+` and the digits.
     public var displayName: String {
-        let digits = Array(texterNumber)
-        if digits.count == 11, digits.first == "1" {
-            return "+1 \(String(digits[1..<4])) \(String(digits[4..<7])) \(String(digits[7..<11])) (SMS)"
-        }
-        return "+\(texterNumber) (SMS)"
+        PhoneNumberText.readable(texterNumber) + " (SMS)"
     }
 
     /// Whether `number` is 1 to 15 ASCII digits.

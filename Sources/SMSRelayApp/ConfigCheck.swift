@@ -23,7 +23,9 @@ public enum ConfigCheck {
         case .lambda:
             settings = try RelaySettings.load(flags: flags, environment: environment, defaultTransport: .lambdaDefault)
         }
-        return report(settings, plan: try RelayPlan(settings: settings), mode: mode)
+        let plan = try RelayPlan(settings: settings)
+        if mode == .lambda { _ = try RelayPlan.lambdaReplySecret(settings) }
+        return report(settings, plan: plan, mode: mode)
     }
 
     static func report(_ settings: RelaySettings, plan: RelayPlan, mode: Mode) -> String {
@@ -48,6 +50,7 @@ public enum ConfigCheck {
             lines.append("  deadline        a send still running \(settings.lambdaSafetyMargin.milliseconds) ms before the invocation's deadline is abandoned (500)")
         }
         lines.append("  media           \(mediaSummary(settings.media))")
+        lines.append("  replies         \(replySummary(settings.replies, mode: mode))")
         lines.append("  default route   to \(settings.routing.defaultRoute.recipients.joined(separator: ", ")) from \(settings.routing.defaultRoute.sender)")
         for number in settings.routing.overrides.keys.sorted() {
             let route = settings.routing.route(for: number)
@@ -63,6 +66,18 @@ public enum ConfigCheck {
         text += "; \(media.attempts) attempts of at most \(media.timeout.components.seconds)s"
         let trusted = media.trustedHosts.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         if !trusted.isEmpty { text += "; trusted hosts \(trusted.joined(separator: ", "))" }
+        return text
+    }
+
+    /// Whether and how replies by email are sent, in one line; never a secret.
+    static func replySummary(_ replies: ReplySettings, mode: Mode) -> String {
+        guard let domain = replies.domain else { return "off (\(SettingKey.replyDomain.environmentName) is not set)" }
+        var text = "to <code>@\(domain), sent through \(replies.flowroute.apiURL.absoluteString) as \(replies.flowroute.accessKey ?? "?")"
+        text += "; secret \(replies.secret == nil ? "stored in the data folder (generated on first start)" : "set (hidden)")"
+        text += "; at most \(replies.maxCharacters) characters"
+        if let id = replies.authservID { text += "; Authentication-Results of \(id) checked" }
+        if !replies.allowedSenders.isEmpty { text += "; also from \(replies.allowedSenders.joined(separator: ", "))" }
+        if replies.confirm { text += "; sent replies confirmed" }
         return text
     }
 

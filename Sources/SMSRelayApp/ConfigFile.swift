@@ -11,6 +11,7 @@ import Yams
 ///   "12066418000":
 ///     to: [alice@example.com, bob@example.com]
 ///     from: alice-sms@example.com
+///     reply_from: [alice@work.example.com]
 ///     html_template: templates/alice.html.mustache
 /// ```
 struct ConfigFile: Sendable {
@@ -44,7 +45,7 @@ struct ConfigFile: Sendable {
             guard let key = keyNode.string else { continue }
             if key == "routes" {
                 file.routes = try parseRoutes(value, path: path)
-            } else if key == SettingKey.mailTo.name, let list = value.sequence {
+            } else if [SettingKey.mailTo.name, SettingKey.replyFrom.name].contains(key), let list = value.sequence {
                 file.settings[key] = list.compactMap(\.string).joined(separator: ", ")
             } else if known.contains(key) {
                 guard let scalar = value.scalar?.string else {
@@ -85,13 +86,19 @@ struct ConfigFile: Sendable {
                     if route.recipients?.isEmpty ?? true {
                         throw ConfigError("config file \(path): '\(at).to' must list at least one address")
                     }
+                case "reply_from":
+                    if let list = fieldValue.sequence {
+                        route.replyFrom = list.compactMap(\.string)
+                    } else if let single = fieldValue.string {
+                        route.replyFrom = [single]
+                    }
                 case "from": route.sender = try scalar(fieldValue, "\(at).from", path)
                 case "subject_template": route.templates.subject = try scalar(fieldValue, "\(at).subject_template", path)
                 case "text_template": route.templates.text = try scalar(fieldValue, "\(at).text_template", path)
                 case "html_template": route.templates.html = try scalar(fieldValue, "\(at).html_template", path)
                 default:
                     throw ConfigError(
-                        "config file \(path): unknown field '\(at).\(field)'; use to, from, subject_template, text_template, html_template")
+                        "config file \(path): unknown field '\(at).\(field)'; use to, from, reply_from, subject_template, text_template, html_template")
                 }
             }
             routes[number] = route

@@ -1,3 +1,4 @@
+import FlowrouteAPI
 import Foundation
 import Logging
 import MailKit
@@ -23,10 +24,11 @@ public final class DeliveryWorker: Service, Sendable {
     /// Renders a message, with what became of its media (nil: links only).
     public typealias Compose = @Sendable (InboundMessage, [MediaOutcome]?) throws -> Email
 
-    /// What became of one attempt, as the outbox must record it.
+    /// What became of one attempt, as the outbox must record it. A follow-up is a notice to
+    /// store with it (a reply that died, or was sent with confirmations on).
     enum Outcome: Sendable {
-        case sent(MailReceipt)
-        case failed(error: String, retryAt: Date?)
+        case sent(MailReceipt, followUp: ReplyNotice? = nil)
+        case failed(error: String, retryAt: Date?, followUp: ReplyNotice? = nil)
         case postponed(reason: String, until: Date)
         /// Media still to download: the email waits for them, no delivery attempt is counted.
         case mediaPending(progress: [MediaProgress], until: Date)
@@ -43,6 +45,7 @@ public final class DeliveryWorker: Service, Sendable {
     private let transport: any MailTransport
     private let compose: Compose
     private let media: MediaCollector?
+    private let replies: ReplyDispatch?
     private let policy: RetryPolicy
     private let pollInterval: Duration
     private let batchSize: Int
@@ -68,10 +71,12 @@ public final class DeliveryWorker: Service, Sendable {
     ) {
         self.init(
             store: store, transport: transport, policy: policy, pollInterval: pollInterval, batchSize: batchSize,
-            logger: logger, media: nil, compose: compose)
+            logger: logger, media: nil, replies: nil, compose: compose)
     }
 
-    /// - Parameter media: downloads MMS media before the email is composed; nil sends links only.
+    /// - Parameters:
+    ///   - media: downloads MMS media before the email is composed; nil sends links only.
+    ///   - replies: sends replies as SMS and notices as email; nil leaves both in the outbox.
     init(
         store: any OutboxStore,
         transport: any MailTransport,
@@ -80,9 +85,11 @@ public final class DeliveryWorker: Service, Sendable {
         batchSize: Int = 50,
         logger: Logger,
         media: MediaCollector?,
+        replies: ReplyDispatch?,
         compose: @escaping Compose
     ) {
         self.media = media
+        self.replies = replies
         self.store = store
         self.transport = transport
         self.compose = compose
@@ -131,7 +138,7 @@ public final class DeliveryWorker: Service, Sendable {
         guard await recordPending(now: now()) else { return false }
         let entries: [OutboxEntry]
         do {
-            entries = try await store.due(now: now(), limit: batchSize)
+            entries = try await store.due(kinds, now: now(), limit: batchSize)
         } catch {
             noteStoreFailure(error, doing: "read the outbox")
             return false
@@ -151,35 +158,90 @@ public final class DeliveryWorker: Service, Sendable {
 
     // MARK: - One attempt
 
+    /// The kinds of rows this worker sends: inbound messages; with replies, notices; with
+    /// Flowroute's keys, replies too.
+    var kinds: Set<OutboxKind> {
+        guard let replies else { return [.inbound] }
+        return replies.sms == nil ? [.inbound, .notice] : [.inbound, .notice, .reply]
+    }
+
     private func attempt(_ entry: OutboxEntry, now: () -> Date) async -> Outcome {
         let logger = self.logger(for: entry)
-        var outcomes: [MediaOutcome]?
-        if let media, media.applies(to: entry.message) {
-            switch await prepareMedia(entry, media: media, now: now, logger: logger) {
-            case .ready(let ready):
-                outcomes = ready
-            case .waiting(let progress, let until):
-                return .mediaPending(progress: progress, until: until)
+        switch entry.item {
+        case .inbound(let message):
+            var outcomes: [MediaOutcome]?
+            if let media, media.applies(to: message) {
+                switch await prepareMedia(entry, message: message, media: media, now: now, logger: logger) {
+                case .ready(let ready):
+                    outcomes = ready
+                case .waiting(let progress, let until):
+                    return .mediaPending(progress: progress, until: until)
+                }
             }
+            let compose = self.compose
+            return outcome(await mail { try compose(message, outcomes) }, for: entry, now: now, logger: logger)
+        case .notice(let notice):
+            guard let replies else { return .postponed(reason: "notices are not sent by this worker", until: now().addingTimeInterval(3600)) }
+            return outcome(await mail { try replies.composeNotice(notice) }, for: entry, now: now, logger: logger)
+        case .reply(let reply):
+            guard let replies, let sms = replies.sms else {
+                return .postponed(reason: "no Flowroute credentials to send replies with", until: now().addingTimeInterval(3600))
+            }
+            return await send(reply, entry: entry, through: sms, replies: replies, now: now, logger: logger)
         }
+    }
+
+    /// Composes an email and hands it to the transport.
+    private func mail(_ make: () throws -> Email) async -> Result<MailReceipt, MailTransportError> {
+        do {
+            return .success(try await transport.send(try make()))
+        } catch let error as MailTransportError {
+            return .failure(error)
+        } catch let error as MailKitError {
+            return .failure(.permanent("cannot compose the email: \(error)"))
+        } catch {
+            return .failure(.transient("\(error)"))
+        }
+    }
+
+    /// Sends a reply as an SMS; a reply that dies, or is sent with confirmations on, leaves a notice.
+    private func send(
+        _ reply: OutboundReply, entry: OutboxEntry, through sms: FlowrouteClient, replies: ReplyDispatch, now: () -> Date, logger: Logger
+    ) async -> Outcome {
+        var logger = logger
+        logger[metadataKey: "segments"] = "\(SMSSegments.count(reply.body).segments)"
         let result: Result<MailReceipt, MailTransportError>
         do {
-            let email = try compose(entry.message, outcomes)
-            result = .success(try await transport.send(email))
-        } catch let error as MailTransportError {
-            result = .failure(error)
-        } catch let error as MailKitError {
-            result = .failure(.permanent("cannot compose the email: \(error)"))
+            let sent = try await sms.send(OutboundSMS(from: reply.from, to: reply.to, body: reply.body, deliveryReceiptURL: replies.deliveryReceiptURL))
+            result = .success(MailReceipt(transportMessageID: sent.messageID.isEmpty ? nil : sent.messageID))
         } catch {
-            result = .failure(.transient("\(error)"))
+            result = .failure(error.isTransient ? .transient(error.message) : .permanent(error.message))
         }
+        switch outcome(result, for: entry, now: now, logger: logger) {
+        case .sent(let receipt, _) where replies.confirm:
+            let confirmation = ReplyNotice(
+                .sent, about: reply, reason: "Flowroute took it\(receipt.transportMessageID.map { " as \($0)" } ?? "").",
+                key: "sent:\(entry.id)")
+            return .sent(receipt, followUp: confirmation)
+        case .failed(let error, nil, _):
+            let notice = ReplyNotice(
+                .notSent, about: reply, reason: "Flowroute did not take it: \(error)",
+                key: "not-sent:\(entry.id):\(Int(entry.pendingSince.timeIntervalSince1970))")
+            return .failed(error: error, retryAt: nil, followUp: notice)
+        case let other:
+            return other
+        }
+    }
+
+    /// What the outbox records for a send's result: sent, retried later, postponed or dead.
+    private func outcome(_ result: Result<MailReceipt, MailTransportError>, for entry: OutboxEntry, now: () -> Date, logger: Logger) -> Outcome {
         switch result {
         case .success(let receipt):
             var metadata: Logger.Metadata = ["transport_id": "\(receipt.transportMessageID ?? "-")"]
             if !receipt.rejectedRecipients.isEmpty {
                 metadata["rejected_recipients"] = "\(receipt.rejectedRecipients.keys.sorted())"
             }
-            logger.info("message delivered", metadata: metadata)
+            logger.info(entry.item.kind == .reply ? "reply sent as SMS" : "message delivered", metadata: metadata)
             return .sent(receipt)
         case .failure(let error) where error.kind == .suspended:
             // Not the message's fault, and nothing was tried: no attempt is counted. The
@@ -211,11 +273,13 @@ public final class DeliveryWorker: Service, Sendable {
     }
 
     /// Downloads what is due of the message's media; ready once every item is settled.
-    private func prepareMedia(_ entry: OutboxEntry, media: MediaCollector, now: () -> Date, logger: Logger) async -> MediaReadiness {
-        let before = entry.media ?? media.initialProgress(for: entry.message)
+    private func prepareMedia(
+        _ entry: OutboxEntry, message: InboundMessage, media: MediaCollector, now: () -> Date, logger: Logger
+    ) async -> MediaReadiness {
+        let before = entry.media ?? media.initialProgress(for: message)
         var progress = before
         if !progress.allSatisfy(\.isSettled) {
-            progress = await media.advance(entry.message, progress: progress, now: now, logger: logger)
+            progress = await media.advance(message, progress: progress, now: now, logger: logger)
         }
         if let next = MediaCollector.nextDue(progress, now: now()) {
             return .waiting(progress: progress, until: next)
@@ -228,7 +292,7 @@ public final class DeliveryWorker: Service, Sendable {
                 logger.warning("cannot record the media downloads; they are downloaded again if this send fails", metadata: ["error": "\(error)"])
             }
         }
-        return .ready(media.outcomes(for: entry.message, progress: progress))
+        return .ready(media.outcomes(for: message, progress: progress))
     }
 
     /// Removes a sent message's downloaded files that no other unsent message names. A file
@@ -248,7 +312,7 @@ public final class DeliveryWorker: Service, Sendable {
         do {
             try await write(outcome, id: entry.id, now: now)
             noteStoreSuccess()
-            if case .sent = outcome { await removeMedia(ofMessage: entry.id) }
+            if case .sent = outcome, entry.item.kind == .inbound { await removeMedia(ofMessage: entry.id) }
             return true
         } catch {
             state.withLock { $0.unrecorded[entry.id] = outcome }
@@ -277,12 +341,15 @@ public final class DeliveryWorker: Service, Sendable {
 
     private func write(_ outcome: Outcome, id: Int64, now: Date) async throws {
         switch outcome {
-        case .sent(let receipt):
+        case .sent(let receipt, let followUp):
             try await store.markSent(
                 id: id, receipt: SentReceipt(transportMessageID: receipt.transportMessageID, rejectedRecipients: receipt.rejectedRecipients),
                 now: now)
-        case .failed(let error, let retryAt):
+            // Stored once per event: recording the outcome again stores no second notice.
+            if let followUp { _ = try await store.enqueue(.notice(followUp), now: now) }
+        case .failed(let error, let retryAt, let followUp):
             try await store.markFailed(id: id, error: error, retryAt: retryAt, now: now)
+            if let followUp { _ = try await store.enqueue(.notice(followUp), now: now) }
         case .postponed(let reason, let until):
             try await store.postpone(id: id, reason: reason, until: until, now: now)
         case .mediaPending(let progress, let until):
@@ -322,7 +389,7 @@ public final class DeliveryWorker: Service, Sendable {
     }
 
     private func sleepDuration() async -> Duration {
-        guard let next = try? await store.nextDueDate() else { return pollInterval }
+        guard let next = try? await store.nextDueDate(kinds) else { return pollInterval }
         let wait = next.timeIntervalSinceNow
         if wait <= 0 { return .milliseconds(10) }
         return min(pollInterval, .milliseconds(Int64(wait * 1000) + 1))
@@ -331,7 +398,12 @@ public final class DeliveryWorker: Service, Sendable {
     private func logger(for entry: OutboxEntry) -> Logger {
         var logger = self.logger
         logger[metadataKey: "outbox_id"] = "\(entry.id)"
-        logger[metadataKey: "message_id"] = "\(entry.message.id)"
+        switch entry.item {
+        case .inbound(let message): logger[metadataKey: "message_id"] = "\(message.id)"
+        case .reply(let reply): logger[metadataKey: "reply_message_id"] = "\(reply.replyMessageID)"
+        case .notice(let notice): logger[metadataKey: "notice"] = "\(notice.kind.rawValue)"
+        }
+        logger[metadataKey: "kind"] = "\(entry.item.kind.rawValue)"
         logger[metadataKey: "attempt"] = "\(entry.attempts + 1)"
         return logger
     }

@@ -42,7 +42,8 @@ public enum LambdaApp {
     /// The function's handler, with every setting checked: what `config check --mode lambda` runs.
     static func makeHandler(environment: [String: String], logger: Logger) throws -> CallbackLambdaHandler<SendNowSink> {
         let settings = try RelaySettings.load(environment: environment, defaultTransport: .lambdaDefault)
-        let components = try RelayComponents(settings: settings, logger: logger)
+        let components = try RelayComponents(
+            settings: settings, logger: logger, replySecret: try RelayPlan.lambdaReplySecret(settings))
         if settings.webhookToken == nil {
             logger.warning(
                 "\(SettingKey.webhookToken.environmentName) is not set: the endpoint accepts callbacks from anyone who knows its URL")

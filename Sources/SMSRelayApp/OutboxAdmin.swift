@@ -1,5 +1,7 @@
+import FlowrouteAPI
 import Foundation
 import Outbox
+import SMSRelayCore
 
 /// `smsrelay outbox`: lists the outbox and revives dead messages, beside a running server or not.
 public struct OutboxAdmin: Sendable {
@@ -18,7 +20,9 @@ public struct OutboxAdmin: Sendable {
         store = try SQLiteOutboxStore(path: path)
     }
 
-    /// The listing, newest first: under each message its last error, refused recipients and next attempt.
+    /// The listing, newest first: each row's direction (`in`: a text to email, `out`: a reply to
+    /// send as SMS, `notice`: an email to a replier), and under it its last error, refused
+    /// recipients, a reply's segments and receipts, and its next attempt.
     /// - Parameter status: one of ``statuses``, or nil for all.
     public func list(status: String?, limit: Int) async throws -> String {
         let filter: OutboxStatus?
@@ -34,13 +38,35 @@ public struct OutboxAdmin: Sendable {
         if entries.isEmpty {
             return "No \(filter.map { "\($0.rawValue) " } ?? "")messages."
         }
-        var lines = ["ID".padding(7) + "STATUS".padding(9) + "TRIES".padding(6) + "RECEIVED (UTC)".padding(21) + "CARRIER ID / LAST ERROR"]
+        var lines = [
+            "ID".padding(7) + "DIR".padding(7) + "STATUS".padding(9) + "TRIES".padding(6) + "RECEIVED (UTC)".padding(21)
+                + "CARRIER ID / LAST ERROR",
+        ]
         let formatter = ISO8601DateFormatter()
-        let indent = String(repeating: " ", count: 43)
+        let indent = String(repeating: " ", count: 50)
         for entry in entries {
-            var line = String(entry.id).padding(7) + entry.status.rawValue.padding(9) + String(entry.attempts).padding(6)
-            line += formatter.string(from: entry.message.receivedAt).padding(21) + entry.message.id
+            var line = String(entry.id).padding(7) + entry.item.kind.rawValue.padding(7) + entry.status.rawValue.padding(9)
+                + String(entry.attempts).padding(6)
+            switch entry.item {
+            case .inbound(let message):
+                line += formatter.string(from: message.receivedAt).padding(21) + message.id
+            case .reply(let reply):
+                line += formatter.string(from: reply.receivedAt).padding(21) + (entry.transportMessageID ?? "reply " + reply.replyMessageID)
+            case .notice(let notice):
+                line += formatter.string(from: entry.createdAt).padding(21) + "notice (\(notice.kind.rawValue)) to \(notice.replier)"
+            }
             lines.append(line)
+            if let reply = entry.reply {
+                let count = SMSSegments.count(reply.body)
+                let encoding = count.encoding == .gsm7 ? "GSM-7" : "UCS-2"
+                lines.append(indent + "\(reply.body.count) characters, \(count.segments) SMS segment\(count.segments == 1 ? "" : "s") (\(encoding))")
+                if let id = entry.transportMessageID {
+                    for receipt in try await store.receipts(messageID: id) {
+                        let words = [receipt.statusCode, receipt.statusDescription].compactMap { $0 }.filter { !$0.isEmpty }
+                        lines.append(indent + "receipt \(receipt.status)" + (words.isEmpty ? "" : " (\(words.joined(separator: ", ")))"))
+                    }
+                }
+            }
             if let media = entry.media, !media.isEmpty {
                 lines.append(indent + "media " + media.summary)
             }

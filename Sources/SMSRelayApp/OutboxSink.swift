@@ -43,7 +43,29 @@ struct OutboxSink: CallbackSink {
                 "message_id": "\(receipt.messageID)", "status": "\(receipt.status)",
                 "status_code": "\(receipt.statusCode ?? "-")", "new": "\(isNew)",
             ])
+        if receipt.isFailure {
+            try await noticeUndelivered(receipt, context: context)
+        }
         return .receiptRecorded(isNew: isNew)
+    }
+
+    /// A failed receipt for a reply we sent: the replier is told, once. The notice is stored
+    /// before the carrier is answered, so a carrier that must retry stores it then.
+    private func noticeUndelivered(_ receipt: DeliveryReceipt, context: SinkContext) async throws(SinkFailure) {
+        do {
+            guard let entry = try await store.reply(transportMessageID: receipt.messageID), let reply = entry.reply else { return }
+            let words = [receipt.status, receipt.statusCode, receipt.statusDescription].compactMap { $0 }.filter { !$0.isEmpty }
+            let notice = ReplyNotice(
+                .undelivered, about: reply, reason: "The carrier reported: \(words.joined(separator: ", ")).",
+                key: "undelivered:\(receipt.messageID)")
+            if case .stored(let id) = try await store.enqueue(.notice(notice), now: context.receivedAt) {
+                context.logger.notice(
+                    "a reply was not delivered; the replier is told", metadata: ["outbox_id": "\(entry.id)", "notice_id": "\(id)"])
+                onStored()
+            }
+        } catch {
+            throw failure(error, logger: context.logger)
+        }
     }
 
     private func failure(_ error: any Error, logger: Logger) -> SinkFailure {

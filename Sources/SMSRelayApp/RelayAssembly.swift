@@ -17,6 +17,8 @@ public struct RelayAssembly: Sendable {
     public let components: RelayComponents
     /// Whether the webhook token was generated on this start.
     public let tokenGenerated: Bool
+    /// The key of the reply addresses, when replies are on.
+    let replySecret: String?
     /// The outbox database in the data folder.
     public static let outboxFileName = "outbox.sqlite"
 
@@ -29,7 +31,10 @@ public struct RelayAssembly: Sendable {
         tokenGenerated = generated
         intake = CallbackIntake(token: token, maxBodyBytes: settings.maxBodyBytes)
         store = try SQLiteOutboxStore(path: settings.dataDirectory.appendingPathComponent(Self.outboxFileName).path)
-        components = try RelayComponents(settings: settings, logger: logger)
+        replySecret = settings.replies.isEnabled
+            ? try ReplySecret.resolve(configured: settings.replies.secret, dataDirectory: settings.dataDirectory)
+            : nil
+        components = try RelayComponents(settings: settings, logger: logger, replySecret: replySecret)
         let policy = RetryPolicy(
             retryFor: settings.retryFor,
             maxAttempts: settings.maxAttempts,
@@ -42,6 +47,11 @@ public struct RelayAssembly: Sendable {
             policy: policy,
             logger: logger,
             media: components.mediaCollector(folder: folder, policy: policy),
+            replies: ReplyDispatch(
+                sms: components.sms,
+                deliveryReceiptURL: settings.isPublicURLConfigured ? settings.callbackURL(token: token) : nil,
+                confirm: settings.replies.confirm,
+                composeNotice: components.composeNotice),
             compose: components.compose
         )
     }

@@ -1,9 +1,11 @@
 import ComponentConfig
+import FlowrouteAPI
 import Foundation
 import Logging
 import MailKit
 import MailRender
 import MediaFetch
+import ReplyAddress
 import SESTransport
 import SMSRelayCore
 import SMTPTransport
@@ -20,6 +22,8 @@ public struct RelayPlan: Sendable {
     let media: MediaSettings
     /// The media fetcher's rules, when media are fetched.
     let mediaPolicy: MediaFetchPolicy?
+    let replies: ReplySettings
+    let notices: NoticeRenderer
 
     /// - Throws: ``ConfigError`` naming the setting at fault.
     public init(settings: RelaySettings) throws {
@@ -32,6 +36,24 @@ public struct RelayPlan: Sendable {
         transport = try TransportConfiguration(settings: settings)
         media = settings.media
         mediaPolicy = settings.media.fetch ? try Self.mediaPolicy(settings.media) : nil
+        replies = settings.replies
+        do {
+            notices = try NoticeRenderer()
+        } catch {
+            throw ConfigError("\(error)")
+        }
+    }
+
+    /// The Lambda function has no data folder to keep a generated reply secret in.
+    /// - Throws: ``ConfigError`` when replies are on without `SMSRELAY_REPLY_SECRET`.
+    static func lambdaReplySecret(_ settings: RelaySettings) throws -> String? {
+        if settings.replies.isEnabled, settings.replies.secret == nil {
+            throw ConfigError(
+                "\(SettingKey.replyDomain.environmentName) is set but \(SettingKey.replySecret.environmentName) is not: "
+                    + "a Lambda function has no data folder to keep a generated one in; set it to a long random value "
+                    + "(e.g. `openssl rand -hex 32`) and keep it, as the reply addresses given out depend on it")
+        }
+        return settings.replies.secret
     }
 
     private static func mediaPolicy(_ media: MediaSettings) throws -> MediaFetchPolicy {
@@ -48,18 +70,46 @@ public struct RelayPlan: Sendable {
     /// Where the transport delivers, for the start-up line and `config check`; never a secret.
     public var transportSummary: String { transport.summary }
 
-    /// The transport, opened, and the composer.
-    public func open(logger: Logger) throws -> RelayComponents {
+    /// The transport, opened, and the composers.
+    /// - Parameter replySecret: the key of the reply addresses, when replies are on.
+    public func open(logger: Logger, replySecret: String? = nil) throws -> RelayComponents {
         let renderer = self.renderer
         let routing = self.routing
+        let notices = self.notices
         var mediaLogger = logger
         mediaLogger[metadataKey: "component"] = "media"
+        let codec = replySecret.flatMap { secret in replies.domain.map { ReplyAddressCodec(secret: secret, domain: $0) } }
+        let replyTo: @Sendable (String, String) -> Mailbox? = { ours, texter in
+            let reply = ReplyAddress(ourNumber: RoutingTable.normalize(ours), texterNumber: RoutingTable.normalize(texter))
+            return codec?.address(for: reply).map { Mailbox(displayName: reply.displayName, address: $0) }
+        }
+        var flowrouteLogger = logger
+        flowrouteLogger[metadataKey: "component"] = "flowroute"
+        let flowroute = replies.flowroute
+        let sender: FlowrouteClient? = flowroute.accessKey.flatMap { access in
+            flowroute.secretKey.map { secret in
+                FlowrouteClient(
+                    baseURL: flowroute.apiURL, credentials: FlowrouteCredentials(accessKey: access, secretKey: secret),
+                    logger: flowrouteLogger)
+            }
+        }
         return RelayComponents(
             transport: try transport.open(logger: logger),
-            compose: { message, media in try renderer.render(message, route: routing.route(for: message.to), media: media) },
+            compose: { message, media in
+                var email = try renderer.render(message, route: routing.route(for: message.to), media: media)
+                email.replyTo = replyTo(message.to, message.from)
+                return email
+            },
             transportSummary: transportSummary,
             media: media,
-            mediaDownloader: mediaPolicy.map { MediaFetcher(policy: $0, logger: mediaLogger) })
+            mediaDownloader: mediaPolicy.map { MediaFetcher(policy: $0, logger: mediaLogger) },
+            composeNotice: { notice in
+                try notices.render(
+                    notice, sender: routing.route(for: notice.ourNumber).sender,
+                    replyTo: replyTo(notice.ourNumber, notice.texterNumber))
+            },
+            sms: sender,
+            codec: codec)
     }
 }
 
@@ -74,21 +124,31 @@ public struct RelayComponents: Sendable {
     public let media: MediaSettings
     /// Downloads media; nil when fetching is off.
     let mediaDownloader: (any MediaDownloading)?
+    /// Renders the notice to a person who replied.
+    let composeNotice: @Sendable (ReplyNotice) throws -> Email
+    /// Sends replies as SMS; nil without Flowroute's keys.
+    let sms: FlowrouteClient?
+    /// Makes and reads reply addresses; nil when replies are off.
+    let codec: ReplyAddressCodec?
 
     /// Validates and opens in one step.
-    public init(settings: RelaySettings, logger: Logger) throws {
-        self = try RelayPlan(settings: settings).open(logger: logger)
+    public init(settings: RelaySettings, logger: Logger, replySecret: String? = nil) throws {
+        self = try RelayPlan(settings: settings).open(logger: logger, replySecret: replySecret)
     }
 
     init(
         transport: any MailTransport, compose: @escaping DeliveryWorker.Compose, transportSummary: String,
-        media: MediaSettings, mediaDownloader: (any MediaDownloading)?
+        media: MediaSettings, mediaDownloader: (any MediaDownloading)?,
+        composeNotice: @escaping @Sendable (ReplyNotice) throws -> Email, sms: FlowrouteClient?, codec: ReplyAddressCodec?
     ) {
         self.transport = transport
         self.compose = compose
         self.transportSummary = transportSummary
         self.media = media
         self.mediaDownloader = mediaDownloader
+        self.composeNotice = composeNotice
+        self.sms = sms
+        self.codec = codec
     }
 
     /// The media collector of a relay, keeping downloads in `folder` (server) or in memory (nil, Lambda).

@@ -22,6 +22,9 @@ public struct RelaySettings: Sendable {
     public var dataDirectory: URL
     public var configFile: String?
     public var publicURL: String
+    /// Whether ``publicURL`` was configured rather than derived from host and port: only then is
+    /// it given to Flowroute for the delivery receipts of replies.
+    public var isPublicURLConfigured: Bool
     /// The configured webhook token, or nil to use (or generate) the one stored in the data folder.
     public var webhookToken: String?
     public var maxBodyBytes: Int
@@ -45,6 +48,8 @@ public struct RelaySettings: Sendable {
     public var routing: RoutingTable
     /// Whether and how MMS media are downloaded and attached.
     public var media: MediaSettings
+    /// Replies by email, sent back as SMS.
+    public var replies: ReplySettings
     /// Lambda: the time kept free before the invocation deadline to answer.
     public var lambdaSafetyMargin: Duration
     public var logLevel: String
@@ -77,7 +82,8 @@ public struct RelaySettings: Sendable {
         let host = try source.string(.host, default: "127.0.0.1")
         let port = try source.int(.port, default: 8080, in: 0...65535)
         let dataDirectory = URL(fileURLWithPath: try source.string(.dataDir, default: "./smsrelay-data")).standardizedFileURL
-        let publicURL = try source.optional(.publicURL) ?? "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+        let configuredPublicURL = try source.optional(.publicURL)
+        let publicURL = configuredPublicURL ?? "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
         guard let parsed = URL(string: publicURL), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
             throw ConfigError.invalid(.publicURL, publicURL, expected: "an http:// or https:// URL")
         }
@@ -115,14 +121,18 @@ public struct RelaySettings: Sendable {
                 route.recipients = try to.flatMap { try validateMailboxes($0, key: .mailTo, route: number) }
             }
             if let from = route.sender { try validateMailboxes(from, key: .mailFrom, route: number) }
+            if let repliers = route.replyFrom {
+                route.replyFrom = try repliers.flatMap { try addresses($0, key: .replyFrom, route: number) }
+            }
             route.templates = TemplatePaths(
                 subject: route.templates.subject.map { resolve($0, against: fileDirectory) },
                 text: route.templates.text.map { resolve($0, against: fileDirectory) },
                 html: route.templates.html.map { resolve($0, against: fileDirectory) })
             overrides[number] = route
         }
+        let replies = try loadReplies(source)
         let routing = RoutingTable(
-            defaultRoute: Route(recipients: recipients, sender: sender, templates: defaultTemplates),
+            defaultRoute: Route(recipients: recipients, sender: sender, templates: defaultTemplates, replyFrom: replies.allowedSenders),
             overrides: overrides)
 
         let logLevel = try source.string(.logLevel, default: "info").lowercased()
@@ -136,6 +146,7 @@ public struct RelaySettings: Sendable {
             dataDirectory: dataDirectory,
             configFile: configPath,
             publicURL: publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL,
+            isPublicURLConfigured: configuredPublicURL != nil,
             webhookToken: token,
             maxBodyBytes: try source.int(.maxBodyBytes, default: 65_536, in: 256...10_485_760),
             requestTimeout: .seconds(try source.int(.requestTimeoutSeconds, default: 10, in: 1...3600)),
@@ -157,9 +168,59 @@ public struct RelaySettings: Sendable {
                 timeout: .seconds(try source.int(.mediaTimeoutSeconds, default: 30, in: 1...3600)),
                 attempts: try source.int(.mediaAttempts, default: 4, in: 1...100),
                 keep: try source.bool(.mediaKeep, default: false)),
+            replies: replies,
             lambdaSafetyMargin: .milliseconds(try source.int(.lambdaSafetyMarginMs, default: 2000, in: 0...60_000)),
             logLevel: logLevel
         )
+    }
+
+    /// The reply settings, checked: a domain, a long enough secret, addresses, Flowroute's URL
+    /// and, when replies are on, both of its keys.
+    private static func loadReplies(_ source: Source) throws -> ReplySettings {
+        let domain = try source.optional(.replyDomain)?.lowercased()
+        if let domain, !ReplySettings.isDomain(domain) {
+            throw ConfigError.invalid(.replyDomain, domain, expected: "a domain name such as sms.example.com")
+        }
+        let secret = try source.optional(.replySecret)
+        if let secret, !ReplySettings.isSecret(secret) {
+            throw ConfigError.invalid(.replySecret, secret, expected: "at least 16 characters")
+        }
+        let allowed = try source.optional(.replyFrom).map { try addresses($0, key: .replyFrom) } ?? []
+        let urlText = try source.string(.flowrouteAPIURL, default: FlowrouteSettings.defaultAPIURL.absoluteString)
+        guard let url = URL(string: urlText), FlowrouteSettings.isAcceptable(url) else {
+            throw ConfigError.invalid(
+                .flowrouteAPIURL, urlText, expected: "an https:// URL (http:// only to localhost or 127.0.0.1, for tests)")
+        }
+        let flowroute = FlowrouteSettings(
+            apiURL: url, accessKey: try source.optional(.flowrouteAccessKey), secretKey: try source.optional(.flowrouteSecretKey))
+        if domain != nil {
+            for (key, value) in [(SettingKey.flowrouteAccessKey, flowroute.accessKey), (.flowrouteSecretKey, flowroute.secretKey)] where value == nil {
+                throw ConfigError(
+                    "\(SettingKey.replyDomain.environmentName) is set, so replies are sent through Flowroute, but \(key.environmentName) is not; "
+                        + "set both \(SettingKey.flowrouteAccessKey.environmentName) and \(SettingKey.flowrouteSecretKey.environmentName) "
+                        + "(Flowroute's Preferences › API Control), or unset \(SettingKey.replyDomain.environmentName)")
+            }
+        }
+        return ReplySettings(
+            domain: domain,
+            secret: secret,
+            allowedSenders: allowed,
+            authservID: try source.optional(.replyAuthservID)?.lowercased(),
+            maxCharacters: try source.int(.replyMaxChars, default: 1600, in: 1...10_000),
+            confirm: try source.bool(.replyConfirm, default: false),
+            flowroute: flowroute)
+    }
+
+    /// The bare addresses of a comma-separated list, lowercased, for comparing senders.
+    private static func addresses(_ text: String, key: SettingKey, route: String? = nil) throws -> [String] {
+        let mailboxes: [Mailbox]
+        do {
+            mailboxes = try Mailbox.list(parsing: text)
+        } catch {
+            let place = route.map { " (route \($0))" } ?? ""
+            throw ConfigError("\(key.environmentName)\(place): \(error)")
+        }
+        return mailboxes.map { $0.address.lowercased() }
     }
 
     /// Every distinct set of template files in use, for loading them all at start-up.

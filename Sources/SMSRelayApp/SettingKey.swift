@@ -122,6 +122,27 @@ extension SettingKey {
         "download attempts per media item before the email goes without it; the delays between them follow retry_base_seconds")
     public static let mediaKeep = SettingKey(
         "media_keep", default: "false", "keep downloaded media in <data_dir>/media after the email is sent")
+    public static let replyDomain = SettingKey(
+        "reply_domain", default: nil,
+        "domain of the reply addresses; set, every relayed email carries a Reply-To that sends an answer back as an SMS")
+    public static let replySecret = SettingKey(
+        "reply_secret", default: "generated on first start into <data_dir>/reply-secret", secret: true,
+        "key of the reply addresses' codes (HMAC-SHA256); at least 16 characters; required in Lambda")
+    public static let replyFrom = SettingKey(
+        "reply_from", default: nil, "comma-separated addresses that may reply for every number, besides each route's recipients")
+    public static let replyAuthservID = SettingKey(
+        "reply_authserv_id", default: nil,
+        "authserv-id of the receiving MTA's Authentication-Results; a reply failing DMARC, or both SPF and DKIM, is refused")
+    public static let replyMaxChars = SettingKey(
+        "reply_max_chars", default: "1600", "longest reply text sent as an SMS, in characters; a longer one is refused, never cut")
+    public static let replyConfirm = SettingKey(
+        "reply_confirm", default: "false", "email the replier when a reply was sent (failures are always emailed)")
+    public static let flowrouteAPIURL = SettingKey(
+        "flowroute_api_url", default: "https://api.flowroute.com", "Flowroute's API, which sends replies (https; http only to this host)")
+    public static let flowrouteAccessKey = SettingKey(
+        "flowroute_access_key", default: nil, "Flowroute API access key (Preferences › API Control); required for replies")
+    public static let flowrouteSecretKey = SettingKey(
+        "flowroute_secret_key", default: nil, secret: true, "Flowroute API secret key; required for replies")
     public static let lambdaSafetyMarginMs = SettingKey(
         "lambda_safety_margin_ms", default: "2000",
         "Lambda only: milliseconds kept before the invocation deadline; a send not done by then is abandoned and answered 500")
@@ -136,6 +157,8 @@ extension SettingKey {
         .smtpHeloName, .smtpIdleSeconds,
         .sesRegion, .sesEndpoint, .sesConfigurationSet, .mailTo, .mailFrom, .subjectTemplate, .textTemplate, .htmlTemplate,
         .mediaFetch, .mediaMaxBytes, .mediaMaxTotalBytes, .mediaTrustedHosts, .mediaTimeoutSeconds, .mediaAttempts, .mediaKeep,
+        .replyDomain, .replySecret, .replyFrom, .replyAuthservID, .replyMaxChars, .replyConfirm,
+        .flowrouteAPIURL, .flowrouteAccessKey, .flowrouteSecretKey,
         .lambdaSafetyMarginMs, .logLevel,
     ]
 }

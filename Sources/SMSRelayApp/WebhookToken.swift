@@ -1,13 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The secret in the callback URL (`/flowroute/<token>`): configured, or generated once and kept
 /// in the data folder so that the URL pasted into the carrier stays valid across restarts.
 public enum WebhookToken {
@@ -33,7 +25,7 @@ public enum WebhookToken {
             return (token, false)
         }
         let token = generate()
-        try writeSecretFile(token + "\n", to: path)
+        try SecretFile.store(token + "\n", to: path, what: "the webhook token")
         return (token, true)
     }
 
@@ -61,22 +53,5 @@ public enum WebhookToken {
     public static func generate() -> String {
         var generator = SystemRandomNumberGenerator()
         return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
-    }
-
-    /// Writes a file readable by its owner only, through a temporary name, so it is whole or absent.
-    private static func writeSecretFile(_ contents: String, to path: String) throws {
-        let temporary = path + ".tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else {
-            throw ConfigError("cannot create \(temporary): \(String(cString: strerror(errno)))")
-        }
-        let bytes = Array(contents.utf8)
-        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        let synced = fsync(fd) == 0
-        close(fd)
-        guard written == bytes.count, synced, rename(temporary, path) == 0 else {
-            unlink(temporary)
-            throw ConfigError("cannot store the webhook token in \(path): \(String(cString: strerror(errno)))")
-        }
     }
 }

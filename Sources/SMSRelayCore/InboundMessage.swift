@@ -102,3 +102,14 @@ public enum CarrierEvent: Sendable, Equatable {
     /// never stored or emailed.
     case ignored(reason: String)
 }
+
+extension DeliveryReceipt {
+    /// Whether the receipt says the message will not reach the phone: a status that speaks of a
+    /// failure, a rejection, an undelivered or an expired message (Flowroute's `message failed`,
+    /// `delivery failed`, `smsc reject`, `undelivered`, `expired`). Intermediate states
+    /// (`smsc submit`, `message buffered`) and `delivered` are not failures.
+    public var isFailure: Bool {
+        let status = status.lowercased()
+        return ["fail", "reject", "undeliver", "expire", "delete"].contains { status.contains($0) }
+    }
+}

@@ -6,11 +6,14 @@ public struct Route: Sendable, Equatable {
     public var sender: String
     /// Template files that replace the built-in ones, where set.
     public var templates: TemplatePaths
+    /// Addresses besides the recipients that may answer a text by email (`reply_from`).
+    public var replyFrom: [String]
 
-    public init(recipients: [String], sender: String, templates: TemplatePaths = TemplatePaths()) {
+    public init(recipients: [String], sender: String, templates: TemplatePaths = TemplatePaths(), replyFrom: [String] = []) {
         self.recipients = recipients
         self.sender = sender
         self.templates = templates
+        self.replyFrom = replyFrom
     }
 }
 
@@ -41,11 +44,16 @@ public struct RouteOverride: Sendable, Equatable {
     public var recipients: [String]?
     public var sender: String?
     public var templates: TemplatePaths
+    /// Addresses that may reply besides the route's recipients; added to the default route's.
+    public var replyFrom: [String]?
 
-    public init(recipients: [String]? = nil, sender: String? = nil, templates: TemplatePaths = TemplatePaths()) {
+    public init(
+        recipients: [String]? = nil, sender: String? = nil, templates: TemplatePaths = TemplatePaths(), replyFrom: [String]? = nil
+    ) {
         self.recipients = recipients
         self.sender = sender
         self.templates = templates
+        self.replyFrom = replyFrom
     }
 }
 
@@ -69,7 +77,8 @@ public struct RoutingTable: Sendable, Equatable {
         return Route(
             recipients: override.recipients ?? defaultRoute.recipients,
             sender: override.sender ?? defaultRoute.sender,
-            templates: override.templates.merged(over: defaultRoute.templates)
+            templates: override.templates.merged(over: defaultRoute.templates),
+            replyFrom: defaultRoute.replyFrom + (override.replyFrom ?? [])
         )
     }
 

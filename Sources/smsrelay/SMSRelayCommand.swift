@@ -17,7 +17,10 @@ struct SMSRelayCommand: AsyncParsableCommand {
             over the file.
             """,
         version: RelaySettings.version,
-        subcommands: [ServeCommand.self, CallbackURLCommand.self, LambdaCommand.self, OutboxCommand.self, ConfigCommand.self]
+        subcommands: [
+            ServeCommand.self, CallbackURLCommand.self, ReplyCommand.self, SendSMSCommand.self, LambdaCommand.self, OutboxCommand.self,
+            ConfigCommand.self,
+        ]
     )
 
     /// Inside Lambda the runtime starts `bootstrap` with no arguments: run the Lambda loop then.

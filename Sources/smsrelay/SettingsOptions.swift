@@ -74,6 +74,20 @@ struct SettingsOptions: ParsableArguments {
     var mediaAttempts: String?
     @Option(help: "Keep downloaded media after the email is sent: true or false. [env: SMSRELAY_MEDIA_KEEP, default: false]")
     var mediaKeep: String?
+    @Option(help: "Domain of the reply addresses; set, answers to relayed emails go back as SMS. [env: SMSRELAY_REPLY_DOMAIN]")
+    var replyDomain: String?
+    @Option(help: "Comma-separated addresses that may reply for every number, besides the routes' recipients. [env: SMSRELAY_REPLY_FROM]")
+    var replyFrom: String?
+    @Option(help: "authserv-id of the receiving MTA's Authentication-Results to check replies by. [env: SMSRELAY_REPLY_AUTHSERV_ID]")
+    var replyAuthservId: String?
+    @Option(help: "Longest reply sent as an SMS, in characters; longer ones are refused. [env: SMSRELAY_REPLY_MAX_CHARS, default: 1600]")
+    var replyMaxChars: String?
+    @Option(help: "Email the replier when a reply was sent: true or false. [env: SMSRELAY_REPLY_CONFIRM, default: false]")
+    var replyConfirm: String?
+    @Option(help: "Flowroute's API. [env: SMSRELAY_FLOWROUTE_API_URL, default: https://api.flowroute.com]")
+    var flowrouteApiUrl: String?
+    @Option(help: "Flowroute API access key (the secret key is environment or file only). [env: SMSRELAY_FLOWROUTE_ACCESS_KEY]")
+    var flowrouteAccessKey: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. [env: SMSRELAY_LOG_LEVEL, default: info]")
     var logLevel: String?
 
@@ -90,7 +104,10 @@ struct SettingsOptions: ParsableArguments {
             (.subjectTemplate, subjectTemplate), (.textTemplate, textTemplate), (.htmlTemplate, htmlTemplate),
             (.mediaFetch, mediaFetch), (.mediaMaxBytes, mediaMaxBytes), (.mediaMaxTotalBytes, mediaMaxTotalBytes),
             (.mediaTrustedHosts, mediaTrustedHosts), (.mediaTimeoutSeconds, mediaTimeoutSeconds),
-            (.mediaAttempts, mediaAttempts), (.mediaKeep, mediaKeep), (.logLevel, logLevel),
+            (.mediaAttempts, mediaAttempts), (.mediaKeep, mediaKeep),
+            (.replyDomain, replyDomain), (.replyFrom, replyFrom), (.replyAuthservID, replyAuthservId),
+            (.replyMaxChars, replyMaxChars), (.replyConfirm, replyConfirm), (.flowrouteAPIURL, flowrouteApiUrl),
+            (.flowrouteAccessKey, flowrouteAccessKey), (.logLevel, logLevel),
         ]
         var flags: [String: String] = [:]
         for (key, value) in pairs {

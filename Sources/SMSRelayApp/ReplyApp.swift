@@ -1,0 +1,58 @@
+import FlowrouteAPI
+import Foundation
+import Logging
+import Outbox
+import SMSRelayCore
+
+/// `smsrelay reply` and `smsrelay send-sms`: the reply path from the command line.
+public enum ReplyApp {
+    /// The reply intake of an existing data folder: its outbox and the reply secret the server
+    /// generated. Creates nothing, so a wrong `--data-dir` is an error the MTA retries, never a
+    /// bounce of a real reply.
+    /// - Throws: ``ReplyRefusal`` of kind ``ReplyRefusal/Kind/temporary`` naming what to fix.
+    public static func intake(settings: RelaySettings) throws(ReplyRefusal) -> ReplyIntake {
+        guard settings.replies.isEnabled else {
+            throw ReplyRefusal(.temporary, "replies are off: set \(SettingKey.replyDomain.environmentName) as for `smsrelay serve`")
+        }
+        let path = settings.dataDirectory.appendingPathComponent(RelayAssembly.outboxFileName).path
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ReplyRefusal(
+                .temporary,
+                "no outbox at \(path): start `smsrelay serve` once, or give the server's --data-dir (\(SettingKey.dataDir.environmentName))")
+        }
+        do {
+            guard let secret = try settings.replies.secret ?? ReplySecret.stored(in: settings.dataDirectory) else {
+                throw ConfigError(
+                    "no reply secret: \(SettingKey.replySecret.environmentName) is not set and the server has not generated "
+                        + "\(settings.dataDirectory.appendingPathComponent(ReplySecret.fileName).path) yet")
+            }
+            return try ReplyIntake(settings: settings, secret: secret, store: try SQLiteOutboxStore(path: path))
+        } catch {
+            throw ReplyRefusal(.temporary, "\(error)")
+        }
+    }
+
+    /// Sends one SMS now through Flowroute, as replies are sent, to try the credentials.
+    /// - Returns: Flowroute's id for the message.
+    /// - Throws: ``ConfigError`` without the keys; ``FlowrouteError`` when Flowroute refused.
+    public static func sendSMS(settings: RelaySettings, from: String, to: String, text: String, logger: Logger) async throws -> String {
+        let flowroute = settings.replies.flowroute
+        guard let access = flowroute.accessKey, let secret = flowroute.secretKey else {
+            throw ConfigError(
+                "set \(SettingKey.flowrouteAccessKey.environmentName) and \(SettingKey.flowrouteSecretKey.environmentName) "
+                    + "(Flowroute's Preferences › API Control) to send through Flowroute")
+        }
+        let numbers = [(from, "--from"), (to, "--to")].map { (RoutingTable.normalize($0.0), $0.0, $0.1) }
+        for (digits, given, flag) in numbers where digits.isEmpty || digits.count > 15 {
+            throw ConfigError("\(flag) \(given) is not a phone number: give its digits with the country code, e.g. 12065551234")
+        }
+        guard !text.isEmpty, text.count <= settings.replies.maxCharacters else {
+            throw ConfigError(
+                "the text must have 1 to \(settings.replies.maxCharacters) characters (\(SettingKey.replyMaxChars.environmentName)); it has \(text.count)")
+        }
+        let client = FlowrouteClient(
+            baseURL: flowroute.apiURL, credentials: FlowrouteCredentials(accessKey: access, secretKey: secret), logger: logger)
+        let receipt = try await client.send(OutboundSMS(from: numbers[0].0, to: numbers[1].0, body: text))
+        return receipt.messageID
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+
+/// Replies by email: where they are addressed, who may send them, and how they reach Flowroute.
+/// Off (``domain`` nil) unless `SMSRELAY_REPLY_DOMAIN` is set; then nothing else changes in a
+/// relayed email but its `Reply-To`.
+public struct ReplySettings: Sendable, Equatable {
+    /// The domain reply addresses are at, lowercased (`sms.example.com`); nil: replies are off.
+    public var domain: String?
+    /// `SMSRELAY_REPLY_SECRET` when configured; else the server keeps one in the data folder.
+    public var secret: String?
+    /// Addresses that may reply for every number, besides each route's recipients (`SMSRELAY_REPLY_FROM`).
+    public var allowedSenders: [String]
+    /// The authserv-id of the receiving MTA's `Authentication-Results` fields; nil: not checked.
+    public var authservID: String?
+    /// The longest reply text sent, in characters; a longer one is refused, never cut.
+    public var maxCharacters: Int
+    /// Whether a sent reply is confirmed by email.
+    public var confirm: Bool
+    /// Flowroute's Messaging API, which sends the replies.
+    public var flowroute: FlowrouteSettings
+
+    public init(
+        domain: String? = nil, secret: String? = nil, allowedSenders: [String] = [], authservID: String? = nil,
+        maxCharacters: Int = 1600, confirm: Bool = false, flowroute: FlowrouteSettings = FlowrouteSettings()
+    ) {
+        self.domain = domain
+        self.secret = secret
+        self.allowedSenders = allowedSenders
+        self.authservID = authservID
+        self.maxCharacters = maxCharacters
+        self.confirm = confirm
+        self.flowroute = flowroute
+    }
+
+    /// Whether relayed emails carry a reply address.
+    public var isEnabled: Bool { domain != nil }
+
+    /// Whether `text` is a usable reply domain: a host name of at least two labels.
+    static func isDomain(_ text: String) -> Bool {
+        let labels = text.split(separator: ".", omittingEmptySubsequences: false)
+        return text.utf8.count <= 253 && labels.count >= 2 && labels.allSatisfy { label in
+            (1...63).contains(label.utf8.count) && label.first != "-" && label.last != "-"
+                && label.utf8.allSatisfy { $0.isASCIILetterOrDigit || $0 == UInt8(ascii: "-") }
+        }
+    }
+
+    /// A reply secret long enough to resist guessing: at least 16 bytes.
+    static func isSecret(_ text: String) -> Bool {
+        text.utf8.count >= 16
+    }
+}
+
+/// Where and as whom the relay sends SMS through Flowroute.
+public struct FlowrouteSettings: Sendable, Equatable {
+    public var apiURL: URL
+    public var accessKey: String?
+    public var secretKey: String?
+
+    public static let defaultAPIURL = URL(string: "https://api.flowroute.com")!
+
+    public init(apiURL: URL = defaultAPIURL, accessKey: String? = nil, secretKey: String? = nil) {
+        self.apiURL = apiURL
+        self.accessKey = accessKey
+        self.secretKey = secretKey
+    }
+
+    /// Whether both keys are set.
+    public var hasCredentials: Bool { accessKey != nil && secretKey != nil }
+
+    /// Whether `url` may carry the credentials: https, or plain http to this host only (tests).
+    static func isAcceptable(_ url: URL) -> Bool {
+        guard let host = url.host, !host.isEmpty else { return false }
+        switch url.scheme?.lowercased() {
+        case "https": return true
+        case "http": return ["localhost", "127.0.0.1", "::1", "[::1]"].contains(host.lowercased())
+        default: return false
+        }
+    }
+}
+
+extension UInt8 {
+    fileprivate var isASCIILetterOrDigit: Bool {
+        (0x30...0x39).contains(self) || (0x41...0x5A).contains(self) || (0x61...0x7A).contains(self)
+    }
+}
