@@ -283,7 +283,7 @@ let package = Package(
             path: "Tests/TestSupport",
             exclude: [
                 "moto_setup.py", "moto_messages.py", "smtp_server.py", "postfix_server.py", "mime_parts.py", "media_server.py",
-                "reply_text.py", "flowroute_api.py", "Media",
+                "reply_text.py", "flowroute_api.py", "reply_writer.py", "Media",
             ]
         ),
         // Mutated callbacks through the parser, the outbox and the MIME writer; the callback corpus.

@@ -224,8 +224,10 @@ public final class DeliveryWorker: Service, Sendable {
                 key: "sent:\(entry.id)")
             return .sent(receipt, followUp: confirmation)
         case .failed(let error, nil, _):
+            let tries = entry.attempts + 1
+            let last = error.last.map { ".!?".contains($0) } == true ? error : error + "."
             let notice = ReplyNotice(
-                .notSent, about: reply, reason: "Flowroute did not take it: \(error)",
+                .notSent, about: reply, reason: "Flowroute did not take it (\(tries) attempt\(tries == 1 ? "" : "s")). The last answer: \(last)",
                 key: "not-sent:\(entry.id):\(Int(entry.pendingSince.timeIntervalSince1970))")
             return .failed(error: error, retryAt: nil, followUp: notice)
         case let other:

@@ -15,6 +15,7 @@ struct CommandLineTests {
         ["lambda", "--help"],
         ["outbox", "--help"], ["outbox", "list", "--help"], ["outbox", "retry", "--help"],
         ["config", "--help"], ["config", "check", "--help"],
+        ["reply", "--help"], ["help", "reply"], ["send-sms", "--help"],
     ]
 
     @Test("--help of every command and subcommand prints its usage and exits 0", arguments: helpCommands)
@@ -91,7 +92,7 @@ struct CommandRun {
     var stdout: String
     var stderr: String
 
-    init(_ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(60)) async throws {
+    init(_ arguments: [String], environment: [String: String] = [:], input: Data? = nil, timeout: Duration = .seconds(60)) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("smsrelay-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -101,6 +102,7 @@ struct CommandRun {
                 .filter { !$0.key.hasPrefix("SMSRELAY_") && !$0.key.hasPrefix("AWS_") }
                 .merging(environment) { $1 },
             directory: folder,
+            input: input,
             timeout: timeout)
         status = result.status
         stdout = String(decoding: result.stdout, as: UTF8.self)

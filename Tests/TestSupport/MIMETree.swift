@@ -15,6 +15,9 @@ public struct MIMETree: Decodable, Sendable {
     public var defects: [String]?
     public var subject: String?
     public var message_defects: [String]?
+    /// The message's From, To, Reply-To, Message-ID, In-Reply-To, References and Auto-Submitted, as
+    /// Python reads them (display names decoded), where present.
+    public var headers: [String: String]?
 
     /// Parses `bytes` (a whole message) with Python.
     public static func parse(_ bytes: [UInt8]) async throws -> MIMETree {

@@ -7,12 +7,14 @@ public struct ProcessRun: Sendable {
     public var stdout: Data
     public var stderr: Data
 
-    /// Runs `executable` with `arguments`; throws if it outlives `timeout` (it is stopped then).
+    /// Runs `executable` with `arguments`, `input` on its standard input (nothing when nil);
+    /// throws if it outlives `timeout` (it is stopped then).
     public init(
         _ executable: URL,
         _ arguments: [String],
         environment: [String: String]? = nil,
         directory: URL? = nil,
+        input: Data? = nil,
         timeout: Duration
     ) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("process-run-\(UUID().uuidString)")
@@ -28,7 +30,13 @@ public struct ProcessRun: Sendable {
         process.arguments = arguments
         if let environment { process.environment = environment }
         if let directory { process.currentDirectoryURL = directory }
-        process.standardInput = FileHandle.nullDevice
+        if let input {
+            let file = folder.appendingPathComponent("stdin")
+            try input.write(to: file)
+            process.standardInput = try FileHandle(forReadingFrom: file)
+        } else {
+            process.standardInput = FileHandle.nullDevice
+        }
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
         try process.run()

@@ -33,4 +33,7 @@ with open(sys.argv[1], "rb") as handle:
 tree = describe(message)
 tree["subject"] = str(message["Subject"])
 tree["message_defects"] = [type(d).__name__ for d in message.defects]
+tree["headers"] = {name: str(message[name]) for name in
+                   ("From", "To", "Reply-To", "Message-ID", "In-Reply-To", "References", "Auto-Submitted")
+                   if message[name] is not None}
 print(json.dumps(tree))
