@@ -295,7 +295,7 @@ let package = Package(
         .testTarget(
             name: "SMSRelayAppTests",
             dependencies: [
-                "SMSRelayApp", "SMSRelayCore", "MailKit", "MailRender", "Outbox", "ComponentConfig", "TestSupport",
+                "SMSRelayApp", "SMSRelayCore", "MailKit", "MailRender", "Outbox", "ComponentConfig", "TestSupport", "FlowrouteAPI", "ReplyAddress", "SMSRelayIntake",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One `Authentication-Results` header field (RFC 8601): which server checked the message and
 /// what each method (`spf`, `dkim`, `dmarc`, …) found.
 ///
@@ -17,14 +19,14 @@ public struct AuthenticationResults: Sendable, Equatable {
 
     /// Reads a field's value; nil when it has no authserv-id.
     public init?(parsing value: String) {
-        let statements = Self.withoutComments(value).split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+        let statements = Self.withoutComments(value).split(separator: ";").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         guard let first = statements.first,
-              let id = first.split(whereSeparator: { $0 == " " || $0 == "\t" }).first, !id.isEmpty
+              let id = first.split(whereSeparator: \.isWhitespace).first, !id.isEmpty
         else { return nil }
         authservID = id.lowercased()
         results = statements.dropFirst().compactMap { statement in
             // `method[/version]=result` and then properties (`header.d=…`), which are not needed.
-            guard let word = statement.split(whereSeparator: { $0 == " " || $0 == "\t" }).first,
+            guard let word = statement.split(whereSeparator: \.isWhitespace).first,
                   let equals = word.firstIndex(of: "=")
             else { return nil }
             let method = word[..<equals].split(separator: "/").first.map { $0.lowercased() } ?? ""
