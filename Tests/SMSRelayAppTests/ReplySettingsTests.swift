@@ -1,0 +1,112 @@
+import Foundation
+import Logging
+import MailKit
+import ReplyAddress
+@testable import SMSRelayApp
+import SMSRelayCore
+import Testing
+import TestSupport
+
+@Suite("Reply settings: checked at start-up, and the Reply-To they give relayed emails")
+struct ReplySettingsTests {
+    static let on: [String: String] = [
+        "SMSRELAY_REPLY_DOMAIN": "SMS.Example.com",
+        "SMSRELAY_FLOWROUTE_ACCESS_KEY": "access-key",
+        "SMSRELAY_FLOWROUTE_SECRET_KEY": "secret-key-0123456789",
+    ]
+
+    func refusal(_ environment: [String: String]) -> String? {
+        do {
+            _ = try RelaySettings.load(environment: environment)
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test("replies are off by default, and on with a domain and both Flowroute keys")
+    func defaults() throws {
+        let off = try RelaySettings.load(environment: [:])
+        #expect(!off.replies.isEnabled)
+        #expect(off.replies.maxCharacters == 1600)
+        #expect(off.replies.flowroute.apiURL.absoluteString == "https://api.flowroute.com")
+        let on = try RelaySettings.load(environment: Self.on.merging(["SMSRELAY_REPLY_FROM": "Carol <Carol@Example.com>"]) { $1 })
+        #expect(on.replies.domain == "sms.example.com")
+        #expect(on.replies.allowedSenders == ["carol@example.com"])
+        #expect(on.routing.defaultRoute.replyFrom == ["carol@example.com"])
+        #expect(!on.isPublicURLConfigured)
+    }
+
+    @Test("bad reply settings stop the start, naming the setting and never showing a secret")
+    func refused() throws {
+        #expect(refusal(["SMSRELAY_REPLY_DOMAIN": "localhost"].merging(Self.on.filter { $0.key != "SMSRELAY_REPLY_DOMAIN" }) { $1 })?
+            .contains("SMSRELAY_REPLY_DOMAIN") == true)
+        let short = refusal(Self.on.merging(["SMSRELAY_REPLY_SECRET": "tooshort"]) { $1 })
+        #expect(short?.contains("SMSRELAY_REPLY_SECRET") == true)
+        #expect(short?.contains("tooshort") == false)
+        let noKey = refusal(Self.on.filter { $0.key != "SMSRELAY_FLOWROUTE_SECRET_KEY" })
+        #expect(noKey?.contains("SMSRELAY_FLOWROUTE_SECRET_KEY is not") == true, "\(noKey ?? "")")
+        for url in ["http://api.flowroute.com", "ftp://127.0.0.1", "not a url"] {
+            #expect(refusal(Self.on.merging(["SMSRELAY_FLOWROUTE_API_URL": url]) { $1 })?.contains("SMSRELAY_FLOWROUTE_API_URL") == true, "\(url)")
+        }
+        #expect(refusal(Self.on.merging(["SMSRELAY_FLOWROUTE_API_URL": "http://127.0.0.1:8999"]) { $1 }) == nil)
+        #expect(refusal(Self.on.merging(["SMSRELAY_REPLY_MAX_CHARS": "0"]) { $1 })?.contains("SMSRELAY_REPLY_MAX_CHARS") == true)
+        #expect(refusal(Self.on.merging(["SMSRELAY_REPLY_FROM": "not an address"]) { $1 })?.contains("SMSRELAY_REPLY_FROM") == true)
+        #expect(refusal(Self.on.merging(["SMSRELAY_REPLY_CONFIRM": "maybe"]) { $1 })?.contains("SMSRELAY_REPLY_CONFIRM") == true)
+    }
+
+    @Test("a route's reply_from is read from the config file and added to the default ones")
+    func routeReplyFrom() async throws {
+        try await withTemporaryDirectory { dir in
+            let file = dir.appendingPathComponent("relay.yaml")
+            try """
+                reply_from: [dave@example.com]
+                routes:
+                  "+1 206 641 8000":
+                    reply_from: Carol <carol@example.com>
+                """.write(to: file, atomically: true, encoding: .utf8)
+            let settings = try RelaySettings.load(environment: Self.on.merging(["SMSRELAY_CONFIG": file.path]) { $1 })
+            #expect(settings.routing.route(for: "12066418000").replyFrom == ["dave@example.com", "carol@example.com"])
+            #expect(settings.routing.route(for: "12065550100").replyFrom == ["dave@example.com"])
+        }
+    }
+
+    @Test("the Lambda function needs the reply secret set, as config check --mode lambda says")
+    func lambdaNeedsSecret() throws {
+        let environment = Self.on.merging([
+            "AWS_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret",
+        ]) { $1 }
+        #expect(throws: ConfigError.self) { try ConfigCheck.run(flags: [:], environment: environment, mode: .lambda) }
+        do {
+            _ = try LambdaApp.makeHandler(environment: environment, logger: Logger(label: "test"))
+            Issue.record("the function started without a reply secret")
+        } catch {
+            #expect("\(error)".contains("SMSRELAY_REPLY_SECRET"), "\(error)")
+        }
+        let withSecret = environment.merging(["SMSRELAY_REPLY_SECRET": "a-long-enough-reply-secret"]) { $1 }
+        let report = try ConfigCheck.run(flags: [:], environment: withSecret, mode: .lambda)
+        #expect(report.contains("replies         to <code>@sms.example.com"), "\(report)")
+        #expect(!report.contains("a-long-enough-reply-secret") && !report.contains("secret-key-0123456789"))
+    }
+
+    @Test("relayed emails get a Reply-To that routes the answer, only with replies on and a number to answer")
+    func replyTo() throws {
+        let secret = "reply-secret-0123456789"
+        let settings = try RelaySettings.load(environment: Self.on)
+        let components = try RelayComponents(settings: settings, logger: Logger(label: "test"), replySecret: secret)
+        let message = InboundMessage(
+            carrier: "flowroute", id: "mdr1-1", from: "+1 (855) 356-9768", to: "12066418000", body: "hi", receivedAt: Date())
+        let email = try components.compose(message, nil)
+        let replyTo = try #require(email.replyTo)
+        #expect(replyTo.displayName == "+1 855 356 9768 (SMS)")
+        let codec = ReplyAddressCodec(secret: secret, domain: "sms.example.com")
+        #expect(try codec.decode(replyTo.address) == ReplyAddress(ourNumber: "12066418000", texterNumber: "18553569768"))
+        // A sender the carrier gave as a name has no number to answer.
+        var named = message
+        named.from = "ACME"
+        #expect(try components.compose(named, nil).replyTo == nil)
+        // Replies off: nothing changes.
+        let off = try RelayComponents(settings: try RelaySettings.load(environment: [:]), logger: Logger(label: "test"))
+        #expect(try off.compose(message, nil).replyTo == nil)
+    }
+}
