@@ -90,23 +90,27 @@ struct ReplySettingsTests {
     }
 
     @Test("relayed emails get a Reply-To that routes the answer, only with replies on and a number to answer")
-    func replyTo() throws {
-        let secret = "reply-secret-0123456789"
-        let settings = try RelaySettings.load(environment: Self.on)
-        let components = try RelayComponents(settings: settings, logger: Logger(label: "test"), replySecret: secret)
-        let message = InboundMessage(
-            carrier: "flowroute", id: "mdr1-1", from: "+1 (855) 356-9768", to: "12066418000", body: "hi", receivedAt: Date())
-        let email = try components.compose(message, nil)
-        let replyTo = try #require(email.replyTo)
-        #expect(replyTo.displayName == "+1 855 356 9768 (SMS)")
-        let codec = ReplyAddressCodec(secret: secret, domain: "sms.example.com")
-        #expect(try codec.decode(replyTo.address) == ReplyAddress(ourNumber: "12066418000", texterNumber: "18553569768"))
-        // A sender the carrier gave as a name has no number to answer.
-        var named = message
-        named.from = "ACME"
-        #expect(try components.compose(named, nil).replyTo == nil)
-        // Replies off: nothing changes.
-        let off = try RelayComponents(settings: try RelaySettings.load(environment: [:]), logger: Logger(label: "test"))
-        #expect(try off.compose(message, nil).replyTo == nil)
+    func replyTo() async throws {
+        try await withTemporaryDirectory { dir in
+            // The maildir transport opens its folder: keep it in the test's own.
+            let here = ["SMSRELAY_DATA_DIR": dir.path]
+            let secret = "reply-secret-0123456789"
+            let settings = try RelaySettings.load(environment: Self.on.merging(here) { $1 })
+            let components = try RelayComponents(settings: settings, logger: Logger(label: "test"), replySecret: secret)
+            let message = InboundMessage(
+                carrier: "flowroute", id: "mdr1-1", from: "+1 (855) 356-9768", to: "12066418000", body: "hi", receivedAt: Date())
+            let email = try components.compose(message, nil)
+            let replyTo = try #require(email.replyTo)
+            #expect(replyTo.displayName == "+1 855 356 9768 (SMS)")
+            let codec = ReplyAddressCodec(secret: secret, domain: "sms.example.com")
+            #expect(try codec.decode(replyTo.address) == ReplyAddress(ourNumber: "12066418000", texterNumber: "18553569768"))
+            // A sender the carrier gave as a name has no number to answer.
+            var named = message
+            named.from = "ACME"
+            #expect(try components.compose(named, nil).replyTo == nil)
+            // Replies off: nothing changes.
+            let off = try RelayComponents(settings: try RelaySettings.load(environment: here), logger: Logger(label: "test"))
+            #expect(try off.compose(message, nil).replyTo == nil)
+        }
     }
 }
