@@ -107,6 +107,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // S3 objects and their tags, signed with SigV4: how mail received through SES is read.
+        .target(
+            name: "S3Objects",
+            dependencies: [
+                "SigV4",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Reply addresses: a texter's and our number in an address that cannot be forged (HMAC).
         .target(
             name: "ReplyAddress",
@@ -188,6 +200,8 @@ let package = Package(
                 "MediaFetch",
                 "ReplyAddress",
                 "FlowrouteAPI",
+                "S3Objects",
+                "SigV4",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -238,6 +252,7 @@ let package = Package(
             name: "LambdaRuntimeTests",
             dependencies: [
                 "LambdaRuntime", "SMSRelayApp", "SMSRelayIntake", "MailKit", "MailRender", "SMSRelayCore", "Transports", "TestSupport", "GlibcCompat",
+                "ReplyAddress",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -265,6 +280,10 @@ let package = Package(
             dependencies: ["FlowrouteAPI", "TestSupport", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "S3ObjectsTests",
+            dependencies: ["S3Objects", "SigV4", "TestSupport", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "SESTransportTests", dependencies: ["SESTransport", "SigV4", "MailKit", "MailRender", "ComponentConfig", "SMSRelayCore", "TestSupport",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
@@ -283,7 +302,7 @@ let package = Package(
             path: "Tests/TestSupport",
             exclude: [
                 "moto_setup.py", "moto_messages.py", "smtp_server.py", "postfix_server.py", "mime_parts.py", "media_server.py",
-                "reply_text.py", "flowroute_api.py", "reply_writer.py", "Media",
+                "reply_text.py", "flowroute_api.py", "reply_writer.py", "moto_s3.py", "Media",
             ]
         ),
         // Mutated callbacks through the parser, the outbox and the MIME writer; the callback corpus.

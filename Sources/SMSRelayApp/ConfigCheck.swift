@@ -1,5 +1,6 @@
 import Foundation
 import LambdaRuntime
+import Logging
 
 /// `smsrelay config check`: the validation a start runs, without starting.
 ///
@@ -24,7 +25,10 @@ public enum ConfigCheck {
             settings = try RelaySettings.load(flags: flags, environment: environment, defaultTransport: .lambdaDefault)
         }
         let plan = try RelayPlan(settings: settings)
-        if mode == .lambda { _ = try RelayPlan.lambdaReplySecret(settings) }
+        if mode == .lambda {
+            _ = try RelayPlan.lambdaReplySecret(settings)
+            _ = try RelayPlan.replyS3Client(settings, logger: Logger(label: "smsrelay.config-check"))
+        }
         return report(settings, plan: plan, mode: mode)
     }
 
@@ -72,7 +76,9 @@ public enum ConfigCheck {
     /// Whether and how replies by email are sent, in one line; never a secret.
     static func replySummary(_ replies: ReplySettings, mode: Mode) -> String {
         guard let domain = replies.domain else { return "off (\(SettingKey.replyDomain.environmentName) is not set)" }
-        var text = "to <code>@\(domain), sent through \(replies.flowroute.apiURL.absoluteString) as \(replies.flowroute.accessKey ?? "?")"
+        var text = "to <code>@\(domain)"
+        if mode == .lambda, let s3 = replies.s3 { text += " (received by SES into s3://\(s3.bucket)/\(s3.prefix))" }
+        text += ", sent through \(replies.flowroute.apiURL.absoluteString) as \(replies.flowroute.accessKey ?? "?")"
         text += "; secret \(replies.secret == nil ? "stored in the data folder (generated on first start)" : "set (hidden)")"
         text += "; at most \(replies.maxCharacters) characters"
         if let id = replies.authservID { text += "; Authentication-Results of \(id) checked" }

@@ -24,7 +24,7 @@ public enum LambdaApp {
         let logger = Logger(label: "smsrelay")
         let client = HTTPLambdaRuntimeClient(endpoint: endpoint)
 
-        let handler: CallbackLambdaHandler<SendNowSink>
+        let handler: LambdaEventRouter
         do {
             handler = try makeHandler(environment: environment, logger: logger)
         } catch {
@@ -40,7 +40,7 @@ public enum LambdaApp {
     }
 
     /// The function's handler, with every setting checked: what `config check --mode lambda` runs.
-    static func makeHandler(environment: [String: String], logger: Logger) throws -> CallbackLambdaHandler<SendNowSink> {
+    static func makeHandler(environment: [String: String], logger: Logger) throws -> LambdaEventRouter {
         let settings = try RelaySettings.load(environment: environment, defaultTransport: .lambdaDefault)
         let components = try RelayComponents(
             settings: settings, logger: logger, replySecret: try RelayPlan.lambdaReplySecret(settings))
@@ -51,12 +51,22 @@ public enum LambdaApp {
         logger.info(
             "lambda runtime ready",
             metadata: ["transport": "\(components.transportSummary)", "version": "\(SMSRelayVersion.current)"])
-        return CallbackLambdaHandler(
+        let callbacks = CallbackLambdaHandler(
             intake: CallbackIntake(token: settings.webhookToken, maxBodyBytes: settings.maxBodyBytes),
             sink: SendNowSink(
                 transport: components.transport, compose: components.compose, safetyMargin: settings.lambdaSafetyMargin,
                 media: components.mediaCollector(
                     folder: nil,
                     policy: RetryPolicy(baseDelay: settings.retryBaseDelay, maxDelay: settings.retryMaxDelay))))
+        var replies: SESReplyHandler?
+        if let secret = settings.replies.secret, let location = settings.replies.s3, let sms = components.sms,
+           let s3 = try RelayPlan.replyS3Client(settings, logger: logger)
+        {
+            replies = SESReplyHandler(
+                intake: try ReplyIntake(settings: settings, secret: secret, store: nil), s3: s3, location: location, sms: sms,
+                transport: components.transport, composeNotice: components.composeNotice, confirm: settings.replies.confirm,
+                safetyMargin: settings.lambdaSafetyMargin)
+        }
+        return LambdaEventRouter(callbacks: callbacks, replies: replies)
     }
 }

@@ -6,7 +6,9 @@ import MailKit
 import MailRender
 import MediaFetch
 import ReplyAddress
+import S3Objects
 import SESTransport
+import SigV4
 import SMSRelayCore
 import SMTPTransport
 import Transports
@@ -44,16 +46,45 @@ public struct RelayPlan: Sendable {
         }
     }
 
-    /// The Lambda function has no data folder to keep a generated reply secret in.
-    /// - Throws: ``ConfigError`` when replies are on without `SMSRELAY_REPLY_SECRET`.
+    /// The Lambda function has no data folder to keep a generated reply secret in, and replies
+    /// reach it only through SES and S3.
+    /// - Throws: ``ConfigError`` when replies are on without `SMSRELAY_REPLY_SECRET` or
+    ///   `SMSRELAY_REPLY_S3_BUCKET`.
     static func lambdaReplySecret(_ settings: RelaySettings) throws -> String? {
-        if settings.replies.isEnabled, settings.replies.secret == nil {
+        guard settings.replies.isEnabled else { return nil }
+        guard let secret = settings.replies.secret else {
             throw ConfigError(
                 "\(SettingKey.replyDomain.environmentName) is set but \(SettingKey.replySecret.environmentName) is not: "
                     + "a Lambda function has no data folder to keep a generated one in; set it to a long random value "
                     + "(e.g. `openssl rand -hex 32`) and keep it, as the reply addresses given out depend on it")
         }
-        return settings.replies.secret
+        guard settings.replies.s3 != nil else {
+            throw ConfigError(
+                "\(SettingKey.replyDomain.environmentName) is set but \(SettingKey.replyS3Bucket.environmentName) is not: "
+                    + "in Lambda, replies arrive through SES receiving, which stores them in that bucket (template.yaml's ReplyDomain sets it up)")
+        }
+        return secret
+    }
+
+    /// Lambda: the S3 client that reads reply emails, with the function's AWS credentials and region.
+    static func replyS3Client(_ settings: RelaySettings, logger: Logger) throws -> S3Client? {
+        guard let location = settings.replies.s3 else { return nil }
+        let aws = settings.components.rooted(at: ["aws"])
+        guard let keyID = aws.string("access_key_id"), let secret = aws.string("secret_access_key", isSecret: true) else {
+            throw ConfigError(
+                "\(SettingKey.replyS3Bucket.environmentName) is set, but \(aws.name("access_key_id")) and \(aws.name("secret_access_key")) "
+                    + "are not: Lambda sets them from the function's role")
+        }
+        guard let region = aws.string("region") ?? aws.string("default_region") else {
+            throw ConfigError("\(SettingKey.replyS3Bucket.environmentName) is set, but \(aws.name("region")) is not: Lambda sets it")
+        }
+        var s3Logger = logger
+        s3Logger[metadataKey: "component"] = "s3"
+        return S3Client(
+            configuration: S3Configuration(
+                credentials: AWSCredentials(accessKeyID: keyID, secretAccessKey: secret, sessionToken: aws.string("session_token", isSecret: true)),
+                region: region, endpoint: location.endpoint),
+            logger: s3Logger)
     }
 
     private static func mediaPolicy(_ media: MediaSettings) throws -> MediaFetchPolicy {

@@ -201,6 +201,18 @@ public struct RelaySettings: Sendable {
                         + "(Flowroute's Preferences › API Control), or unset \(SettingKey.replyDomain.environmentName)")
             }
         }
+        var s3: ReplyS3Settings?
+        if let bucket = try source.optional(.replyS3Bucket) {
+            guard ReplyS3Settings.isBucketName(bucket) else {
+                throw ConfigError.invalid(.replyS3Bucket, bucket, expected: "an S3 bucket name (3 to 63 lowercase letters, digits, '.' and '-')")
+            }
+            let endpoint = try source.optional(.replyS3Endpoint)
+            let url = endpoint.flatMap(URL.init(string:))
+            if let endpoint, url?.host == nil || !["http", "https"].contains(url?.scheme ?? "") {
+                throw ConfigError.invalid(.replyS3Endpoint, endpoint, expected: "an https:// URL (http:// for a local emulator)")
+            }
+            s3 = ReplyS3Settings(bucket: bucket, prefix: try source.optional(.replyS3Prefix) ?? "", endpoint: url)
+        }
         return ReplySettings(
             domain: domain,
             secret: secret,
@@ -208,7 +220,8 @@ public struct RelaySettings: Sendable {
             authservID: try source.optional(.replyAuthservID)?.lowercased(),
             maxCharacters: try source.int(.replyMaxChars, default: 1600, in: 1...10_000),
             confirm: try source.bool(.replyConfirm, default: false),
-            flowroute: flowroute)
+            flowroute: flowroute,
+            s3: s3)
     }
 
     /// The bare addresses of a comma-separated list, lowercased, for comparing senders.

@@ -19,12 +19,14 @@ public struct ReplyIntake: Sendable {
     let codec: ReplyAddressCodec
     let routing: RoutingTable
     let replies: ReplySettings
-    let store: any OutboxStore
+    let store: (any OutboxStore)?
 
     /// The largest email read: a reply with a few pictures attached fits.
     public static let maximumBytes = 25 << 20
 
-    public init(settings: RelaySettings, secret: String, store: any OutboxStore) throws {
+    /// - Parameter store: where ``take(_:recipient:envelopeSender:now:logger:)`` stores replies
+    ///   and notices; ``check(_:recipient:envelopeSender:now:logger:)`` alone needs none.
+    public init(settings: RelaySettings, secret: String, store: (any OutboxStore)?) throws {
         guard let domain = settings.replies.domain else {
             throw ConfigError("replies are off: \(SettingKey.replyDomain.environmentName) is not set")
         }
@@ -34,7 +36,7 @@ public struct ReplyIntake: Sendable {
         self.store = store
     }
 
-    /// Checks and stores one reply email.
+    /// Checks and stores one reply email; a reply refused for its content also stores a notice.
     /// - Parameters:
     ///   - recipient: the envelope recipient, as the MTA gives it; else the email's `Delivered-To`
     ///     and `To` fields are searched for an address at the reply domain.
@@ -42,6 +44,44 @@ public struct ReplyIntake: Sendable {
     public func take(
         _ bytes: [UInt8], recipient: String?, envelopeSender: String?, now: Date = Date(), logger: Logger
     ) async throws(ReplyRefusal) -> ReplyAccepted {
+        let reply: OutboundReply
+        do {
+            reply = try check(bytes, recipient: recipient, envelopeSender: envelopeSender, now: now, logger: logger)
+        } catch {
+            if let notice = error.notice {
+                do {
+                    _ = try await store?.enqueue(.notice(notice), now: now)
+                } catch {
+                    logger.error("cannot store the notice of a refused reply", metadata: ["error": "\(error)"])
+                }
+            }
+            throw error
+        }
+        let result: EnqueueResult
+        do {
+            guard let store else { throw OutboxError.inconsistent("the reply intake was made without an outbox") }
+            result = try await store.enqueue(.reply(reply), now: now)
+        } catch {
+            logger.error("cannot store the reply", metadata: ["error": "\(error)"])
+            throw ReplyRefusal(.temporary, "the outbox cannot be written now: \(error)")
+        }
+        let segments = SMSSegments.count(reply.body).segments
+        let accepted = ReplyAccepted(
+            id: result.id, isNew: result == .stored(id: result.id), characters: reply.body.count, segments: segments)
+        logger.info(
+            accepted.isNew ? "reply stored" : "reply taken before; nothing new stored",
+            metadata: [
+                "outbox_id": "\(accepted.id)", "characters": "\(accepted.characters)", "segments": "\(segments)",
+                "reply_message_id": "\(reply.replyMessageID)",
+            ])
+        return accepted
+    }
+
+    /// Checks one reply email and makes it the reply to send, storing nothing.
+    /// - Throws: ``ReplyRefusal``; one for the content carries the ``ReplyRefusal/notice`` to send.
+    public func check(
+        _ bytes: [UInt8], recipient: String?, envelopeSender: String?, now: Date = Date(), logger: Logger
+    ) throws(ReplyRefusal) -> OutboundReply {
         guard bytes.count <= Self.maximumBytes else {
             throw ReplyRefusal(.unreadable, "the email is larger than \(Self.maximumBytes >> 20) MB; a reply is not that large")
         }
@@ -72,28 +112,10 @@ public struct ReplyIntake: Sendable {
             replyMessageID: email.messageID ?? Self.digest(bytes), subject: email.subject, receivedAt: now)
         if let problem = contentProblem(text) {
             logger.warning("reply refused for its content; the replier is told", metadata: ["reason": "\(problem)"])
-            let notice = ReplyNotice(.refused, about: reply, reason: problem, key: "refused:\(reply.replyMessageID)")
-            do {
-                _ = try await store.enqueue(.notice(notice), now: now)
-            } catch {
-                logger.error("cannot store the notice of a refused reply", metadata: ["error": "\(error)"])
-            }
-            throw ReplyRefusal(.content, problem)
+            throw ReplyRefusal(
+                .content, problem, notice: ReplyNotice(.refused, about: reply, reason: problem, key: "refused:\(reply.replyMessageID)"))
         }
-
-        let result: EnqueueResult
-        do {
-            result = try await store.enqueue(.reply(reply), now: now)
-        } catch {
-            logger.error("cannot store the reply", metadata: ["error": "\(error)"])
-            throw ReplyRefusal(.temporary, "the outbox cannot be written now: \(error)")
-        }
-        let segments = SMSSegments.count(text).segments
-        let accepted = ReplyAccepted(id: result.id, isNew: result == .stored(id: result.id), characters: text.count, segments: segments)
-        logger.info(
-            accepted.isNew ? "reply stored" : "reply taken before; nothing new stored",
-            metadata: ["outbox_id": "\(accepted.id)", "characters": "\(accepted.characters)", "segments": "\(segments)"])
-        return accepted
+        return reply
     }
 
     // MARK: - Checks

@@ -1,3 +1,5 @@
+import SMSRelayCore
+
 /// Why a reply email is not sent as an SMS. `smsrelay reply` turns the kind into the exit status
 /// an MTA understands (sysexits), and prints the message for its bounce.
 public struct ReplyRefusal: Error, Sendable, Equatable, CustomStringConvertible {
@@ -18,10 +20,13 @@ public struct ReplyRefusal: Error, Sendable, Equatable, CustomStringConvertible 
 
     public let kind: Kind
     public let message: String
+    /// For a refusal of the content: the notice that tells the replier.
+    public let notice: ReplyNotice?
 
-    public init(_ kind: Kind, _ message: String) {
+    public init(_ kind: Kind, _ message: String, notice: ReplyNotice? = nil) {
         self.kind = kind
         self.message = message
+        self.notice = notice
     }
 
     public var description: String { message }

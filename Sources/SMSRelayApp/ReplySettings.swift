@@ -18,11 +18,15 @@ public struct ReplySettings: Sendable, Equatable {
     public var confirm: Bool
     /// Flowroute's Messaging API, which sends the replies.
     public var flowroute: FlowrouteSettings
+    /// Lambda: where SES's receipt rule stores reply emails.
+    public var s3: ReplyS3Settings?
 
     public init(
         domain: String? = nil, secret: String? = nil, allowedSenders: [String] = [], authservID: String? = nil,
-        maxCharacters: Int = 1600, confirm: Bool = false, flowroute: FlowrouteSettings = FlowrouteSettings()
+        maxCharacters: Int = 1600, confirm: Bool = false, flowroute: FlowrouteSettings = FlowrouteSettings(),
+        s3: ReplyS3Settings? = nil
     ) {
+        self.s3 = s3
         self.domain = domain
         self.secret = secret
         self.allowedSenders = allowedSenders
@@ -47,6 +51,26 @@ public struct ReplySettings: Sendable, Equatable {
     /// A reply secret long enough to resist guessing: at least 16 bytes.
     static func isSecret(_ text: String) -> Bool {
         text.utf8.count >= 16
+    }
+}
+
+/// Where, in Lambda, SES's receipt rule stores each reply email: `<prefix><SES message id>` in a bucket.
+public struct ReplyS3Settings: Sendable, Equatable {
+    public var bucket: String
+    public var prefix: String
+    /// An endpoint override, addressed path-style; nil: S3's own.
+    public var endpoint: URL?
+
+    public init(bucket: String, prefix: String = "", endpoint: URL? = nil) {
+        self.bucket = bucket
+        self.prefix = prefix
+        self.endpoint = endpoint
+    }
+
+    /// Whether `name` follows S3's bucket naming rules: 3 to 63 of lowercase letters, digits, `.` and `-`.
+    static func isBucketName(_ name: String) -> Bool {
+        (3...63).contains(name.utf8.count) && name.first != "-" && name.first != "." && name.last != "-"
+            && name.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2E || $0 == 0x2D }
     }
 }
 

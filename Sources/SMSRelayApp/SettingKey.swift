@@ -34,7 +34,9 @@ public struct SettingKey: Sendable, Hashable, CustomStringConvertible {
     /// Whether the setting can be given on the command line: not secrets (a command line is
     /// visible to every user of the machine), not the Lambda-only ones.
     public var hasFlag: Bool { !isSecret && !Self.environmentOnly.contains(name) }
-    private static let environmentOnly: Set<String> = ["lambda_safety_margin_ms"]
+    private static let environmentOnly: Set<String> = [
+        "lambda_safety_margin_ms", "reply_s3_bucket", "reply_s3_prefix", "reply_s3_endpoint",
+    ]
     /// The key in swift-configuration's hierarchy; the environment provider maps it to ``environmentName``.
     var configKey: String { (["smsrelay"] + path).joined(separator: ".") }
 
@@ -137,6 +139,14 @@ extension SettingKey {
         "reply_max_chars", default: "1600", "longest reply text sent as an SMS, in characters; a longer one is refused, never cut")
     public static let replyConfirm = SettingKey(
         "reply_confirm", default: "false", "email the replier when a reply was sent (failures are always emailed)")
+    public static let replyS3Bucket = SettingKey(
+        "reply_s3_bucket", default: nil,
+        "Lambda: the S3 bucket SES's receipt rule stores reply emails in; required in Lambda for replies")
+    public static let replyS3Prefix = SettingKey(
+        "reply_s3_prefix", default: "none", "Lambda: the receipt rule's object key prefix, e.g. replies/")
+    public static let replyS3Endpoint = SettingKey(
+        "reply_s3_endpoint", default: "https://<bucket>.s3.<region>.amazonaws.com",
+        "Lambda: S3 endpoint override, addressed path-style (VPC endpoints, tests)")
     public static let flowrouteAPIURL = SettingKey(
         "flowroute_api_url", default: "https://api.flowroute.com", "Flowroute's API, which sends replies (https; http only to this host)")
     public static let flowrouteAccessKey = SettingKey(
@@ -158,6 +168,7 @@ extension SettingKey {
         .sesRegion, .sesEndpoint, .sesConfigurationSet, .mailTo, .mailFrom, .subjectTemplate, .textTemplate, .htmlTemplate,
         .mediaFetch, .mediaMaxBytes, .mediaMaxTotalBytes, .mediaTrustedHosts, .mediaTimeoutSeconds, .mediaAttempts, .mediaKeep,
         .replyDomain, .replySecret, .replyFrom, .replyAuthservID, .replyMaxChars, .replyConfirm,
+        .replyS3Bucket, .replyS3Prefix, .replyS3Endpoint,
         .flowrouteAPIURL, .flowrouteAccessKey, .flowrouteSecretKey,
         .lambdaSafetyMarginMs, .logLevel,
     ]

@@ -84,8 +84,18 @@ struct ReplySettingsTests {
             #expect("\(error)".contains("SMSRELAY_REPLY_SECRET"), "\(error)")
         }
         let withSecret = environment.merging(["SMSRELAY_REPLY_SECRET": "a-long-enough-reply-secret"]) { $1 }
-        let report = try ConfigCheck.run(flags: [:], environment: withSecret, mode: .lambda)
-        #expect(report.contains("replies         to <code>@sms.example.com"), "\(report)")
+        do {
+            _ = try ConfigCheck.run(flags: [:], environment: withSecret, mode: .lambda)
+            Issue.record("Lambda's replies were accepted without a bucket to receive them in")
+        } catch {
+            #expect("\(error)".contains("SMSRELAY_REPLY_S3_BUCKET"), "\(error)")
+        }
+        let withBucket = withSecret.merging(["SMSRELAY_REPLY_S3_BUCKET": "Not_A_Bucket"]) { $1 }
+        #expect(throws: ConfigError.self) { try ConfigCheck.run(flags: [:], environment: withBucket, mode: .lambda) }
+        let complete = withSecret.merging(["SMSRELAY_REPLY_S3_BUCKET": "my-replies", "SMSRELAY_REPLY_S3_PREFIX": "replies/"]) { $1 }
+        _ = try LambdaApp.makeHandler(environment: complete, logger: Logger(label: "test"))
+        let report = try ConfigCheck.run(flags: [:], environment: complete, mode: .lambda)
+        #expect(report.contains("replies         to <code>@sms.example.com (received by SES into s3://my-replies/replies/)"), "\(report)")
         #expect(!report.contains("a-long-enough-reply-secret") && !report.contains("secret-key-0123456789"))
     }
 

@@ -135,6 +135,22 @@ public final class MotoServer: @unchecked Sendable {
         return try JSONDecoder().decode(StoredMessage.self, from: printed)
     }
 
+    /// Stores `bytes` as `key` in `bucket` of moto's S3 (creating the bucket), as SES receiving does.
+    public func putObject(bucket: String, key: String, bytes: [UInt8]) async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("s3-object-\(UUID().uuidString)")
+        try Data(bytes).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        _ = try await PythonScript.run(
+            "moto_s3.py", ["put", endpoint, userCredentials.accessKeyID, userCredentials.secretAccessKey, bucket, key, file.path])
+    }
+
+    /// The tags of an object in moto's S3.
+    public func objectTags(bucket: String, key: String) async throws -> [String: String] {
+        let printed = try await PythonScript.run(
+            "moto_s3.py", ["tags", endpoint, userCredentials.accessKeyID, userCredentials.secretAccessKey, bucket, key])
+        return try JSONDecoder().decode([String: String].self, from: printed)
+    }
+
     /// How many raw messages moto's SES holds, from `GET /moto-api/data.json`.
     public func rawMessageCount() async throws -> Int {
         let script = """
