@@ -226,14 +226,17 @@ public struct RelaySettings: Sendable {
 
     /// The bare addresses of a comma-separated list, lowercased, for comparing senders.
     private static func addresses(_ text: String, key: SettingKey, route: String? = nil) throws -> [String] {
-        let mailboxes: [Mailbox]
+        try mailboxes(text, key: key, route: route).map { $0.address.lowercased() }
+    }
+
+    /// The mailboxes of a comma-separated list, or an error naming the setting (and the route).
+    private static func mailboxes(_ text: String, key: SettingKey, route: String?) throws -> [Mailbox] {
         do {
-            mailboxes = try Mailbox.list(parsing: text)
+            return try Mailbox.list(parsing: text)
         } catch {
             let place = route.map { " (route \($0))" } ?? ""
             throw ConfigError("\(key.environmentName)\(place): \(error)")
         }
-        return mailboxes.map { $0.address.lowercased() }
     }
 
     /// Every distinct set of template files in use, for loading them all at start-up.
@@ -267,14 +270,7 @@ public struct RelaySettings: Sendable {
 
     @discardableResult
     private static func validateMailboxes(_ text: String, key: SettingKey, route: String? = nil) throws -> [String] {
-        let mailboxes: [Mailbox]
-        do {
-            mailboxes = try Mailbox.list(parsing: text)
-        } catch {
-            let place = route.map { " (route \($0))" } ?? ""
-            throw ConfigError("\(key.environmentName)\(place): \(error)")
-        }
-        guard !mailboxes.isEmpty else {
+        guard try !mailboxes(text, key: key, route: route).isEmpty else {
             throw ConfigError.invalid(key, text, expected: "at least one email address")
         }
         return [text]

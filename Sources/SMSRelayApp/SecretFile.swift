@@ -10,6 +10,23 @@ import Darwin
 
 /// A secret the relay generates once and keeps in its data folder: the webhook token, the reply secret.
 enum SecretFile {
+    /// The secret stored at `path`, trimmed, or nil when there is no such file.
+    /// - Parameters:
+    ///   - what: the secret's name for errors, e.g. `webhook token`.
+    ///   - isUsable: whether a stored value can be used.
+    ///   - advice: what to do about an unusable one.
+    static func read(_ path: String, what: String, isUsable: (String) -> Bool, advice: String) throws -> String? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw ConfigError("cannot read the \(what) in \(path); check its owner and permissions")
+        }
+        let secret = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard isUsable(secret) else {
+            throw ConfigError("\(path) does not hold a usable \(what); \(advice)")
+        }
+        return secret
+    }
+
     /// Writes a file readable by its owner only, through a temporary name, so it is whole or absent.
     /// - Parameter what: the secret's name for the error, e.g. `the webhook token`.
     static func store(_ contents: String, to path: String, what: String) throws {
@@ -47,17 +64,8 @@ public enum ReplySecret {
 
     /// The secret stored in `dataDirectory`, or nil when none has been generated there yet.
     public static func stored(in dataDirectory: URL) throws -> String? {
-        let path = dataDirectory.appendingPathComponent(fileName).path
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw ConfigError("cannot read the reply secret in \(path); check its owner and permissions")
-        }
-        let secret = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard ReplySettings.isSecret(secret) else {
-            throw ConfigError(
-                "\(path) does not hold a usable reply secret (at least 16 characters); delete it to generate a new one "
-                    + "(the reply addresses already given out then stop working)")
-        }
-        return secret
+        try SecretFile.read(
+            dataDirectory.appendingPathComponent(fileName).path, what: "reply secret", isUsable: ReplySettings.isSecret,
+            advice: "it needs at least 16 characters; delete it to generate a new one (the reply addresses already given out then stop working)")
     }
 }

@@ -32,16 +32,9 @@ public enum WebhookToken {
     /// The token stored in `dataDirectory`, or nil when none has been generated there yet.
     /// Never generates one.
     public static func stored(in dataDirectory: URL) throws -> String? {
-        let path = dataDirectory.appendingPathComponent(fileName).path
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
-        guard let stored = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw ConfigError("cannot read the webhook token in \(path); check its owner and permissions")
-        }
-        let token = stored.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard isAcceptable(token) else {
-            throw ConfigError("\(path) does not hold a usable webhook token; delete it to generate a new one")
-        }
-        return token
+        try SecretFile.read(
+            dataDirectory.appendingPathComponent(fileName).path, what: "webhook token", isUsable: isAcceptable,
+            advice: "delete it to generate a new one")
     }
 
     /// The token as logs may show it: its first four characters, the rest hidden.
