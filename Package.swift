@@ -269,6 +269,20 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // smtp_client.py: Python's smtplib, the real client of the socket tests.
+        .testTarget(
+            name: "SMTPReceiverTests",
+            dependencies: [
+                "SMTPReceiver", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            exclude: ["smtp_client.py"]
+        ),
         .testTarget(
             name: "MediaFetchTests",
             dependencies: ["MediaFetch", "TestSupport", .product(name: "Logging", package: "swift-log")]
