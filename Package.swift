@@ -94,6 +94,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // An embedded ESMTP server for inbound mail: a pure session state machine, STARTTLS, limits.
+        // Nothing of ours: the app plugs in through SMTPReceiverDelegate.
+        .target(
+            name: "SMTPReceiver",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // One media item from a carrier-chosen URL, safely: https, every address checked, bounded size and time.
         .target(
             name: "MediaFetch",
@@ -270,6 +283,20 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
+        ),
+        // smtp_client.py: Python's smtplib, the real client of the socket tests.
+        .testTarget(
+            name: "SMTPReceiverTests",
+            dependencies: [
+                "SMTPReceiver", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            exclude: ["smtp_client.py"]
         ),
         .testTarget(
             name: "MediaFetchTests",
