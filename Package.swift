@@ -215,6 +215,8 @@ let package = Package(
                 "FlowrouteAPI",
                 "S3Objects",
                 "SigV4",
+                "SMTPReceiver",
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -296,7 +298,6 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            exclude: ["smtp_client.py"]
         ),
         .testTarget(
             name: "MediaFetchTests",
@@ -329,7 +330,7 @@ let package = Package(
             path: "Tests/TestSupport",
             exclude: [
                 "moto_setup.py", "moto_messages.py", "smtp_server.py", "postfix_server.py", "mime_parts.py", "media_server.py",
-                "reply_text.py", "flowroute_api.py", "reply_writer.py", "moto_s3.py", "Media",
+                "reply_text.py", "flowroute_api.py", "reply_writer.py", "moto_s3.py", "smtp_client.py", "Media",
             ]
         ),
         // Mutated callbacks through the parser, the outbox and the MIME writer; the callback corpus.

@@ -84,6 +84,9 @@ public enum ConfigCheck {
         if let id = replies.authservID { text += "; Authentication-Results of \(id) checked" }
         if !replies.allowedSenders.isEmpty { text += "; also from \(replies.allowedSenders.joined(separator: ", "))" }
         if replies.confirm { text += "; sent replies confirmed" }
+        if mode == .serve, let receiver = replies.receiver {
+            text += "; SMTP receiver on \(receiver.host):\(receiver.port)\(receiver.certificatePath == nil ? " without STARTTLS" : " with STARTTLS"), at most \(receiver.maxBytes) bytes"
+        }
         return text
     }
 

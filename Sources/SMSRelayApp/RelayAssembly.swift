@@ -5,6 +5,8 @@ import Outbox
 import SMSRelayCore
 import SMSRelayIntake
 import SMSRelayServer
+import SMTPReceiver
+import ServiceLifecycle
 
 /// Puts a relay together from its settings: outbox, transport, renderer, worker and HTTP server.
 ///
@@ -19,6 +21,8 @@ public struct RelayAssembly: Sendable {
     public let tokenGenerated: Bool
     /// The key of the reply addresses, when replies are on.
     let replySecret: String?
+    /// The embedded SMTP receiver for the reply domain, when it is configured.
+    public let replyReceiver: SMTPReceiverServer?
     /// The outbox database in the data folder.
     public static let outboxFileName = "outbox.sqlite"
 
@@ -54,6 +58,26 @@ public struct RelayAssembly: Sendable {
                 composeNotice: components.composeNotice),
             compose: components.compose
         )
+        if let receiving = settings.replies.receiver, let domain = settings.replies.domain, let secret = replySecret,
+           let codec = components.codec
+        {
+            var receiverLogger = logger
+            receiverLogger[metadataKey: "component"] = "smtp-receiver"
+            let worker = self.worker
+            let delegate = ReplyReceiverDelegate(
+                codec: codec, intake: try ReplyIntake(settings: settings, secret: secret, store: store),
+                onStored: { worker.wake() }, logger: receiverLogger)
+            do {
+                replyReceiver = try SMTPReceiverServer(
+                    configuration: receiving.configuration(domain: domain), delegate: delegate, logger: receiverLogger)
+            } catch {
+                throw ConfigError(
+                    "the SMTP receiver (\(SettingKey.replySMTPListen.environmentName), \(SettingKey.replyTLSCert.environmentName), "
+                        + "\(SettingKey.replyTLSKey.environmentName)) cannot start: \(error)")
+            }
+        } else {
+            replyReceiver = nil
+        }
     }
 
     /// The callback URL to paste into the carrier's settings. It contains the secret token.
@@ -79,9 +103,21 @@ public struct RelayAssembly: Sendable {
             intake: intake,
             sink: OutboxSink(store: store, onStored: { worker.wake() }),
             health: { try await Self.health(store, logger: logger) },
-            services: [worker],
+            services: services(logger: logger),
             logger: logger,
             onServerRunning: onServerRunning)
+    }
+
+    /// What runs beside the HTTP server: the worker, and the SMTP receiver with its certificate reloader.
+    private func services(logger: Logger) -> [any Service] {
+        var services: [any Service] = [worker]
+        if let replyReceiver {
+            services.append(replyReceiver)
+            if replyReceiver.configuration.tls != nil {
+                services.append(CertificateReloader(receiver: replyReceiver, logger: logger))
+            }
+        }
+        return services
     }
 
     /// The body of `GET /healthz`: the version and the outbox counts.

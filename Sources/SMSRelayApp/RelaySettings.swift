@@ -213,6 +213,25 @@ public struct RelaySettings: Sendable {
             }
             s3 = ReplyS3Settings(bucket: bucket, prefix: try source.optional(.replyS3Prefix) ?? "", endpoint: url)
         }
+        var receiver: ReplyReceiverSettings?
+        if let listen = try source.optional(.replySMTPListen) {
+            guard let address = ReplyReceiverSettings.listenAddress(listen) else {
+                throw ConfigError.invalid(.replySMTPListen, listen, expected: "host:port, such as 0.0.0.0:25 or 127.0.0.1:2525")
+            }
+            guard domain != nil else {
+                throw ConfigError(
+                    "\(SettingKey.replySMTPListen.environmentName) is set but \(SettingKey.replyDomain.environmentName) is not: "
+                        + "the SMTP receiver takes mail for the reply domain only")
+            }
+            let certificate = try source.optional(.replyTLSCert), key = try source.optional(.replyTLSKey)
+            guard (certificate == nil) == (key == nil) else {
+                throw ConfigError(
+                    "set both \(SettingKey.replyTLSCert.environmentName) and \(SettingKey.replyTLSKey.environmentName) for STARTTLS, or neither")
+            }
+            receiver = ReplyReceiverSettings(
+                host: address.host, port: address.port, certificatePath: certificate, privateKeyPath: key,
+                maxBytes: try source.int(.replyMaxBytes, default: 10 << 20, in: 10_240...(100 << 20)))
+        }
         return ReplySettings(
             domain: domain,
             secret: secret,
@@ -221,7 +240,8 @@ public struct RelaySettings: Sendable {
             maxCharacters: try source.int(.replyMaxChars, default: 1600, in: 1...10_000),
             confirm: try source.bool(.replyConfirm, default: false),
             flowroute: flowroute,
-            s3: s3)
+            s3: s3,
+            receiver: receiver)
     }
 
     /// The bare addresses of a comma-separated list, lowercased, for comparing senders.

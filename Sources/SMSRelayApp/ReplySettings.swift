@@ -20,13 +20,16 @@ public struct ReplySettings: Sendable, Equatable {
     public var flowroute: FlowrouteSettings
     /// Lambda: where SES's receipt rule stores reply emails.
     public var s3: ReplyS3Settings?
+    /// The embedded SMTP receiver for the reply domain; nil: off.
+    public var receiver: ReplyReceiverSettings?
 
     public init(
         domain: String? = nil, secret: String? = nil, allowedSenders: [String] = [], authservID: String? = nil,
         maxCharacters: Int = 1600, confirm: Bool = false, flowroute: FlowrouteSettings = FlowrouteSettings(),
-        s3: ReplyS3Settings? = nil
+        s3: ReplyS3Settings? = nil, receiver: ReplyReceiverSettings? = nil
     ) {
         self.s3 = s3
+        self.receiver = receiver
         self.domain = domain
         self.secret = secret
         self.allowedSenders = allowedSenders
@@ -51,6 +54,33 @@ public struct ReplySettings: Sendable, Equatable {
     /// A reply secret long enough to resist guessing: at least 16 bytes.
     static func isSecret(_ text: String) -> Bool {
         text.utf8.count >= 16
+    }
+}
+
+/// The embedded SMTP receiver: where it listens, its certificate for STARTTLS, its size limit.
+public struct ReplyReceiverSettings: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+    public var certificatePath: String?
+    public var privateKeyPath: String?
+    public var maxBytes: Int
+
+    public init(host: String, port: Int, certificatePath: String? = nil, privateKeyPath: String? = nil, maxBytes: Int = 10 << 20) {
+        self.host = host
+        self.port = port
+        self.certificatePath = certificatePath
+        self.privateKeyPath = privateKeyPath
+        self.maxBytes = maxBytes
+    }
+
+    /// `host:port` or `[v6]:port` split, or nil when it is not one.
+    static func listenAddress(_ text: String) -> (host: String, port: Int)? {
+        guard let colon = text.lastIndex(of: ":") else { return nil }
+        var host = String(text[..<colon])
+        guard let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else { return nil }
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty, !host.contains(" ") else { return nil }
+        return (host, port)
     }
 }
 

@@ -33,6 +33,10 @@ public enum ServeApp {
         let app = assembly.makeApplication(logger: logger) { port in
             listening.set()
             var banner = "SMSRelay \(SMSRelayVersion.current) listening on \(settings.host):\(port), delivering by \(settings.transport.rawValue)\n"
+            if let receiver = assembly.replyReceiver, let bound = try? await receiver.boundPort {
+                banner += "Receiving reply email for \(settings.replies.domain ?? "") by SMTP on \(receiver.configuration.host):\(bound)"
+                banner += receiver.configuration.tls == nil ? " (no STARTTLS)\n" : " (STARTTLS)\n"
+            }
             if assembly.tokenGenerated {
                 // The only time the token is shown unasked: `smsrelay callback-url` prints it again.
                 banner += "Generated a webhook token and stored it in \(settings.dataDirectory.appendingPathComponent(WebhookToken.fileName).path)\n"

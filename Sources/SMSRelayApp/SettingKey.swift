@@ -139,6 +139,15 @@ extension SettingKey {
         "reply_max_chars", default: "1600", "longest reply text sent as an SMS, in characters; a longer one is refused, never cut")
     public static let replyConfirm = SettingKey(
         "reply_confirm", default: "false", "email the replier when a reply was sent (failures are always emailed)")
+    public static let replySMTPListen = SettingKey(
+        "reply_smtp_listen", default: "none (off)",
+        "host:port of the embedded SMTP receiver for the reply domain, e.g. 0.0.0.0:25 as its MX or 127.0.0.1:2525 behind a mail proxy")
+    public static let replyTLSCert = SettingKey(
+        "reply_tls_cert", default: nil, isPath: true, "PEM certificate (chain) the SMTP receiver offers with STARTTLS; re-read on SIGHUP")
+    public static let replyTLSKey = SettingKey(
+        "reply_tls_key", default: nil, isPath: true, "PEM private key of reply_tls_cert")
+    public static let replyMaxBytes = SettingKey(
+        "reply_max_bytes", default: "10485760 (10 MB)", "largest email the SMTP receiver takes; announced in SIZE and enforced while reading")
     public static let replyS3Bucket = SettingKey(
         "reply_s3_bucket", default: nil,
         "Lambda: the S3 bucket SES's receipt rule stores reply emails in; required in Lambda for replies")
@@ -168,6 +177,7 @@ extension SettingKey {
         .sesRegion, .sesEndpoint, .sesConfigurationSet, .mailTo, .mailFrom, .subjectTemplate, .textTemplate, .htmlTemplate,
         .mediaFetch, .mediaMaxBytes, .mediaMaxTotalBytes, .mediaTrustedHosts, .mediaTimeoutSeconds, .mediaAttempts, .mediaKeep,
         .replyDomain, .replySecret, .replyFrom, .replyAuthservID, .replyMaxChars, .replyConfirm,
+        .replySMTPListen, .replyTLSCert, .replyTLSKey, .replyMaxBytes,
         .replyS3Bucket, .replyS3Prefix, .replyS3Endpoint,
         .flowrouteAPIURL, .flowrouteAccessKey, .flowrouteSecretKey,
         .lambdaSafetyMarginMs, .logLevel,

@@ -84,6 +84,14 @@ struct SettingsOptions: ParsableArguments {
     var replyMaxChars: String?
     @Option(help: "Email the replier when a reply was sent: true or false. [env: SMSRELAY_REPLY_CONFIRM, default: false]")
     var replyConfirm: String?
+    @Option(help: "host:port of the embedded SMTP receiver for the reply domain, e.g. 0.0.0.0:25. [env: SMSRELAY_REPLY_SMTP_LISTEN, default: off]")
+    var replySmtpListen: String?
+    @Option(help: "PEM certificate the SMTP receiver offers with STARTTLS; re-read on SIGHUP. [env: SMSRELAY_REPLY_TLS_CERT]")
+    var replyTlsCert: String?
+    @Option(help: "PEM private key of --reply-tls-cert. [env: SMSRELAY_REPLY_TLS_KEY]")
+    var replyTlsKey: String?
+    @Option(help: "Largest email the SMTP receiver takes, in bytes. [env: SMSRELAY_REPLY_MAX_BYTES, default: 10485760]")
+    var replyMaxBytes: String?
     @Option(help: "Flowroute's API. [env: SMSRELAY_FLOWROUTE_API_URL, default: https://api.flowroute.com]")
     var flowrouteApiUrl: String?
     @Option(help: "Flowroute API access key (the secret key is environment or file only). [env: SMSRELAY_FLOWROUTE_ACCESS_KEY]")
@@ -107,7 +115,8 @@ struct SettingsOptions: ParsableArguments {
             (.mediaAttempts, mediaAttempts), (.mediaKeep, mediaKeep),
             (.replyDomain, replyDomain), (.replyFrom, replyFrom), (.replyAuthservID, replyAuthservId),
             (.replyMaxChars, replyMaxChars), (.replyConfirm, replyConfirm), (.flowrouteAPIURL, flowrouteApiUrl),
-            (.flowrouteAccessKey, flowrouteAccessKey), (.logLevel, logLevel),
+            (.flowrouteAccessKey, flowrouteAccessKey), (.replySMTPListen, replySmtpListen), (.replyTLSCert, replyTlsCert),
+            (.replyTLSKey, replyTlsKey), (.replyMaxBytes, replyMaxBytes), (.logLevel, logLevel),
         ]
         var flags: [String: String] = [:]
         for (key, value) in pairs {

@@ -103,15 +103,13 @@ func sendWithSMTPLib(
     try await withTemporaryDirectory { folder in
         let file = folder.appendingPathComponent("message.eml")
         try Data(message).write(to: file)
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("smtp_client.py").path
-        var arguments = [script, "--port", String(port), "--sender", sender, "--message-file", file.path]
+        var arguments = ["--port", String(port), "--sender", sender, "--message-file", file.path]
         arguments += recipients.flatMap { ["--recipient", $0] }
         arguments += mailOptions.flatMap { ["--mail-option", $0] }
         if let cafile {
             arguments += ["--starttls", "--cafile", cafile]
         }
-        let output = try await PythonScript.run(executable: "python3", arguments, timeout: .seconds(60))
+        let output = try await PythonScript.run("smtp_client.py", arguments)
         return try JSONDecoder().decode(ClientReport.self, from: output)
     }
 }

@@ -1,14 +1,13 @@
 import Foundation
-import TestSupport
 
 /// A self-signed certificate for `localhost` and `127.0.0.1`, made with the `openssl` tool in a
 /// fresh folder; tests that need more than one make more.
-struct TestCertificate: Sendable {
-    let directory: URL
-    var certificatePath: String { directory.appendingPathComponent("cert.pem").path }
-    var keyPath: String { directory.appendingPathComponent("key.pem").path }
+public struct TestCertificate: Sendable {
+    public let directory: URL
+    public var certificatePath: String { directory.appendingPathComponent("cert.pem").path }
+    public var keyPath: String { directory.appendingPathComponent("key.pem").path }
 
-    static func make() async throws -> TestCertificate {
+    public static func make() async throws -> TestCertificate {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("smtp-receiver-cert-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let certificate = TestCertificate(directory: directory)
@@ -20,7 +19,7 @@ struct TestCertificate: Sendable {
         return certificate
     }
 
-    func remove() {
+    public func remove() {
         try? FileManager.default.removeItem(at: directory)
     }
 }
