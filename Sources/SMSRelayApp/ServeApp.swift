@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import SMSRelayCore
 import SMSRelayServer
+import SMTPReceiver
 import ServiceLifecycle
 import Synchronization
 
@@ -60,6 +61,9 @@ public enum ServeApp {
                    hostKey: SettingKey.host.environmentName, portKey: SettingKey.port.environmentName)
             {
                 throw ConfigError(line)
+            }
+            if let failure = error as? SMTPReceiverError, failure.code == .bindFailed {
+                throw ConfigError("\(failure.message) (\(SettingKey.replySMTPListen.environmentName))")
             }
             throw error
         }

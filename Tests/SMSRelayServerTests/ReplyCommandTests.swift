@@ -76,4 +76,19 @@ struct ReplyCommandTests {
             }
         }
     }
+
+    @Test("serve stops with a clear error naming the setting when the SMTP receiver's port is taken")
+    func receiverPortTaken() async throws {
+        try await withTemporaryDirectory { dir in
+            try await FakeFlowrouteAPI.with { flowroute in
+                // The fake's own listening socket holds the port.
+                var environment = Self.environment(flowroute, data: dir)
+                environment["SMSRELAY_REPLY_SMTP_LISTEN"] = "127.0.0.1:\(flowroute.port)"
+                let serve = try await CommandRun(["serve", "--port", "0"], environment: environment)
+                #expect(serve.status == 64, "\(serve.stderr)")
+                #expect(serve.stderr.contains("SMSRELAY_REPLY_SMTP_LISTEN"), "\(serve.stderr)")
+                #expect(serve.stderr.contains("Address already in use"), "\(serve.stderr)")
+            }
+        }
+    }
 }
