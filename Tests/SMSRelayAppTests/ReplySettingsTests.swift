@@ -124,3 +124,29 @@ struct ReplySettingsTests {
         }
     }
 }
+
+@Suite("The reply secret kept in the data folder")
+struct ReplySecretTests {
+    @Test("generated once (0600), the same on every later start, a configured one wins, a bad file is an error naming it")
+    func generatedOnce() async throws {
+        try await withTemporaryDirectory { dir in
+            let first = try ReplySecret.resolve(configured: nil, dataDirectory: dir)
+            #expect(first.count == 64)
+            let file = dir.appendingPathComponent(ReplySecret.fileName)
+            #expect(try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? Int == 0o600)
+            #expect(try ReplySecret.resolve(configured: nil, dataDirectory: dir) == first)
+            #expect(try ReplySecret.stored(in: dir) == first)
+            #expect(try ReplySecret.resolve(configured: "configured-secret-0123", dataDirectory: dir) == "configured-secret-0123")
+            try Data("short\n".utf8).write(to: file)
+            do {
+                _ = try ReplySecret.resolve(configured: nil, dataDirectory: dir)
+                Issue.record("a 5-character secret was used")
+            } catch {
+                #expect("\(error)".contains(file.path) && "\(error)".contains("delete it"), "\(error)")
+            }
+            try FileManager.default.removeItem(at: file)
+            #expect(try ReplySecret.stored(in: dir) == nil)
+            #expect(try ReplySecret.resolve(configured: nil, dataDirectory: dir) != first)
+        }
+    }
+}

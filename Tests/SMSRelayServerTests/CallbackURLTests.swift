@@ -64,4 +64,34 @@ struct CallbackURLTests {
             #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("webhook-token").path))
         }
     }
+
+    @Test("deleting the token file makes the next start generate and print a new token, with SMSRELAY_PUBLIC_URL in the URL")
+    func regenerated() async throws {
+        try await withTemporaryDirectory { dir in
+            let environment = ["SMSRELAY_DATA_DIR": dir.path, "SMSRELAY_PUBLIC_URL": "https://relay.example.com/"]
+            let file = dir.appendingPathComponent("webhook-token")
+            let first = try await ServeProcess(environment: environment)
+            let old = try String(contentsOf: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(first.printedCallbackURL == "https://relay.example.com/flowroute/\(old)")
+            #expect(first.terminate() == 0)
+
+            try FileManager.default.removeItem(at: file)
+            let second = try await ServeProcess(environment: environment)
+            defer { _ = second.terminate() }
+            let new = try String(contentsOf: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(new != old)
+            #expect(WebhookTokenShape.isToken(new))
+            #expect(second.printedCallbackURL == "https://relay.example.com/flowroute/\(new)")
+            #expect(try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? Int == 0o600)
+            // The new URL reaches the relay.
+            #expect(try await second.post(IntakeTests.seed) == 200)
+        }
+    }
+}
+
+/// What a generated token looks like: 64 lowercase hex digits.
+enum WebhookTokenShape {
+    static func isToken(_ text: String) -> Bool {
+        text.count == 64 && text.allSatisfy { $0.isHexDigit && !$0.isUppercase }
+    }
 }

@@ -45,6 +45,13 @@ struct CommandLineTests {
         #expect(refused.stderr.contains("SMSRELAY_SMTP_IDLE_SECONDS=0 is not valid"), "\(refused.stderr)")
     }
 
+    @Test("lambda outside Lambda says the Runtime API is missing, in one line, exit 64")
+    func lambdaWithoutRuntimeAPI() async throws {
+        let result = try await CommandRun(["lambda"])
+        #expect(result.status == 64)
+        #expect(result.stderr == "Error: AWS_LAMBDA_RUNTIME_API is not set: `smsrelay lambda` runs inside AWS Lambda or its emulator\n", "\(result.stderr)")
+    }
+
     @Test("--version prints the version and exits 0")
     func version() async throws {
         let result = try await CommandRun(["--version"])
