@@ -29,13 +29,18 @@ struct ServeProcessTests {
         }
     }
 
-    @Test("a second server on the same data folder refuses to start")
+    @Test("a second server on the same data folder refuses to start: exit 64, saying the folder is in use")
     func exclusiveDataFolder() async throws {
         try await withTemporaryDirectory { dir in
             let env = ["SMSRELAY_DATA_DIR": dir.path]
             let first = try await ServeProcess(environment: env)
-            await #expect(throws: TestFailure.self) { _ = try await ServeProcess(environment: env) }
-            _ = first.terminate()
+            let second = try await CommandRun(["serve", "--port", "0"], environment: env)
+            #expect(second.status == 64)
+            #expect(second.stderr.contains("another smsrelay server is already using \(dir.standardizedFileURL.path)"), "\(second.stderr)")
+            #expect(!second.stdout.contains("listening on"))
+            // The first one is unharmed.
+            #expect(try await first.post(IntakeTests.seed) == 200)
+            #expect(first.terminate() == 0)
         }
     }
 
