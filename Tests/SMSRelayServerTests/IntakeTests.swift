@@ -52,13 +52,23 @@ struct IntakeTests {
         let bodies = [try fixture("v2-inbound-sms.json"), try fixture("v2-inbound-mms.json"), Array(emoji.utf8)]
         try await withTemporaryDirectory { dir in
             try await withLiveRelay(dir: dir) { client, assembly in
-                for body in bodies + bodies {
+                var ids: [Int] = []
+                for body in bodies {
                     let response = try await post(client, body)
                     #expect(response.status == .ok)
+                    #expect(try json(response)["status"] as? String == "stored")
+                    ids.append(try #require(try json(response)["id"] as? Int))
                 }
+                for (body, id) in zip(bodies, ids) {
+                    let again = try await post(client, body)
+                    #expect(again.status == .ok)
+                    #expect(try json(again)["status"] as? String == "duplicate")
+                    #expect(try json(again)["id"] as? Int == id, "the retry names the stored message")
+                }
+                #expect(try await assembly.store.list(status: nil, limit: 10).count == 3)
                 let maildir = assembly.settings.maildir
-                try await eventually("three emails") { try maildirMessages(maildir).count == 3 }
-                try await Task.sleep(for: .milliseconds(300))
+                let store = assembly.store
+                try await eventually("three emails") { try await store.counts().sent == 3 }
                 let mails = try maildirMessages(maildir)
                 #expect(mails.count == 3)
                 #expect(mails.contains { $0.contains("IMG_6692.jpg") })
