@@ -171,17 +171,18 @@ struct DeliveryWorkerTests {
                 store: store, transport: transport, policy: RetryPolicy(), pollInterval: .seconds(3600),
                 logger: Logger(label: "test"), compose: Self.compose)
             try await withThrowingTaskGroup(of: Void.self) { group in
+                // A first message, due at the start: once it is sent the worker has drained the
+                // outbox and sleeps for its hour-long poll, with nothing due.
+                _ = try await store.enqueue(InboundMessage.sample("first"), now: Date())
                 group.addTask { try await worker.run() }
-                try await Task.sleep(for: .milliseconds(100))
+                try await eventually(timeout: .seconds(30), "the first message") { transport.sent.count == 1 }
                 _ = try await store.enqueue(InboundMessage.sample("woken"), now: Date())
                 worker.wake()
-                let deadline = ContinuousClock.now + .seconds(10)
-                while transport.sent.isEmpty && ContinuousClock.now < deadline {
-                    try await Task.sleep(for: .milliseconds(20))
-                }
+                // Without the wake the worker would sleep for an hour.
+                try await eventually(timeout: .seconds(30), "the woken message") { transport.sent.count == 2 }
                 group.cancelAll()
             }
-            #expect(transport.sent.map(\.messageID) == ["woken@example.com"])
+            #expect(transport.sent.map(\.messageID) == ["first@example.com", "woken@example.com"])
         }
     }
 }

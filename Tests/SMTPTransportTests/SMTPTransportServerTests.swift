@@ -411,7 +411,9 @@ struct SMTPTransportServerTests {
             let configuration = try SMTPConfiguration(url: "smtp://127.0.0.1:\(server.port)?tls=none")
             let transport = SMTPTransport(configuration: configuration, timeouts: testTimeouts, logger: .init(label: "test"))
             _ = try await transport.send(testEmail())
+            #expect(try !server.events().contains { $0.event == "quit" })
             await transport.shutdown()
+            try await eventually(timeout: .seconds(10), "the server hears QUIT") { try server.events().contains { $0.event == "quit" } }
             let error = await expectTransportError { _ = try await transport.send(testEmail(2)) }
             #expect(error?.kind == .transient)
             #expect(try server.messages().count == 1)
