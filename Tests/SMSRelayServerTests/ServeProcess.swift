@@ -6,7 +6,8 @@ import NIOCore
 /// The built `smsrelay` executable, run as a user runs it: `smsrelay serve` in a child process.
 final class ServeProcess: @unchecked Sendable {
     let process = Process()
-    private let output = Pipe()
+    /// Standard output goes to a file, read by polling: a silent child cannot block the test.
+    private let outputFile: URL
     private let errorFile: URL
     /// The callback URL with the token the server uses, on the port it listens on.
     private(set) var callbackURL = ""
@@ -55,20 +56,24 @@ final class ServeProcess: @unchecked Sendable {
             process.arguments = serveArguments
         }
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("smsrelay-serve-\(UUID().uuidString).stderr")
+        let name = "smsrelay-serve-\(UUID().uuidString)"
+        errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("\(name).stderr")
+        outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("\(name).stdout")
         _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
-        process.standardOutput = output
+        _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: outputFile)
         process.standardError = try FileHandle(forWritingTo: errorFile)
         process.standardInput = FileHandle.nullDevice
         try process.run()
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty {
+            let now = (try? String(contentsOf: outputFile, encoding: .utf8)) ?? ""
+            if now == printed {
                 if !process.isRunning { break }
+                try await Task.sleep(for: .milliseconds(20))
                 continue
             }
-            printed += String(decoding: chunk, as: UTF8.self)
+            printed = now
             let lines = printed.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
             guard let listening = lines.first(where: { $0.hasPrefix("SMSRelay ") && $0.contains(" listening on ") }),
                 let port = Self.port(in: listening)
@@ -137,5 +142,6 @@ final class ServeProcess: @unchecked Sendable {
             process.waitUntilExit()
         }
         try? FileManager.default.removeItem(at: errorFile)
+        try? FileManager.default.removeItem(at: outputFile)
     }
 }
