@@ -55,7 +55,10 @@ final class ServeProcess: @unchecked Sendable {
             process.executableURL = binary
             process.arguments = serveArguments
         }
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        // The runner's own SMSRELAY_* and AWS_* settings never reach the server under test.
+        process.environment = ProcessInfo.processInfo.environment
+            .filter { !$0.key.hasPrefix("SMSRELAY_") && !$0.key.hasPrefix("AWS_") }
+            .merging(environment) { $1 }
         let name = "smsrelay-serve-\(UUID().uuidString)"
         errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("\(name).stderr")
         outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("\(name).stdout")

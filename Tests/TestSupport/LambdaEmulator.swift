@@ -29,10 +29,33 @@ public final class LambdaEmulator: @unchecked Sendable {
         return path
     }
 
+    /// Refuses a packaged `bootstrap` older than a source file or `Package.swift`: the tests would
+    /// test another program than the sources.
+    static func checkFresh(_ bootstrap: String) throws {
+        let files = FileManager.default
+        let built = (try? files.attributesOfItem(atPath: bootstrap)[.modificationDate] as? Date) ?? .distantPast
+        var sources = [packageRoot.appendingPathComponent("Package.swift").path]
+        if let walker = files.enumerator(atPath: packageRoot.appendingPathComponent("Sources").path) {
+            for case let relative as String in walker {
+                sources.append(packageRoot.appendingPathComponent("Sources").appendingPathComponent(relative).path)
+            }
+        }
+        for source in sources {
+            if let changed = try? files.attributesOfItem(atPath: source)[.modificationDate] as? Date, changed > built {
+                throw PythonScript.Failure(
+                    description: "\(bootstrap) is older than \(source): run ./scripts/package-lambda.sh (./scripts/test.sh does) "
+                        + "so that these tests run the program the sources make")
+            }
+        }
+    }
+
     /// Starts the emulator with `environment` for the function; the function itself starts at the first invocation.
     public init(environment: [String: String]) async throws {
         let emulator = try Self.file("SMSRELAY_LAMBDA_RIE", default: ".build/rie/aws-lambda-rie")
         let bootstrap = try Self.file("SMSRELAY_LAMBDA_BOOTSTRAP", default: ".build/lambda/bootstrap")
+        if ProcessInfo.processInfo.environment["SMSRELAY_LAMBDA_BOOTSTRAP"] == nil {
+            try Self.checkFresh(bootstrap)
+        }
         let invokePort = try LoopbackPort.free()
         let runtimePort = try LoopbackPort.free()
         invokeURL = "http://127.0.0.1:\(invokePort)/2015-03-31/functions/function/invocations"
