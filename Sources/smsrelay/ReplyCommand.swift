@@ -17,8 +17,8 @@ struct ReplyCommand: AsyncParsableCommand {
 
             Exit status (sysexits, which MTAs turn into bounces or retries): 0 stored (or stored \
             before: the same email sends one SMS); 65 not usable: not an email, no new text, too \
-            long, an automatic message (a notice is emailed for the first three); 67 not a valid \
-            reply address; 77 a sender not allowed, or failing the MTA's Authentication-Results; \
+            long, an automatic message (the replier is emailed a notice for no new text and too \
+            long); 67 not a valid reply address; 77 a sender not allowed, or failing the MTA's Authentication-Results; \
             75 try again later: the settings or the outbox. The reason is on standard error.
             """
     )

@@ -10,7 +10,9 @@ struct SMSRelayCommand: AsyncParsableCommand {
         discussion: """
             A carrier (Flowroute) POSTs each text message for your numbers to the callback URL that \
             `smsrelay serve` prints on first start (`smsrelay callback-url` prints it again). SMSRelay \
-            stores it durably, then delivers it as an email.
+            stores it durably, then delivers it as an email. With SMSRELAY_REPLY_DOMAIN set, an \
+            answer to that email goes back to the texter as an SMS: through `smsrelay reply` (an \
+            MTA's pipe), the SMTP receiver of `serve` (SMSRELAY_REPLY_SMTP_LISTEN), or SES in Lambda.
 
             Every option can also be set in the environment (SMSRELAY_<NAME>) or in the YAML file \
             given with --config; options on the command line win over the environment, which wins \
