@@ -77,10 +77,24 @@ public struct ReplyIntake: Sendable {
         return accepted
     }
 
-    /// Checks one reply email and makes it the reply to send, storing nothing.
+    /// Checks one reply email and makes it the reply to send, storing nothing. A refusal is logged
+    /// here, once, without the text.
     /// - Throws: ``ReplyRefusal``; one for the content carries the ``ReplyRefusal/notice`` to send.
     public func check(
         _ bytes: [UInt8], recipient: String?, envelopeSender: String?, now: Date = Date(), logger: Logger
+    ) throws(ReplyRefusal) -> OutboundReply {
+        do {
+            return try checked(bytes, recipient: recipient, envelopeSender: envelopeSender, now: now, logger: logger)
+        } catch {
+            logger.warning(
+                error.notice == nil ? "reply refused" : "reply refused for its content; the replier is told",
+                metadata: ["reason": "\(error.message)"])
+            throw error
+        }
+    }
+
+    private func checked(
+        _ bytes: [UInt8], recipient: String?, envelopeSender: String?, now: Date, logger: Logger
     ) throws(ReplyRefusal) -> OutboundReply {
         guard bytes.count <= Self.maximumBytes else {
             throw ReplyRefusal(.unreadable, "the email is larger than \(Self.maximumBytes >> 20) MB; a reply is not that large")
@@ -96,22 +110,15 @@ public struct ReplyIntake: Sendable {
         logger[metadataKey: "reply_message_id"] = "\(email.messageID ?? "none")"
         logger.debug("reply numbers", metadata: ["from": "\(address.ourNumber)", "to": "\(address.texterNumber)"])
 
-        let replier: String
-        do {
-            replier = try checkSender(of: email, envelopeSender: envelopeSender, for: address)
-            try checkAutomatic(email)
-            try checkAuthentication(email)
-        } catch {
-            logger.warning("reply refused", metadata: ["reason": "\(error.message)"])
-            throw error
-        }
+        let replier = try checkSender(of: email, envelopeSender: envelopeSender, for: address)
+        try checkAutomatic(email)
+        try checkAuthentication(email)
 
         let text = email.bodyText.map(ReplyText.extract) ?? ""
         let reply = OutboundReply(
             from: address.ourNumber, to: address.texterNumber, body: text, replier: replier,
             replyMessageID: email.messageID ?? Self.digest(bytes), subject: email.subject, receivedAt: now)
         if let problem = contentProblem(text) {
-            logger.warning("reply refused for its content; the replier is told", metadata: ["reason": "\(problem)"])
             throw ReplyRefusal(
                 .content, problem, notice: ReplyNotice(.refused, about: reply, reason: problem, key: "refused:\(reply.replyMessageID)"))
         }

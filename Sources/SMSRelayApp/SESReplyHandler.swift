@@ -65,8 +65,8 @@ struct SESReplyHandler: Sendable {
         do {
             reply = try intake.check(bytes, recipient: recipient, envelopeSender: sender, logger: logger)
         } catch {
+            // The intake has logged why.
             if let notice = error.notice { await tell(notice, context: context, logger: logger) }
-            logger.warning("reply refused", metadata: ["reason": "\(error.message)"])
             return "refused"
         }
         let message = OutboundSMS(from: reply.from, to: reply.to, body: reply.body)
