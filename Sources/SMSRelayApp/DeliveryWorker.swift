@@ -225,7 +225,7 @@ public final class DeliveryWorker: Service, Sendable {
             return .sent(receipt, followUp: confirmation)
         case .failed(let error, nil, _):
             let tries = entry.attempts + 1
-            let last = error.last.map { ".!?".contains($0) } == true ? error : error + "."
+            let last = ReplyNotice.sentence(error)
             let notice = ReplyNotice(
                 .notSent, about: reply, reason: "Flowroute did not take it (\(tries) attempt\(tries == 1 ? "" : "s")). The last answer: \(last)",
                 key: "not-sent:\(entry.id):\(Int(entry.pendingSince.timeIntervalSince1970))")

@@ -116,14 +116,7 @@ public struct RelayPlan: Sendable {
         }
         var flowrouteLogger = logger
         flowrouteLogger[metadataKey: "component"] = "flowroute"
-        let flowroute = replies.flowroute
-        let sender: FlowrouteClient? = flowroute.accessKey.flatMap { access in
-            flowroute.secretKey.map { secret in
-                FlowrouteClient(
-                    baseURL: flowroute.apiURL, credentials: FlowrouteCredentials(accessKey: access, secretKey: secret),
-                    logger: flowrouteLogger)
-            }
-        }
+        let sender = replies.flowroute.client(logger: flowrouteLogger)
         return RelayComponents(
             transport: try transport.open(logger: logger),
             compose: { message, media in

@@ -36,8 +36,7 @@ public enum ReplyApp {
     /// - Returns: Flowroute's id for the message.
     /// - Throws: ``ConfigError`` without the keys; ``FlowrouteError`` when Flowroute refused.
     public static func sendSMS(settings: RelaySettings, from: String, to: String, text: String, logger: Logger) async throws -> String {
-        let flowroute = settings.replies.flowroute
-        guard let access = flowroute.accessKey, let secret = flowroute.secretKey else {
+        guard let client = settings.replies.flowroute.client(logger: logger) else {
             throw ConfigError(
                 "set \(SettingKey.flowrouteAccessKey.environmentName) and \(SettingKey.flowrouteSecretKey.environmentName) "
                     + "(Flowroute's Preferences › API Control) to send through Flowroute")
@@ -50,8 +49,6 @@ public enum ReplyApp {
             throw ConfigError(
                 "the text must have 1 to \(settings.replies.maxCharacters) characters (\(SettingKey.replyMaxChars.environmentName)); it has \(text.count)")
         }
-        let client = FlowrouteClient(
-            baseURL: flowroute.apiURL, credentials: FlowrouteCredentials(accessKey: access, secretKey: secret), logger: logger)
         let receipt = try await client.send(OutboundSMS(from: numbers[0].0, to: numbers[1].0, body: text))
         return receipt.messageID
     }

@@ -1,4 +1,6 @@
+import FlowrouteAPI
 import Foundation
+import Logging
 
 /// Replies by email: where they are addressed, who may send them, and how they reach Flowroute.
 /// Off (``domain`` nil) unless `SMSRELAY_REPLY_DOMAIN` is set; then nothing else changes in a
@@ -118,8 +120,12 @@ public struct FlowrouteSettings: Sendable, Equatable {
         self.secretKey = secretKey
     }
 
-    /// Whether both keys are set.
-    public var hasCredentials: Bool { accessKey != nil && secretKey != nil }
+    /// The client that sends with these keys; nil unless both are set.
+    func client(logger: Logger) -> FlowrouteClient? {
+        guard let accessKey, let secretKey else { return nil }
+        return FlowrouteClient(
+            baseURL: apiURL, credentials: FlowrouteCredentials(accessKey: accessKey, secretKey: secretKey), logger: logger)
+    }
 
     /// Whether `url` may carry the credentials: https, or plain http to this host only (tests).
     static func isAcceptable(_ url: URL) -> Bool {
@@ -133,7 +139,8 @@ public struct FlowrouteSettings: Sendable, Equatable {
 }
 
 extension UInt8 {
-    fileprivate var isASCIILetterOrDigit: Bool {
+    /// `0-9`, `A-Z` or `a-z`.
+    var isASCIILetterOrDigit: Bool {
         (0x30...0x39).contains(self) || (0x41...0x5A).contains(self) || (0x61...0x7A).contains(self)
     }
 }

@@ -35,7 +35,7 @@ struct SESReplyHandler: Sendable {
             logger.warning("reply refused", metadata: ["reason": "\(refusal)"])
             return Self.summary(["refused": refusal])
         }
-        guard event.messageID.utf8.allSatisfy({ $0.isASCIIAlphanumeric }) else {
+        guard event.messageID.utf8.allSatisfy(\.isASCIILetterOrDigit) else {
             throw LambdaFunctionError(type: "SMSRelay.InvalidEvent", message: "the SES message id \(event.messageID) is not an object name")
         }
         let key = location.prefix + event.messageID
@@ -83,8 +83,8 @@ struct SESReplyHandler: Sendable {
             return sent.messageID.isEmpty ? "sent" : sent.messageID
         } catch let error as FlowrouteError where !error.isTransient {
             logger.error("Flowroute refused the reply", metadata: ["error": "\(error.message)"])
-            let last = error.message.last.map { ".!?".contains($0) } == true ? error.message : error.message + "."
-            await tell(ReplyNotice(.notSent, about: reply, reason: "Flowroute did not take it. Its answer: \(last)", key: "not-sent:\(reply.replyMessageID)"),
+            let answer = ReplyNotice.sentence(error.message)
+            await tell(ReplyNotice(.notSent, about: reply, reason: "Flowroute did not take it. Its answer: \(answer)", key: "not-sent:\(reply.replyMessageID)"),
                        context: context, logger: logger)
             return "not-sent"
         } catch {
@@ -131,11 +131,5 @@ struct LambdaEventRouter: LambdaHandler {
                 message: "an SES reply event arrived, but replies are off: set \(SettingKey.replyDomain.environmentName) and \(SettingKey.replyS3Bucket.environmentName)")
         }
         return try await replies.handle(ses, context: context)
-    }
-}
-
-extension UInt8 {
-    fileprivate var isASCIIAlphanumeric: Bool {
-        (0x30...0x39).contains(self) || (0x41...0x5A).contains(self) || (0x61...0x7A).contains(self)
     }
 }

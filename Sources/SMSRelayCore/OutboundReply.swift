@@ -95,6 +95,11 @@ public struct ReplyNotice: Sendable, Codable, Equatable {
             reason: reason, replyMessageID: reply.replyMessageID, subject: reply.subject, key: key)
     }
 
+    /// `text` ending as a sentence does: with `.`, `!` or `?`, a full stop added where it has none.
+    public static func sentence(_ text: String) -> String {
+        text.last.map { ".!?".contains($0) } == true ? text : text + "."
+    }
+
     /// The first non-blank line of `text`, cut to 80 characters with `…`.
     public static func firstLine(of text: String) -> String {
         let line = text.split(whereSeparator: \.isNewline)
