@@ -62,8 +62,8 @@ public struct OutboxAdmin: Sendable {
                 lines.append(indent + "\(reply.body.count) characters, \(count.segments) SMS segment\(count.segments == 1 ? "" : "s") (\(encoding))")
                 if let id = entry.transportMessageID {
                     for receipt in try await store.receipts(messageID: id) {
-                        let words = [receipt.statusCode, receipt.statusDescription].compactMap { $0 }.filter { !$0.isEmpty }
-                        lines.append(indent + "receipt \(receipt.status)" + (words.isEmpty ? "" : " (\(words.joined(separator: ", ")))"))
+                        let details = receipt.details
+                        lines.append(indent + "receipt \(receipt.status)" + (details.isEmpty ? "" : " (\(details.joined(separator: ", ")))"))
                     }
                 }
             }

@@ -54,7 +54,7 @@ struct OutboxSink: CallbackSink {
     private func noticeUndelivered(_ receipt: DeliveryReceipt, context: SinkContext) async throws(SinkFailure) {
         do {
             guard let entry = try await store.reply(transportMessageID: receipt.messageID), let reply = entry.reply else { return }
-            let words = [receipt.status, receipt.statusCode, receipt.statusDescription].compactMap { $0 }.filter { !$0.isEmpty }
+            let words = [receipt.status].filter { !$0.isEmpty } + receipt.details
             let notice = ReplyNotice(
                 .undelivered, about: reply, reason: "The carrier reported: \(words.joined(separator: ", ")).",
                 key: "undelivered:\(receipt.messageID)")

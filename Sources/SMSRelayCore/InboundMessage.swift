@@ -104,6 +104,11 @@ public enum CarrierEvent: Sendable, Equatable {
 }
 
 extension DeliveryReceipt {
+    /// The code and the explanation the carrier gave, those it gave.
+    public var details: [String] {
+        [statusCode, statusDescription].compactMap { $0 }.filter { !$0.isEmpty }
+    }
+
     /// Whether the receipt says the message will not reach the phone: a status that speaks of a
     /// failure, a rejection, an undelivered or an expired message (Flowroute's `message failed`,
     /// `delivery failed`, `smsc reject`, `undelivered`, `expired`). Intermediate states
