@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 #if canImport(Glibc)
@@ -25,10 +24,7 @@ public struct MediaFolder: Sendable {
 
     /// The lowercase hex SHA-256 of `data`: its file name here.
     public static func name(of data: [UInt8]) -> String {
-        SHA256.hash(data: data).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        SHA256Hex.of(data)
     }
 
     /// Stores `data` (once) and returns its name.

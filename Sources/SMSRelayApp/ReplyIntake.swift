@@ -1,4 +1,3 @@
-import Crypto
 import FlowrouteAPI
 import Foundation
 import Logging
@@ -218,6 +217,6 @@ public struct ReplyIntake: Sendable {
 
     /// A stand-in for a missing Message-ID: the same bytes give the same one.
     static func digest(_ bytes: [UInt8]) -> String {
-        "sha256-" + SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        "sha256-" + SHA256Hex.of(bytes)
     }
 }
