@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // Carrier payloads, the provider-neutral message and routing rules. Foundation only.
@@ -157,6 +158,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The outbox in PostgreSQL, shared by several relays (postgres-nio's connection pool).
+        .target(
+            name: "PostgresOutbox",
+            dependencies: [
+                "Outbox",
+                "SMSRelayCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The carrier callback checks and outcomes, and the CallbackSink seam. No HTTP codes.
         .target(
             name: "SMSRelayIntake",
@@ -207,6 +220,7 @@ let package = Package(
                 "SESTransport",
                 "SMTPTransport",
                 "Outbox",
+                "PostgresOutbox",
                 "SMSRelayIntake",
                 "SMSRelayServer",
                 "LambdaRuntime",
@@ -359,7 +373,10 @@ let package = Package(
         .testTarget(name: "ArchitectureTests"),
         .testTarget(
             name: "OutboxTests",
-            dependencies: ["Outbox", "MailKit", "MailRender", "SMSRelayCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "Outbox", "PostgresOutbox", "MailKit", "MailRender", "SMSRelayCore", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "SMSRelayServerTests",

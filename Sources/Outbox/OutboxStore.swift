@@ -11,11 +11,22 @@ public protocol OutboxStore: Sendable {
     func enqueue(_ item: OutboxItem, now: Date) async throws -> EnqueueResult
     /// Records a delivery receipt once. Returns false when the same receipt was recorded before.
     func record(_ receipt: DeliveryReceipt, now: Date) async throws -> Bool
-    /// Pending rows of the given kinds whose next attempt is due at `now`, oldest first.
+    /// Pending rows of the given kinds whose next attempt is due at `now` and that no worker has
+    /// claimed, oldest first. Reads only: what a worker sends it takes with ``claim(_:now:limit:lease:owner:)``.
     func due(_ kinds: Set<OutboxKind>, now: Date, limit: Int) async throws -> [OutboxEntry]
-    /// When the earliest pending row of the given kinds falls due, or nil when none is pending.
+    /// Takes up to `limit` of the rows ``due(_:now:limit:)`` would list and claims them for
+    /// `owner` until `now + lease`: no other worker (of this relay or another sharing the store)
+    /// is handed them until their outcome is recorded, the claim is released, or the lease ends
+    /// (the worker that held it died). Rows `owner` itself still holds are handed to it again: a
+    /// worker claims one batch at a time, so what it held before is not in its hands any more.
+    func claim(_ kinds: Set<OutboxKind>, now: Date, limit: Int, lease: TimeInterval, owner: String) async throws -> [OutboxEntry]
+    /// Gives back the claims `owner` holds on `ids`, without counting an attempt.
+    func release(ids: [Int64], owner: String) async throws
+    /// When the earliest pending row of the given kinds falls due (or its claim ends), or nil
+    /// when none is pending.
     func nextDueDate(_ kinds: Set<OutboxKind>) async throws -> Date?
-    /// Marks a message delivered.
+    /// Marks a message delivered. Recording an outcome (this, ``markFailed(id:error:retryAt:now:)``,
+    /// ``postpone(id:reason:until:now:)``, ``recordMedia(id:progress:nextAttemptAt:now:)``) ends its claim.
     func markSent(id: Int64, receipt: SentReceipt, now: Date) async throws
     /// Records a failed attempt: the message stays pending until `retryAt`, or becomes dead when it is nil.
     func markFailed(id: Int64, error: String, retryAt: Date?, now: Date) async throws
@@ -41,9 +52,14 @@ public protocol OutboxStore: Sendable {
     /// Revives every dead message; returns how many.
     func retryAllDead(now: Date) async throws -> Int
     func counts() async throws -> OutboxCounts
+    /// Closes the connections; the store is not used afterwards.
+    func close() async
 }
 
 extension OutboxStore {
+    /// Nothing to close (an embedded database closes with the process).
+    public func close() async {}
+
     /// Stores a message once per (carrier, message id). A message seen before is not stored again.
     public func enqueue(_ message: InboundMessage, now: Date) async throws -> EnqueueResult {
         try await enqueue(.inbound(message), now: now)

@@ -1,6 +1,13 @@
 import Foundation
 import GRDB
 import SMSRelayCore
+#if canImport(Glibc)
+import Glibc
+private let closeDescriptor = Glibc.close
+#elseif canImport(Darwin)
+import Darwin
+private let closeDescriptor = Darwin.close
+#endif
 
 /// The outbox in one SQLite file, in WAL mode with full synchronous commits.
 ///
@@ -15,8 +22,12 @@ public final class SQLiteOutboxStore: OutboxStore {
     static let journalSizeLimit = 1 << 20
 
     /// Opens (creating if needed) the outbox database at `path` and brings its schema up to date.
-    /// - Parameter busyTimeout: how long a write waits for a lock another connection holds.
-    public init(path: String, busyTimeout: TimeInterval = 10) throws {
+    /// - Parameters:
+    ///   - busyTimeout: how long a write waits for a lock another connection holds.
+    ///   - releasingClaims: gives back every claim at once: the caller is the only worker there is
+    ///     (the server, holding its data folder's lock), so a claim left by an earlier run that
+    ///     ended mid-delivery need not wait out its lease.
+    public init(path: String, busyTimeout: TimeInterval = 10, releasingClaims: Bool = false) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout)
         configuration.prepareDatabase { db in
@@ -26,10 +37,15 @@ public final class SQLiteOutboxStore: OutboxStore {
         }
         // Created private (0600) before SQLite opens it, so that its -wal and -shm are too.
         let fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        if fd >= 0 { close(fd) }
+        if fd >= 0 { closeDescriptor(fd) }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)
+            if releasingClaims {
+                try pool.write { db in
+                    try db.execute(sql: "UPDATE message SET claimedUntil = NULL, claimedBy = NULL WHERE claimedUntil IS NOT NULL")
+                }
+            }
         } catch {
             throw OutboxError.cannotOpen(path: path, reason: "\(error)")
         }
@@ -103,17 +119,21 @@ public final class SQLiteOutboxStore: OutboxStore {
             try db.create(index: "message_transport_id", on: "message", columns: ["transportMessageID"])
             try db.create(index: "receipt_message", on: "receipt", columns: ["messageID"])
         }
+        migrator.registerMigration("v5: claims with a lease") { db in
+            // The worker that took a pending row and until when; NULL when nobody holds it.
+            try db.alter(table: "message") { t in
+                t.add(column: "claimedUntil", .double)
+                t.add(column: "claimedBy", .text)
+            }
+        }
         return migrator
     }
 
-    /// The unique key and payload of a row.
-    private static func storage(of item: OutboxItem) throws -> (kind: OutboxKind, carrier: String, key: String, payload: Data) {
-        switch item {
-        case .inbound(let message): (.inbound, message.carrier, message.id, try encoder.encode(message))
-        case .reply(let reply): (.reply, "reply", reply.replyMessageID, try encoder.encode(reply))
-        case .notice(let notice): (.notice, "notice", notice.key, try encoder.encode(notice))
-        }
-    }
+    /// Rows due at `now`, with no live claim, of the kinds in `filter`, oldest first.
+    private static let dueCondition = "status = 'pending' AND nextAttemptAt <= ? AND (claimedUntil IS NULL OR claimedUntil <= ?)"
+
+    /// What every recorded outcome sets beside its own columns.
+    private static let unclaimed = "claimedUntil = NULL, claimedBy = NULL"
 
     /// `kind IN ('in', …)` and its arguments, for a set of kinds.
     private static func kindFilter(_ kinds: Set<OutboxKind>) -> (sql: String, arguments: StatementArguments) {
@@ -123,7 +143,7 @@ public final class SQLiteOutboxStore: OutboxStore {
     }
 
     public func enqueue(_ item: OutboxItem, now: Date) async throws -> EnqueueResult {
-        let row = try Self.storage(of: item)
+        let row = try OutboxRowCoding.storage(of: item)
         return try await write { db in
             try db.execute(
                 sql: """
@@ -164,9 +184,42 @@ public final class SQLiteOutboxStore: OutboxStore {
         return try await pool.read { db in
             try Row.fetchAll(
                 db,
-                sql: "SELECT * FROM message WHERE status = 'pending' AND \(filter.sql) AND nextAttemptAt <= ? ORDER BY nextAttemptAt, id LIMIT ?",
-                arguments: filter.arguments + [now.timeIntervalSince1970, limit]
+                sql: "SELECT * FROM message WHERE \(Self.dueCondition) AND \(filter.sql) ORDER BY nextAttemptAt, id LIMIT ?",
+                arguments: [now.timeIntervalSince1970, now.timeIntervalSince1970] + filter.arguments + [limit]
             ).map(Self.entry(from:))
+        }
+    }
+
+    public func claim(_ kinds: Set<OutboxKind>, now: Date, limit: Int, lease: TimeInterval, owner: String) async throws -> [OutboxEntry] {
+        let filter = Self.kindFilter(kinds)
+        let t = now.timeIntervalSince1970
+        return try await write { db in
+            // One writer at a time: what this transaction reads, nobody claims meanwhile.
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM message
+                    WHERE status = 'pending' AND nextAttemptAt <= ? AND (claimedUntil IS NULL OR claimedUntil <= ? OR claimedBy = ?)
+                      AND \(filter.sql)
+                    ORDER BY nextAttemptAt, id LIMIT ?
+                    """,
+                arguments: [t, t, owner] + filter.arguments + [limit])
+            let entries = try rows.map(Self.entry(from:))
+            for entry in entries {
+                try db.execute(
+                    sql: "UPDATE message SET claimedUntil = ?, claimedBy = ? WHERE id = ?",
+                    arguments: [t + lease, owner, entry.id])
+            }
+            return entries
+        }
+    }
+
+    public func release(ids: [Int64], owner: String) async throws {
+        guard !ids.isEmpty else { return }
+        try await write { db in
+            try db.execute(
+                sql: "UPDATE message SET \(Self.unclaimed) WHERE claimedBy = ? AND id IN (\(ids.map { _ in "?" }.joined(separator: ", ")))",
+                arguments: StatementArguments([owner]) + StatementArguments(ids))
         }
     }
 
@@ -174,19 +227,20 @@ public final class SQLiteOutboxStore: OutboxStore {
         let filter = Self.kindFilter(kinds)
         return try await pool.read { db in
             try Double.fetchOne(
-                db, sql: "SELECT MIN(nextAttemptAt) FROM message WHERE status = 'pending' AND \(filter.sql)",
+                db,
+                sql: "SELECT MIN(MAX(nextAttemptAt, COALESCE(claimedUntil, 0))) FROM message WHERE status = 'pending' AND \(filter.sql)",
                 arguments: filter.arguments
             ).map(Date.init(timeIntervalSince1970:))
         }
     }
 
     public func markSent(id: Int64, receipt: SentReceipt, now: Date) async throws {
-        let failed = receipt.rejectedRecipients.isEmpty ? nil : try Self.encodeRecipients(receipt.rejectedRecipients)
+        let failed = receipt.rejectedRecipients.isEmpty ? nil : try OutboxRowCoding.encodeRecipients(receipt.rejectedRecipients)
         try await write { db in
             try db.execute(
                 sql: """
                     UPDATE message SET status = 'sent', attempts = attempts + 1, nextAttemptAt = NULL, lastError = NULL,
-                      transportMessageID = ?, failedRecipients = ?, sentAt = ?, updatedAt = ?
+                      transportMessageID = ?, failedRecipients = ?, sentAt = ?, updatedAt = ?, \(Self.unclaimed)
                     WHERE id = ?
                     """,
                 arguments: [receipt.transportMessageID, failed, now.timeIntervalSince1970, now.timeIntervalSince1970, id])
@@ -197,7 +251,7 @@ public final class SQLiteOutboxStore: OutboxStore {
         try await write { db in
             try db.execute(
                 sql: """
-                    UPDATE message SET status = ?, attempts = attempts + 1, nextAttemptAt = ?, lastError = ?, updatedAt = ?
+                    UPDATE message SET status = ?, attempts = attempts + 1, nextAttemptAt = ?, lastError = ?, updatedAt = ?, \(Self.unclaimed)
                     WHERE id = ?
                     """,
                 arguments: [retryAt == nil ? OutboxStatus.dead.rawValue : OutboxStatus.pending.rawValue,
@@ -209,7 +263,7 @@ public final class SQLiteOutboxStore: OutboxStore {
         try await write { db in
             try db.execute(
                 sql: """
-                    UPDATE message SET nextAttemptAt = ?, lastError = ?, updatedAt = ?
+                    UPDATE message SET nextAttemptAt = ?, lastError = ?, updatedAt = ?, \(Self.unclaimed)
                     WHERE id = ? AND status = 'pending'
                     """,
                 arguments: [retryAt.timeIntervalSince1970, reason, now.timeIntervalSince1970, id])
@@ -217,10 +271,10 @@ public final class SQLiteOutboxStore: OutboxStore {
     }
 
     public func recordMedia(id: Int64, progress: [MediaProgress], nextAttemptAt: Date, now: Date) async throws {
-        let json = try Self.encodeMedia(progress)
+        let json = try OutboxRowCoding.encodeMedia(progress)
         try await write { db in
             try db.execute(
-                sql: "UPDATE message SET media = ?, nextAttemptAt = ?, updatedAt = ? WHERE id = ? AND status = 'pending'",
+                sql: "UPDATE message SET media = ?, nextAttemptAt = ?, updatedAt = ?, \(Self.unclaimed) WHERE id = ? AND status = 'pending'",
                 arguments: [json, nextAttemptAt.timeIntervalSince1970, now.timeIntervalSince1970, id])
         }
     }
@@ -233,9 +287,7 @@ public final class SQLiteOutboxStore: OutboxStore {
                 arguments: [id])
             var inUse: Set<String> = []
             for json in rows {
-                for item in (try? Self.decodeMedia(json)) ?? [] {
-                    if let hash = item.sha256, hashes.contains(hash) { inUse.insert(hash) }
-                }
+                inUse.formUnion(OutboxRowCoding.hashes(in: json, among: hashes))
             }
             return inUse
         }
@@ -323,98 +375,25 @@ public final class SQLiteOutboxStore: OutboxStore {
             db, sql: "SELECT id, media FROM message WHERE status = 'dead' AND media IS NOT NULL AND \(condition)",
             arguments: arguments)
         for row in withMedia {
-            let json: String = row["media"]
-            guard var media = try? decodeMedia(json) else { continue }
-            for index in media.indices where media[index].state == .failed {
-                media[index] = MediaProgress()
-            }
+            guard let revived = try OutboxRowCoding.revivedMedia(row["media"]) else { continue }
             let id: Int64 = row["id"]
-            try db.execute(sql: "UPDATE message SET media = ? WHERE id = ?", arguments: [try encodeMedia(media), id])
+            try db.execute(sql: "UPDATE message SET media = ? WHERE id = ?", arguments: [revived, id])
         }
         try db.execute(
             sql: """
-                UPDATE message SET status = 'pending', attempts = 0, nextAttemptAt = ?, updatedAt = ?, pendingSince = ?
+                UPDATE message SET status = 'pending', attempts = 0, nextAttemptAt = ?, updatedAt = ?, pendingSince = ?, \(Self.unclaimed)
                 WHERE status = 'dead' AND \(condition)
                 """,
             arguments: [t, t, t] + arguments)
         return db.changesCount
     }
 
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .secondsSince1970
-        encoder.outputFormatting = .sortedKeys
-        return encoder
-    }()
-
-    private static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .secondsSince1970
-        return decoder
-    }()
-
-    private static func encodeRecipients(_ recipients: [String: String]) throws -> String {
-        String(decoding: try encoder.encode(recipients), as: UTF8.self)
-    }
-
-    private static func encodeMedia(_ media: [MediaProgress]) throws -> String {
-        String(decoding: try encoder.encode(media), as: UTF8.self)
-    }
-
-    private static func decodeMedia(_ json: String) throws -> [MediaProgress] {
-        try decoder.decode([MediaProgress].self, from: Data(json.utf8))
-    }
-
     private static func entry(from row: Row) throws -> OutboxEntry {
-        let id: Int64 = row["id"]
-        let payload: Data = row["payload"]
-        let kindText: String = row["kind"]
-        let item: OutboxItem
-        do {
-            switch OutboxKind(rawValue: kindText) {
-            case .inbound: item = .inbound(try decoder.decode(InboundMessage.self, from: payload))
-            case .reply: item = .reply(try decoder.decode(OutboundReply.self, from: payload))
-            case .notice: item = .notice(try decoder.decode(ReplyNotice.self, from: payload))
-            case nil: throw OutboxError.inconsistent("stored message \(id) has unknown kind '\(kindText)'")
-            }
-        } catch let error as OutboxError {
-            throw error
-        } catch {
-            throw OutboxError.inconsistent("stored message \(id) cannot be read back: \(error)")
-        }
-        let statusText: String = row["status"]
-        guard let status = OutboxStatus(rawValue: statusText) else {
-            throw OutboxError.inconsistent("stored message \(id) has unknown status '\(statusText)'")
-        }
-        var failed: [String: String] = [:]
-        if let json: String = row["failedRecipients"] {
-            failed = (try? decoder.decode([String: String].self, from: Data(json.utf8))) ?? [:]
-        }
-        var media: [MediaProgress]?
-        if let json: String = row["media"] {
-            do {
-                media = try decodeMedia(json)
-            } catch {
-                throw OutboxError.inconsistent("stored media progress of message \(id) cannot be read back: \(error)")
-            }
-        }
-        let date = { (column: String) -> Date? in
-            (row[column] as Double?).map(Date.init(timeIntervalSince1970:))
-        }
-        return OutboxEntry(
-            id: id,
-            item: item,
-            status: status,
-            attempts: row["attempts"],
-            nextAttemptAt: date("nextAttemptAt"),
-            lastError: row["lastError"],
-            transportMessageID: row["transportMessageID"],
-            failedRecipients: failed,
-            createdAt: date("createdAt") ?? Date(timeIntervalSince1970: 0),
-            pendingSince: date("pendingSince") ?? date("createdAt") ?? Date(timeIntervalSince1970: 0),
-            updatedAt: date("updatedAt") ?? Date(timeIntervalSince1970: 0),
-            sentAt: date("sentAt"),
-            media: media
-        )
+        try OutboxRowCoding.entry(
+            from: OutboxRow(
+                id: row["id"], kind: row["kind"], payload: row["payload"], status: row["status"], attempts: row["attempts"],
+                nextAttemptAt: row["nextAttemptAt"], lastError: row["lastError"], transportMessageID: row["transportMessageID"],
+                failedRecipients: row["failedRecipients"], createdAt: row["createdAt"], pendingSince: row["pendingSince"],
+                updatedAt: row["updatedAt"], sentAt: row["sentAt"], media: row["media"]))
     }
 }

@@ -49,6 +49,9 @@ public final class DeliveryWorker: Service, Sendable {
     private let policy: RetryPolicy
     private let pollInterval: Duration
     private let batchSize: Int
+    private let lease: Duration
+    /// Who this worker is in the outbox's claims: host, process and a random part.
+    let owner: String
     private let logger: Logger
     private let wakeSignal = WakeSignal()
     private let state = Mutex(State())
@@ -66,13 +69,18 @@ public final class DeliveryWorker: Service, Sendable {
         policy: RetryPolicy,
         pollInterval: Duration = .seconds(1),
         batchSize: Int = 50,
+        lease: Duration = DeliveryWorker.defaultLease,
         logger: Logger,
         compose: @escaping Compose
     ) {
         self.init(
             store: store, transport: transport, policy: policy, pollInterval: pollInterval, batchSize: batchSize,
-            logger: logger, media: nil, replies: nil, compose: compose)
+            lease: lease, logger: logger, media: nil, replies: nil, compose: compose)
     }
+
+    /// How long a claim on a batch lasts by default: longer than a batch takes, short enough that
+    /// another relay sharing the outbox takes over soon after this one dies.
+    public static let defaultLease = Duration.seconds(120)
 
     /// - Parameters:
     ///   - media: downloads MMS media before the email is composed; nil sends links only.
@@ -83,6 +91,7 @@ public final class DeliveryWorker: Service, Sendable {
         policy: RetryPolicy,
         pollInterval: Duration = .seconds(1),
         batchSize: Int = 50,
+        lease: Duration = DeliveryWorker.defaultLease,
         logger: Logger,
         media: MediaCollector?,
         replies: ReplyDispatch?,
@@ -96,7 +105,16 @@ public final class DeliveryWorker: Service, Sendable {
         self.policy = policy
         self.pollInterval = pollInterval
         self.batchSize = batchSize
+        self.lease = lease
+        self.owner = Self.makeOwner()
         self.logger = logger
+    }
+
+    /// `host:pid:random`, unique among the workers sharing an outbox.
+    private static func makeOwner() -> String {
+        let host = ProcessInfo.processInfo.hostName
+        let random = String(UInt32.random(in: .min ... .max), radix: 16)
+        return "\(host):\(ProcessInfo.processInfo.processIdentifier):\(random)"
     }
 
     /// Asks the worker to look at the outbox now (a message was just stored).
@@ -131,25 +149,37 @@ public final class DeliveryWorker: Service, Sendable {
         logger.info("delivery worker stopped")
     }
 
-    /// Records what waits to be recorded, then attempts every message due now, one batch at
-    /// most. Returns true when a full batch was taken (more may be due).
+    /// Records what waits to be recorded, then claims the messages due now, one batch at most,
+    /// and attempts them. Returns true when a full batch was taken (more may be due).
+    ///
+    /// A message is attempted only while at least half of the batch's lease is left; the rest
+    /// of the batch is given back for the next claim, so that no claim runs out mid-attempt and
+    /// hands the message to another relay too.
     @discardableResult
     public func drainOnce(now: @Sendable () -> Date = Date.init) async -> Bool {
         guard await recordPending(now: now()) else { return false }
         let entries: [OutboxEntry]
+        let claimed = ContinuousClock.now
         do {
-            entries = try await store.due(kinds, now: now(), limit: batchSize)
+            entries = try await store.claim(kinds, now: now(), limit: batchSize, lease: lease.timeInterval, owner: owner)
         } catch {
             noteStoreFailure(error, doing: "read the outbox")
             return false
         }
         noteStoreSuccess()
-        for entry in entries {
-            if Task.isShuttingDownGracefully || Task.isCancelled { return false }
+        for (index, entry) in entries.enumerated() {
+            let stopping = Task.isShuttingDownGracefully || Task.isCancelled
+            if stopping || ContinuousClock.now - claimed > lease / 2 {
+                let rest = entries[index...].map(\.id).filter { id in state.withLock { $0.unrecorded[id] == nil } }
+                try? await store.release(ids: rest, owner: owner)
+                return !stopping
+            }
             if state.withLock({ $0.unrecorded[entry.id] != nil }) { continue }
             let outcome = await attempt(entry, now: now)
             guard await record(outcome, for: entry, now: now()) else {
                 // Sending more now would only add to what cannot be recorded.
+                let rest = entries[(index + 1)...].map(\.id)
+                try? await store.release(ids: rest, owner: owner)
                 return false
             }
         }

@@ -34,7 +34,8 @@ public struct RelayAssembly: Sendable {
             configured: settings.webhookToken, dataDirectory: settings.dataDirectory)
         tokenGenerated = generated
         intake = CallbackIntake(token: token, maxBodyBytes: settings.maxBodyBytes)
-        store = try SQLiteOutboxStore(path: settings.dataDirectory.appendingPathComponent(Self.outboxFileName).path)
+        store = try SQLiteOutboxStore(
+            path: settings.dataDirectory.appendingPathComponent(Self.outboxFileName).path, releasingClaims: true)
         replySecret = settings.replies.isEnabled
             ? try ReplySecret.resolve(configured: settings.replies.secret, dataDirectory: settings.dataDirectory)
             : nil

@@ -15,9 +15,12 @@ import TestSupport
 final class ScriptedTransport: MailTransport {
     let name = "scripted"
     private let state: Mutex<(script: [MailTransportError?], sent: [Email])>
+    private let onSend: @Sendable (Email) throws -> Void
 
-    init(_ script: [MailTransportError?] = []) {
+    /// - Parameter onSend: runs as each email is taken, before the answer.
+    init(_ script: [MailTransportError?] = [], onSend: @escaping @Sendable (Email) throws -> Void = { _ in }) {
         state = Mutex((script, []))
+        self.onSend = onSend
     }
 
     var sent: [Email] { state.withLock { $0.sent } }
@@ -29,6 +32,7 @@ final class ScriptedTransport: MailTransport {
             return next
         }
         if let failure { throw failure }
+        try onSend(email)
         return MailReceipt(transportMessageID: "sent-\(email.messageID)")
     }
 }
@@ -208,6 +212,32 @@ struct DeliveryWorkerStoreFailureTests {
         }
     }
 
+    /// Takes the database's write lock once, when the transport sends the first email: the
+    /// worker claimed its batch, and now cannot record what it sent.
+    final class LockOnFirstSend: Sendable {
+        private let path: String
+        private let held = Mutex<WriteLock?>(nil)
+
+        init(path: String) {
+            self.path = path
+        }
+
+        func take() throws {
+            try held.withLock { held in
+                if held == nil { held = try WriteLock(path: path) }
+            }
+        }
+
+        func release() throws {
+            try held.withLock { try $0?.release() }
+        }
+    }
+
+    static func lockingOnFirstSend(path: String) -> (ScriptedTransport, LockOnFirstSend) {
+        let lock = LockOnFirstSend(path: path)
+        return (ScriptedTransport { _ in try lock.take() }, lock)
+    }
+
     @Test("each message is sent once: the outcome waits in memory, nothing more is sent, and it is recorded when writes work again")
     func outcomesWaitInMemory() async throws {
         try await withTemporaryDirectory { dir in
@@ -217,9 +247,8 @@ struct DeliveryWorkerStoreFailureTests {
             for n in 1...3 {
                 _ = try await store.enqueue(InboundMessage.sample("lock-\(n)"), now: clock.read())
             }
-            let transport = ScriptedTransport()
+            let (transport, lock) = Self.lockingOnFirstSend(path: path)
             let worker = DeliveryWorkerTests().makeWorker(store, transport)
-            let lock = try WriteLock(path: path)
             for _ in 0..<5 {
                 await worker.drainOnce(now: clock.read)
                 clock.advance(60)
@@ -245,11 +274,10 @@ struct DeliveryWorkerStoreFailureTests {
             for n in 1...3 {
                 _ = try await store.enqueue(InboundMessage.sample("storm-\(n)"), now: Date())
             }
-            let transport = ScriptedTransport()
+            let (transport, lock) = Self.lockingOnFirstSend(path: path)
             let worker = DeliveryWorker(
                 store: store, transport: transport, policy: RetryPolicy(), pollInterval: .milliseconds(50),
                 logger: Logger(label: "test"), compose: DeliveryWorkerTests.compose)
-            let lock = try WriteLock(path: path)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await worker.run() }
                 try await eventually("the first send") { transport.sent.count == 1 }
