@@ -64,7 +64,8 @@ struct SESRelayTests {
     func missingCredentials() async throws {
         _ = try await withTemporaryDirectory { dir in
             #expect {
-                let settings = try testSettings(dir: dir, extra: ["transport": "ses"], environment: ["AWS_REGION": "us-east-1"])
+                let settings = try testSettings(
+                    dir: dir, extra: ["transport": "ses"], environment: ["AWS_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true"])
                 _ = try RelayAssembly(settings: settings, logger: .init(label: "test"))
             } throws: { error in
                 "\(error)".contains("AWS_ACCESS_KEY_ID")
