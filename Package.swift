@@ -121,6 +121,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // AWS credentials from the platform: the settings, a web identity (STS), the container
+        // endpoint or the EC2 instance metadata service, cached and renewed before they expire.
+        .target(
+            name: "AWSCredentialChain",
+            dependencies: [
+                "SigV4",
+                "ComponentConfig",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // S3 objects and their tags, signed with SigV4: how mail received through SES is read.
         .target(
             name: "S3Objects",
@@ -229,6 +242,7 @@ let package = Package(
                 "FlowrouteAPI",
                 "S3Objects",
                 "SigV4",
+                "AWSCredentialChain",
                 "SMTPReceiver",
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -326,6 +340,14 @@ let package = Package(
             name: "S3ObjectsTests",
             dependencies: ["S3Objects", "SigV4", "TestSupport", .product(name: "Logging", package: "swift-log")]
         ),
+        .testTarget(
+            name: "AWSCredentialChainTests",
+            dependencies: [
+                "AWSCredentialChain", "SigV4", "ComponentConfig", "SESTransport", "MailKit", "TestSupport",
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "SESTransportTests", dependencies: ["SESTransport", "SigV4", "MailKit", "MailRender", "ComponentConfig", "SMSRelayCore", "TestSupport",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
@@ -345,6 +367,7 @@ let package = Package(
             exclude: [
                 "moto_setup.py", "moto_messages.py", "smtp_server.py", "postfix_server.py", "mime_parts.py", "media_server.py",
                 "reply_text.py", "flowroute_api.py", "reply_writer.py", "moto_s3.py", "smtp_client.py", "Media",
+                "moto_server.py", "credential_server.py",
             ]
         ),
         // Mutated callbacks through the parser, the outbox and the MIME writer; the callback corpus.

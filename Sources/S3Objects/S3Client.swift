@@ -9,18 +9,17 @@ import SigV4
 ///
 /// Just what receiving mail through SES needs: SES stores each message as an object, the function
 /// reads it, and a tag on the object remembers that it was handled. Every failure is an
-/// ``S3Error`` saying whether a retry can help; none contains a credential.
+/// ``S3Error`` saying whether a retry can help; none contains a credential. The credentials are
+/// asked for before every request.
 public struct S3Client: Sendable {
     public let configuration: S3Configuration
     private let httpClient: HTTPClient
-    private let signer: SigV4Signer
     private let logger: Logger
 
     public init(configuration: S3Configuration, httpClient: HTTPClient = .shared, logger: Logger) {
         self.configuration = configuration
         self.httpClient = httpClient
         self.logger = logger
-        signer = SigV4Signer(credentials: configuration.credentials, region: configuration.region, service: "s3", options: .s3)
     }
 
     /// The object's bytes.
@@ -50,6 +49,13 @@ public struct S3Client: Sendable {
             headers.append(("Content-Type", "application/xml"))
             headers.append(("Content-MD5", Data(Insecure.MD5.hash(data: body)).base64EncodedString()))
         }
+        let credentials: AWSCredentials
+        do {
+            credentials = try await configuration.credentials.credentials()
+        } catch {
+            throw S3Error(.transient, "cannot get AWS credentials to sign the S3 request for \(object): \(error)")
+        }
+        let signer = SigV4Signer(credentials: credentials, region: configuration.region, service: "s3", options: .s3)
         let signed = signer.sign(
             SigV4Request(method: method, path: address.path, query: query, headers: headers, payload: .bytes(body)), at: Date())
         var request = HTTPClientRequest(url: address.origin + address.path + (query.isEmpty ? "" : "?\(query)"))

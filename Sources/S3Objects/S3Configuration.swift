@@ -3,7 +3,8 @@ import SigV4
 
 /// Where the S3 client sends its requests, and as whom.
 public struct S3Configuration: Sendable {
-    public var credentials: AWSCredentials
+    /// Where each request's credentials come from: fixed ``AWSCredentials`` provide themselves.
+    public var credentials: any AWSCredentialProvider
     public var region: String
     /// An endpoint override (a local emulator, a VPC endpoint), addressed path-style:
     /// `<endpoint>/<bucket>/<key>`. Without one, buckets are addressed virtual-hosted-style at
@@ -12,7 +13,7 @@ public struct S3Configuration: Sendable {
     /// How long one request may take.
     public var requestTimeout: Duration
 
-    public init(credentials: AWSCredentials, region: String, endpoint: URL? = nil, requestTimeout: Duration = .seconds(20)) {
+    public init(credentials: any AWSCredentialProvider, region: String, endpoint: URL? = nil, requestTimeout: Duration = .seconds(20)) {
         self.credentials = credentials
         self.region = region
         self.endpoint = endpoint

@@ -4,11 +4,14 @@ import SigV4
 
 /// Everything the SES transport needs: credentials, region, endpoint and an optional configuration set.
 ///
-/// ``init(config:aws:)`` reads them from two scopes: the transport's own (`region`, `endpoint`,
-/// `configuration_set`) and the AWS one (`access_key_id`, `secret_access_key`, `session_token`,
-/// `region`, `default_region`), which in the environment are the variables Lambda provides. So the
-/// same settings work on Lambda, on a server with a key in its environment, and against a local
-/// emulator. The region is the transport's own, else the AWS `region`, else `default_region`.
+/// ``init(config:aws:credentials:)`` reads them from two scopes: the transport's own (`region`,
+/// `endpoint`, `configuration_set`) and the AWS one (`access_key_id`, `secret_access_key`,
+/// `session_token`, `region`, `default_region`), which in the environment are the variables Lambda
+/// provides. So the same settings work on Lambda, on a server with a key in its environment, and
+/// against a local emulator. The region is the transport's own, else the AWS `region`, else
+/// `default_region`. The credentials can instead come from a provider the caller chose (the
+/// platform's: a web identity, the container endpoint, the instance metadata service); the
+/// transport asks it before every request.
 public struct SESConfiguration: Sendable {
     /// The names of the settings as the user writes them, for messages that say what to change.
     public struct SettingNames: Sendable, Equatable {
@@ -48,7 +51,8 @@ public struct SESConfiguration: Sendable {
             configurationSet: "the SES configuration set")
     }
 
-    public var credentials: AWSCredentials
+    /// Where each request's credentials come from: fixed ``AWSCredentials`` provide themselves.
+    public var credentials: any AWSCredentialProvider
     /// The region requests are signed for, e.g. `us-east-1`.
     public var region: String
     /// Where requests go: `https://email.<region>.amazonaws.com` unless overridden.
@@ -64,7 +68,7 @@ public struct SESConfiguration: Sendable {
     ///
     /// - Throws: ``SESConfigurationError`` when the region is not a region name or the endpoint is not an http(s) URL.
     public init(
-        credentials: AWSCredentials,
+        credentials: any AWSCredentialProvider,
         region: String,
         endpoint: URL? = nil,
         configurationSetName: String? = nil,
@@ -83,23 +87,30 @@ public struct SESConfiguration: Sendable {
 
     /// Reads and checks the settings of the transport's scope `config` and the AWS scope `aws`.
     ///
+    /// - Parameter credentials: where the credentials come from; `nil` reads a key from the AWS
+    ///   scope (`access_key_id`, `secret_access_key`, `session_token`).
     /// - Throws: ``SESConfigurationError`` naming the settings to set or fix.
-    public init(config: ComponentConfig, aws: ComponentConfig) throws {
+    public init(config: ComponentConfig, aws: ComponentConfig, credentials provider: (any AWSCredentialProvider)? = nil) throws {
         let names = SettingNames(config: config, aws: aws)
-        let accessKeyID = aws.string("access_key_id")
-        let secretAccessKey = aws.string("secret_access_key", isSecret: true)
-        guard let accessKeyID, let secretAccessKey else {
-            let missing = [
-                accessKeyID == nil ? names.accessKeyID : nil,
-                secretAccessKey == nil ? names.secretAccessKey : nil,
-            ].compactMap { $0 }
-            throw SESConfigurationError.missingCredentials(missing, names: names)
+        let credentials: any AWSCredentialProvider
+        if let provider {
+            credentials = provider
+        } else {
+            let accessKeyID = aws.string("access_key_id")
+            let secretAccessKey = aws.string("secret_access_key", isSecret: true)
+            guard let accessKeyID, let secretAccessKey else {
+                let missing = [
+                    accessKeyID == nil ? names.accessKeyID : nil,
+                    secretAccessKey == nil ? names.secretAccessKey : nil,
+                ].compactMap { $0 }
+                throw SESConfigurationError.missingCredentials(missing, names: names)
+            }
+            credentials = AWSCredentials(
+                accessKeyID: accessKeyID,
+                secretAccessKey: secretAccessKey,
+                sessionToken: aws.string("session_token", isSecret: true)
+            )
         }
-        let credentials = AWSCredentials(
-            accessKeyID: accessKeyID,
-            secretAccessKey: secretAccessKey,
-            sessionToken: aws.string("session_token", isSecret: true)
-        )
         let candidates = [(config, "region"), (aws, "region"), (aws, "default_region")]
         guard let (scope, key) = candidates.first(where: { $0.0.string($0.1) != nil }), let region = scope.string(key) else {
             throw SESConfigurationError.missingRegion(names)
@@ -157,7 +168,7 @@ extension SESConfiguration: CustomStringConvertible, CustomReflectable {
                 "region": region,
                 "endpoint": endpoint.absoluteString,
                 "configurationSetName": configurationSetName ?? "none",
-                "credentials": credentials.description,
+                "credentials": String(describing: credentials),
                 "requestTimeout": requestTimeout,
             ],
             displayStyle: .struct

@@ -1,4 +1,5 @@
 import MailKit
+import SigV4
 
 extension SESErrorResponse {
     /// How the outbox should treat this reply, and what to tell the operator.
@@ -6,9 +7,14 @@ extension SESErrorResponse {
     /// A refused message or credential is permanent (retrying sends the same thing and gets
     /// the same answer), throttling, clock skew and server faults are transient. Every message
     /// says what SES said, its code and HTTP status, and what to check; none contains a credential.
-    func mailTransportError(configuration: SESConfiguration) -> MailTransportError {
+    /// - Parameter credentials: the credentials the request was signed with, when known.
+    func mailTransportError(configuration: SESConfiguration, credentials: AWSCredentials? = nil) -> MailTransportError {
         let code = self.code ?? ""
         let said = saying
+        let names = configuration.names
+        // A key from the settings is checked where it is set; one from a provider where that provider got it.
+        let fixed = configuration.credentials as? AWSCredentials
+        let source = String(describing: configuration.credentials)
         switch Self.category(code: code, status: status) {
         case .messageRejected:
             return .permanent("SES rejected the message \(said); check that the sender (or its domain) is verified in SES in \(configuration.region) and, while the account is in the sandbox, that every recipient is verified too\(requestSuffix)")
@@ -25,16 +31,27 @@ extension SESErrorResponse {
             let hint = configuration.configurationSetName.map { "check that the configuration set \($0) (\(configuration.names.configurationSet)) exists in \(configuration.region)" } ?? "check the region and \(configuration.names.endpoint)"
             return .permanent("SES could not find something the request names \(said); \(hint)\(requestSuffix)")
         case .signatureDoesNotMatch:
-            return .permanent("SES did not accept the request's signature \(said); check \(configuration.names.secretAccessKey): it must be the secret of the key in \(configuration.names.accessKeyID)\(requestSuffix)")
+            let check = fixed == nil
+                ? "the credentials came from \(source); check that it hands out a matching key and secret"
+                : "check \(names.secretAccessKey): it must be the secret of the key in \(names.accessKeyID)"
+            return .permanent("SES did not accept the request's signature \(said); \(check)\(requestSuffix)")
         case .unknownAccessKey:
-            let token = configuration.credentials.isTemporary ? " and that \(configuration.names.sessionToken) belongs to it" : ""
-            return .permanent("SES does not recognise the access key \(said); check \(configuration.names.accessKeyID)\(token), and that the key is active\(requestSuffix)")
+            guard fixed != nil else {
+                return .permanent("SES does not recognise the access key \(said); the credentials came from \(source): check that its role exists in this account and region\(requestSuffix)")
+            }
+            let token = (credentials ?? fixed)?.isTemporary == true ? " and that \(names.sessionToken) belongs to it" : ""
+            return .permanent("SES does not recognise the access key \(said); check \(names.accessKeyID)\(token), and that the key is active\(requestSuffix)")
         case .expiredToken:
-            return .permanent("SES refused expired temporary credentials \(said); refresh \(configuration.names.accessKeyID), \(configuration.names.secretAccessKey) and \(configuration.names.sessionToken)\(requestSuffix)")
+            guard fixed != nil else {
+                // The provider refreshes before expiry; this machine's clock may be wrong.
+                return .transient("SES refused expired temporary credentials from \(source) \(said); check this machine's clock, will retry with fresh credentials\(requestSuffix)")
+            }
+            return .permanent("SES refused expired temporary credentials \(said); refresh \(names.accessKeyID), \(names.secretAccessKey) and \(names.sessionToken)\(requestSuffix)")
         case .missingAuthentication:
             return .permanent("SES saw no usable signature on the request \(said); check \(configuration.names.endpoint): a proxy may be removing the Authorization header\(requestSuffix)")
         case .accessDenied:
-            return .permanent("the AWS credentials may not send email through SES \(said); allow ses:SendEmail and ses:SendRawEmail for this identity and sender in IAM\(requestSuffix)")
+            let identity = fixed == nil ? "the role of \(source)" : "this identity"
+            return .permanent("the AWS credentials may not send email through SES \(said); allow ses:SendEmail and ses:SendRawEmail for \(identity) and sender in IAM\(requestSuffix)")
         case .throttled:
             return .transient("SES is throttling requests \(said); will retry later\(requestSuffix)")
         case .clockSkew:

@@ -10,13 +10,13 @@ import SigV4
 /// The message is the one ``MIMEWriter`` renders, so what arrives is byte for byte what the other
 /// transports deliver. SES's answers map to ``MailTransportError``: a rejected message or refused
 /// credential is permanent, with SES's own words and what to check; throttling, server faults,
-/// timeouts and network failures are transient. The receipt carries SES's `MessageId`.
+/// timeouts and network failures are transient, and so is a credential provider that cannot give
+/// credentials now (it is asked before every request). The receipt carries SES's `MessageId`.
 public final class SESTransport: MailTransport {
     public let name = "ses"
     public let configuration: SESConfiguration
     private let httpClient: HTTPClient
     private let logger: Logger
-    private let signer: SigV4Signer
 
     /// The largest error or success body read from SES; its answers are a few hundred bytes.
     private static let maximumResponseSize = 1 << 20
@@ -29,7 +29,6 @@ public final class SESTransport: MailTransport {
         self.configuration = configuration
         self.httpClient = httpClient
         self.logger = logger
-        signer = SigV4Signer(credentials: configuration.credentials, region: configuration.region, service: "ses")
     }
 
     public func send(_ email: Email) async throws -> MailReceipt {
@@ -47,7 +46,17 @@ public final class SESTransport: MailTransport {
             throw MailTransportError.permanent("cannot encode the SES SendEmail request: \(error)")
         }
 
-        let request = signedRequest(body: body, at: Date())
+        let credentials: AWSCredentials
+        do {
+            credentials = try await configuration.credentials.credentials()
+        } catch let error as CancellationError {
+            throw error
+        } catch {
+            // The platform's credential service is down or refusing: nothing is wrong with the
+            // message, and it can go once the credentials come back.
+            throw MailTransportError.transient("cannot get AWS credentials to sign the SES request: \(error); will retry later")
+        }
+        let request = signedRequest(body: body, at: Date(), credentials: credentials)
         logger.debug("sending through SES", metadata: ["endpoint": "\(configuration.endpoint.absoluteString)", "bytes": "\(body.count)"])
 
         let response: HTTPClientResponse
@@ -68,7 +77,7 @@ public final class SESTransport: MailTransport {
         let status = Int(response.status.code)
         guard (200..<300).contains(status) else {
             let answer = SESErrorResponse(status: status, headers: response.headers.map { ($0.name, $0.value) }, body: bytes)
-            let error = answer.mailTransportError(configuration: configuration)
+            let error = answer.mailTransportError(configuration: configuration, credentials: credentials)
             logger.debug(
                 "SES refused the message",
                 metadata: ["status": "\(status)", "error_code": "\(answer.code ?? "none")", "permanent": "\(error.kind == .permanent)"]
@@ -85,11 +94,12 @@ public final class SESTransport: MailTransport {
         return MailReceipt(transportMessageID: messageID)
     }
 
-    /// The `SendEmail` request for `body`, signed as made at `date`.
-    func signedRequest(body: [UInt8], at date: Date) -> HTTPClientRequest {
+    /// The `SendEmail` request for `body`, signed with `credentials` as made at `date`.
+    func signedRequest(body: [UInt8], at date: Date, credentials: AWSCredentials) -> HTTPClientRequest {
         let endpoint = configuration.endpoint
         let basePath = endpoint.path.hasSuffix("/") ? String(endpoint.path.dropLast()) : endpoint.path
         let path = basePath + "/v2/email/outbound-emails"
+        let signer = SigV4Signer(credentials: credentials, region: configuration.region, service: "ses")
         let signed = signer.sign(
             SigV4Request(
                 method: "POST",

@@ -24,10 +24,11 @@ public enum ConfigCheck {
         case .lambda:
             settings = try RelaySettings.load(flags: flags, environment: environment, defaultTransport: .lambdaDefault)
         }
-        let plan = try RelayPlan(settings: settings)
+        let plan = try RelayPlan(settings: settings, lambda: mode == .lambda)
         if mode == .lambda {
             _ = try RelayPlan.lambdaReplySecret(settings)
-            _ = try RelayPlan.replyS3Client(settings, logger: Logger(label: "smsrelay.config-check"))
+            let logger = Logger(label: "smsrelay.config-check")
+            _ = try RelayPlan.replyS3Client(settings, credentials: plan.awsCredentialProvider(logger: logger), logger: logger)
         }
         return report(settings, plan: plan, mode: mode)
     }

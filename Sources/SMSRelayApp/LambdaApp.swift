@@ -43,7 +43,7 @@ public enum LambdaApp {
     static func makeHandler(environment: [String: String], logger: Logger) throws -> LambdaEventRouter {
         let settings = try RelaySettings.load(environment: environment, defaultTransport: .lambdaDefault)
         let components = try RelayComponents(
-            settings: settings, logger: logger, replySecret: try RelayPlan.lambdaReplySecret(settings))
+            settings: settings, logger: logger, replySecret: try RelayPlan.lambdaReplySecret(settings), lambda: true)
         if settings.webhookToken == nil {
             logger.warning(
                 "\(SettingKey.webhookToken.environmentName) is not set: the endpoint accepts callbacks from anyone who knows its URL")
@@ -60,7 +60,7 @@ public enum LambdaApp {
                     policy: RetryPolicy(baseDelay: settings.retryBaseDelay, maxDelay: settings.retryMaxDelay))))
         var replies: SESReplyHandler?
         if let secret = settings.replies.secret, let location = settings.replies.s3, let sms = components.sms,
-           let s3 = try RelayPlan.replyS3Client(settings, logger: logger)
+           let s3 = try RelayPlan.replyS3Client(settings, credentials: components.awsCredentials, logger: logger)
         {
             replies = SESReplyHandler(
                 intake: try ReplyIntake(settings: settings, secret: secret, store: nil), s3: s3, location: location, sms: sms,

@@ -1,3 +1,4 @@
+import AWSCredentialChain
 import ComponentConfig
 import FlowrouteAPI
 import Foundation
@@ -26,16 +27,22 @@ public struct RelayPlan: Sendable {
     let mediaPolicy: MediaFetchPolicy?
     let replies: ReplySettings
     let notices: NoticeRenderer
+    /// Where the AWS clients (SES, and S3 in Lambda) get their credentials, when one of them is
+    /// used and a source is configured.
+    let awsCredentials: AWSCredentialSource?
 
+    /// - Parameter lambda: whether this is the Lambda function, which has no EC2 instance
+    ///   metadata service to take credentials from (and reads replies from S3).
     /// - Throws: ``ConfigError`` naming the setting at fault.
-    public init(settings: RelaySettings) throws {
+    public init(settings: RelaySettings, lambda: Bool = false) throws {
         do {
             renderer = try EmailRenderer(templateSets: settings.templateSets)
         } catch {
             throw ConfigError("\(error)")
         }
         routing = settings.routing
-        transport = try TransportConfiguration(settings: settings)
+        awsCredentials = try Self.awsCredentials(settings, lambda: lambda)
+        transport = try TransportConfiguration(settings: settings, credentials: awsCredentials, lambda: lambda)
         media = settings.media
         mediaPolicy = settings.media.fetch ? try Self.mediaPolicy(settings.media) : nil
         replies = settings.replies
@@ -66,11 +73,28 @@ public struct RelayPlan: Sendable {
         return secret
     }
 
+    /// The source of the AWS credentials, when SES sends or (in Lambda) replies are read from S3:
+    /// the first configured of the settings' key, a web identity, the container endpoint and, on
+    /// a server, the instance metadata service. Nil when none is.
+    static func awsCredentials(_ settings: RelaySettings, lambda: Bool) throws -> AWSCredentialSource? {
+        let sesSends = settings.transport == .ses
+        guard sesSends || (lambda && settings.replies.s3 != nil) else { return nil }
+        do {
+            return try AWSCredentialSource.resolve(config: settings.components.rooted(at: ["aws"]), instanceMetadata: !lambda)
+        } catch {
+            let user = sesSends
+                ? "\(SettingKey.transport.environmentName) is \(settings.transport.rawValue)"
+                : "\(SettingKey.replyS3Bucket.environmentName) is set"
+            throw ConfigError("\(user): AWS credentials from the \(error)")
+        }
+    }
+
     /// Lambda: the S3 client that reads reply emails, with the function's AWS credentials and region.
-    static func replyS3Client(_ settings: RelaySettings, logger: Logger) throws -> S3Client? {
+    /// - Parameter credentials: the provider made from ``awsCredentials``, nil when there is none.
+    static func replyS3Client(_ settings: RelaySettings, credentials: (any AWSCredentialProvider)?, logger: Logger) throws -> S3Client? {
         guard let location = settings.replies.s3 else { return nil }
         let aws = settings.components.rooted(at: ["aws"])
-        guard let keyID = aws.string("access_key_id"), let secret = aws.string("secret_access_key", isSecret: true) else {
+        guard let credentials else {
             throw ConfigError(
                 "\(SettingKey.replyS3Bucket.environmentName) is set, but \(aws.name("access_key_id")) and \(aws.name("secret_access_key")) "
                     + "are not: Lambda sets them from the function's role")
@@ -81,9 +105,7 @@ public struct RelayPlan: Sendable {
         var s3Logger = logger
         s3Logger[metadataKey: "component"] = "s3"
         return S3Client(
-            configuration: S3Configuration(
-                credentials: AWSCredentials(accessKeyID: keyID, secretAccessKey: secret, sessionToken: aws.string("session_token", isSecret: true)),
-                region: region, endpoint: location.endpoint),
+            configuration: S3Configuration(credentials: credentials, region: region, endpoint: location.endpoint),
             logger: s3Logger)
     }
 
@@ -98,8 +120,19 @@ public struct RelayPlan: Sendable {
             userAgent: "smsrelay/\(SMSRelayVersion.current)", trustedHosts: trusted, timeout: media.timeout)
     }
 
-    /// Where the transport delivers, for the start-up line and `config check`; never a secret.
-    public var transportSummary: String { transport.summary }
+    /// Where the transport delivers (and, for SES, where its credentials come from), for the
+    /// start-up line and `config check`; never a secret.
+    public var transportSummary: String {
+        guard case .ses = transport, let awsCredentials else { return transport.summary }
+        return "\(transport.summary); credentials: \(awsCredentials)"
+    }
+
+    /// The provider of the AWS clients' credentials, made from ``awsCredentials``.
+    func awsCredentialProvider(logger: Logger) -> (any AWSCredentialProvider)? {
+        var logger = logger
+        logger[metadataKey: "component"] = "aws-credentials"
+        return awsCredentials?.provider(logger: logger)
+    }
 
     /// The transport, opened, and the composers.
     /// - Parameter replySecret: the key of the reply addresses, when replies are on.
@@ -117,8 +150,10 @@ public struct RelayPlan: Sendable {
         var flowrouteLogger = logger
         flowrouteLogger[metadataKey: "component"] = "flowroute"
         let sender = replies.flowroute.client(logger: flowrouteLogger)
+        // One provider for every AWS client, so that they share its cached credentials.
+        let credentials = awsCredentialProvider(logger: logger)
         return RelayComponents(
-            transport: try transport.open(logger: logger),
+            transport: try transport.open(logger: logger, credentials: credentials),
             compose: { message, media in
                 var email = try renderer.render(message, route: routing.route(for: message.to), media: media)
                 email.replyTo = replyTo(message.to, message.from)
@@ -133,7 +168,8 @@ public struct RelayPlan: Sendable {
                     replyTo: replyTo(notice.ourNumber, notice.texterNumber))
             },
             sms: sender,
-            codec: codec)
+            codec: codec,
+            awsCredentials: credentials)
     }
 }
 
@@ -154,16 +190,20 @@ public struct RelayComponents: Sendable {
     let sms: FlowrouteClient?
     /// Makes and reads reply addresses; nil when replies are off.
     let codec: ReplyAddressCodec?
+    /// The credentials of the AWS clients; nil when none is used.
+    let awsCredentials: (any AWSCredentialProvider)?
 
     /// Validates and opens in one step.
-    public init(settings: RelaySettings, logger: Logger, replySecret: String? = nil) throws {
-        self = try RelayPlan(settings: settings).open(logger: logger, replySecret: replySecret)
+    /// - Parameter lambda: whether this is the Lambda function (see ``RelayPlan/init(settings:lambda:)``).
+    public init(settings: RelaySettings, logger: Logger, replySecret: String? = nil, lambda: Bool = false) throws {
+        self = try RelayPlan(settings: settings, lambda: lambda).open(logger: logger, replySecret: replySecret)
     }
 
     init(
         transport: any MailTransport, compose: @escaping DeliveryWorker.Compose, transportSummary: String,
         media: MediaSettings, mediaDownloader: (any MediaDownloading)?,
-        composeNotice: @escaping @Sendable (ReplyNotice) throws -> Email, sms: FlowrouteClient?, codec: ReplyAddressCodec?
+        composeNotice: @escaping @Sendable (ReplyNotice) throws -> Email, sms: FlowrouteClient?, codec: ReplyAddressCodec?,
+        awsCredentials: (any AWSCredentialProvider)? = nil
     ) {
         self.transport = transport
         self.compose = compose
@@ -173,6 +213,7 @@ public struct RelayComponents: Sendable {
         self.composeNotice = composeNotice
         self.sms = sms
         self.codec = codec
+        self.awsCredentials = awsCredentials
     }
 
     /// The media collector of a relay, keeping downloads in `folder` (server) or in memory (nil, Lambda).
@@ -188,14 +229,27 @@ enum TransportConfiguration: Sendable {
     case ses(SESConfiguration)
     case smtp(SMTPConfiguration)
 
-    init(settings: RelaySettings) throws {
+    /// - Parameters:
+    ///   - credentials: where SES's credentials come from; nil makes it look for a key in the settings.
+    ///   - lambda: whether this is the Lambda function, for what a missing key means.
+    init(settings: RelaySettings, credentials: AWSCredentialSource? = nil, lambda: Bool = false) throws {
         do {
             switch settings.transport {
             case .maildir:
                 self = .maildir(settings.maildir)
             case .ses:
-                self = .ses(try SESConfiguration(
-                    config: settings.components.scoped(to: "ses"), aws: settings.components.rooted(at: ["aws"])))
+                let aws = settings.components.rooted(at: ["aws"])
+                do {
+                    // Checked here, used once opened: ``open(logger:credentials:)`` gives it the provider that logs.
+                    let provider = credentials?.provider(logger: Logger(label: "smsrelay.aws-credentials", factory: { _ in SwiftLogNoOpLogHandler() }))
+                    self = .ses(try SESConfiguration(config: settings.components.scoped(to: "ses"), aws: aws, credentials: provider))
+                } catch let error as SESConfigurationError where error.code == .missingCredentials && !lambda {
+                    throw ConfigError(
+                        "\(error) On a server they can also come from a web identity (\(aws.name("web_identity_token_file")) and "
+                            + "\(aws.name("role_arn"))), the container endpoint (\(aws.name("container_credentials_relative_uri")) or "
+                            + "\(aws.name("container_credentials_full_uri"))) or the EC2 instance metadata service, which "
+                            + "\(aws.name("ec2_metadata_disabled")) turns off.")
+                }
             case .smtp:
                 self = .smtp(try SMTPConfiguration(config: settings.components.scoped(to: "smtp")))
             }
@@ -213,7 +267,8 @@ enum TransportConfiguration: Sendable {
         }
     }
 
-    func open(logger: Logger) throws -> any MailTransport {
+    /// - Parameter credentials: the provider SES asks for its credentials, when it takes the platform's.
+    func open(logger: Logger, credentials: (any AWSCredentialProvider)? = nil) throws -> any MailTransport {
         var logger = logger
         switch self {
         case .maildir(let root):
@@ -222,8 +277,9 @@ enum TransportConfiguration: Sendable {
             } catch {
                 throw ConfigError("\(SettingKey.maildir.environmentName): \(error)")
             }
-        case .ses(let configuration):
+        case .ses(var configuration):
             logger[metadataKey: "transport"] = "ses"
+            if let credentials { configuration.credentials = credentials }
             return SESTransport(configuration: configuration, logger: logger)
         case .smtp(let configuration):
             logger[metadataKey: "transport"] = "smtp"

@@ -269,8 +269,8 @@ public struct RelaySettings: Sendable {
         return sets
     }
 
-    /// The AWS variables that hold secrets, which the SES transport reads with the region.
-    private static let awsSecrets = ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"]
+    /// The AWS variables that hold secrets, which the SES transport and the credential chain read.
+    private static let awsSecrets = ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN"]
 
     /// Flag or file values, keyed by setting name, as the reader's keys below `smsrelay`.
     private static func values(_ strings: [String: String]) -> [AbsoluteConfigKey: ConfigValue] {

@@ -1,4 +1,6 @@
-/// An AWS access key, and the session token that comes with temporary credentials.
+import Foundation
+
+/// An AWS access key, and the session token and expiry that come with temporary credentials.
 ///
 /// The secret and the token never appear in `description`, `debugDescription`, `dump` or
 /// string interpolation; the access key ID shows only its last four characters, as
@@ -10,11 +12,15 @@ public struct AWSCredentials: Sendable, Equatable {
     public var secretAccessKey: String
     /// The token of temporary credentials (from STS, or a Lambda function's role); `nil` for a long-term key.
     public var sessionToken: String?
+    /// When temporary credentials stop working, as their issuer said; `nil` when not known (a
+    /// long-term key, or a Lambda function's variables).
+    public var expiration: Date?
 
-    public init(accessKeyID: String, secretAccessKey: String, sessionToken: String? = nil) {
+    public init(accessKeyID: String, secretAccessKey: String, sessionToken: String? = nil, expiration: Date? = nil) {
         self.accessKeyID = accessKeyID
         self.secretAccessKey = secretAccessKey
         self.sessionToken = sessionToken
+        self.expiration = expiration
     }
 
     /// Whether these are temporary credentials, which must send their session token.
@@ -30,7 +36,8 @@ public struct AWSCredentials: Sendable, Equatable {
 extension AWSCredentials: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     public var description: String {
         let token = sessionToken == nil ? "none" : "<redacted>"
-        return "AWSCredentials(accessKeyID: \(maskedAccessKeyID), secretAccessKey: <redacted>, sessionToken: \(token))"
+        let expiry = expiration.map { ", expiration: \($0.formatted(.iso8601))" } ?? ""
+        return "AWSCredentials(accessKeyID: \(maskedAccessKeyID), secretAccessKey: <redacted>, sessionToken: \(token)\(expiry))"
     }
 
     public var debugDescription: String { description }
@@ -43,6 +50,7 @@ extension AWSCredentials: CustomStringConvertible, CustomDebugStringConvertible,
                 "accessKeyID": maskedAccessKeyID,
                 "secretAccessKey": "<redacted>",
                 "sessionToken": sessionToken == nil ? "none" : "<redacted>",
+                "expiration": expiration.map { $0.formatted(.iso8601) } ?? "none",
             ],
             displayStyle: .struct
         )

@@ -11,6 +11,10 @@ struct ServeCommand: AsyncParsableCommand {
             `smsrelay callback-url` prints it again. The data folder and what the relay creates in it \
             are readable by the relay's user only (0700 and 0600). \
             With the default maildir transport, each message becomes one file in <data-dir>/mail/new/. \
+            With SES and no AWS key in the environment, the credentials come from the platform: a web \
+            identity (AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN), the container endpoint \
+            (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or _FULL_URI) or the EC2 instance metadata service \
+            (off with AWS_EC2_METADATA_DISABLED=true). \
             SIGTERM or SIGINT stops the server gracefully within seconds; pending messages are delivered \
             after the next start.
             """

@@ -44,7 +44,7 @@ struct SettingsOptions: ParsableArguments {
     var smtpHeloName: String?
     @Option(help: "Seconds an unused SMTP connection stays open. [env: SMSRELAY_SMTP_IDLE_SECONDS, default: 30]")
     var smtpIdleSeconds: String?
-    @Option(help: "AWS region of the SES endpoint. [env: SMSRELAY_SES_REGION, default: AWS_REGION]")
+    @Option(help: "AWS region of the SES endpoint; SES's credentials are AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, else a web identity, the container endpoint or the EC2 instance metadata service (README, \"AWS credentials\"). [env: SMSRELAY_SES_REGION, default: AWS_REGION]")
     var sesRegion: String?
     @Option(help: "SES endpoint override. [env: SMSRELAY_SES_ENDPOINT]")
     var sesEndpoint: String?

@@ -19,9 +19,13 @@ struct SESRequestTests {
         htmlBody: "<p>Hello 👋</p>"
     )
 
+    static func credentials(token: String? = nil) -> AWSCredentials {
+        AWSCredentials(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", sessionToken: token)
+    }
+
     static func configuration(token: String? = nil, endpoint: String? = nil, configurationSet: String? = nil) throws -> SESConfiguration {
         try SESConfiguration(
-            credentials: AWSCredentials(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", sessionToken: token),
+            credentials: credentials(token: token),
             region: "eu-west-1",
             endpoint: endpoint.flatMap(URL.init(string:)),
             configurationSetName: configurationSet
@@ -53,7 +57,8 @@ struct SESRequestTests {
     )
     func signedRequest(endpoint: String?, url: String, host: String) throws {
         let transport = SESTransport(configuration: try Self.configuration(endpoint: endpoint), logger: Logger(label: "test"))
-        let request = transport.signedRequest(body: Array("{}".utf8), at: Date(timeIntervalSince1970: 1_440_938_160))
+        let request = transport.signedRequest(
+            body: Array("{}".utf8), at: Date(timeIntervalSince1970: 1_440_938_160), credentials: Self.credentials())
         #expect(request.url == url)
         #expect(request.method == .POST)
         #expect(request.headers["Host"] == [host])
@@ -68,7 +73,7 @@ struct SESRequestTests {
     @Test("temporary credentials add a signed X-Amz-Security-Token header")
     func sessionToken() throws {
         let transport = SESTransport(configuration: try Self.configuration(token: "IQoJEXAMPLETOKEN"), logger: Logger(label: "test"))
-        let request = transport.signedRequest(body: [], at: Date())
+        let request = transport.signedRequest(body: [], at: Date(), credentials: Self.credentials(token: "IQoJEXAMPLETOKEN"))
         #expect(request.headers["X-Amz-Security-Token"] == ["IQoJEXAMPLETOKEN"])
         #expect(request.headers["Authorization"].first?.contains("SignedHeaders=content-type;host;x-amz-date;x-amz-security-token,") == true)
     }

@@ -12,7 +12,7 @@ struct ConfigCheckTests {
         var start: String?
         do {
             let settings = try RelaySettings.load(environment: environment, defaultTransport: mode == .lambda ? .lambdaDefault : .maildir)
-            _ = try RelayPlan(settings: settings)
+            _ = try RelayPlan(settings: settings, lambda: mode == .lambda)
         } catch let error as ConfigError {
             start = error.description
         }
@@ -50,15 +50,69 @@ struct ConfigCheckTests {
         }
     }
 
-    @Test("SES without credentials is refused in both modes, naming the missing variables")
+    @Test("SES without credentials is refused in Lambda, and on a server with the metadata service off, naming the missing variables")
     func sesWithoutCredentials() throws {
         for mode in ConfigCheck.Mode.allCases {
-            let environment = mode == .lambda ? ["AWS_REGION": "us-east-1"] : ["SMSRELAY_TRANSPORT": "ses", "AWS_REGION": "us-east-1"]
+            let environment = mode == .lambda
+                ? ["AWS_REGION": "us-east-1"]
+                : ["SMSRELAY_TRANSPORT": "ses", "AWS_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true"]
             let (start, check) = try both(environment, mode: mode)
             let message = try #require(check, "\(mode)")
             #expect(message == start)
             #expect(message.contains("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set"), "\(message)")
+            #expect(message.contains("AWS_WEB_IDENTITY_TOKEN_FILE") == (mode == .serve), "\(message)")
         }
+    }
+
+    @Test("SES on a server without a key takes the platform's credentials, and the report says from where")
+    func sesPlatformCredentials() async throws {
+        let ses = ["SMSRELAY_TRANSPORT": "ses", "AWS_REGION": "eu-west-1"]
+        let metadata = try ConfigCheck.run(flags: [:], environment: ses, mode: .serve)
+        #expect(metadata.contains("ses → https://email.eu-west-1.amazonaws.com (eu-west-1); credentials: instance metadata (http://169.254.169.254)"), "\(metadata)")
+
+        let container = try ConfigCheck.run(
+            flags: [:],
+            environment: ses.merging([
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://169.254.170.23/v1/credentials",
+                "AWS_CONTAINER_AUTHORIZATION_TOKEN": "eks-pod-identity-secret-token",
+            ]) { $1 },
+            mode: .serve)
+        #expect(container.contains("; credentials: container endpoint (http://169.254.170.23)"), "\(container)")
+        #expect(!container.contains("eks-pod-identity-secret-token"))
+
+        let key = try ConfigCheck.run(
+            flags: [:], environment: ses.merging(["AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret-example"]) { $1 }, mode: .serve)
+        #expect(key.contains("; credentials: environment (access key *******MPLE)"), "\(key)")
+        #expect(!key.contains("secret-example"))
+
+        try await withTemporaryDirectory { folder in
+            let token = folder.appendingPathComponent("token")
+            try Data("eyJhbGciOiJSUzI1NiJ9.token".utf8).write(to: token)
+            let web = try ConfigCheck.run(
+                flags: [:],
+                environment: ses.merging(["AWS_WEB_IDENTITY_TOKEN_FILE": token.path, "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/relay"]) { $1 },
+                mode: .serve)
+            #expect(web.contains("; credentials: web identity (role arn:aws:iam::123456789012:role/relay, STS https://sts.eu-west-1.amazonaws.com)"), "\(web)")
+            #expect(!web.contains("eyJhbGciOiJSUzI1NiJ9"))
+        }
+
+        // Lambda has no metadata service to fall back on, but takes SnapStart's container endpoint.
+        let snapStart = try ConfigCheck.run(
+            flags: [:],
+            environment: ["AWS_REGION": "eu-west-1", "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:9001/2021-04-23/credentials",
+                          "AWS_CONTAINER_AUTHORIZATION_TOKEN": "snapstart-token"],
+            mode: .lambda)
+        #expect(snapStart.contains("; credentials: container endpoint (http://127.0.0.1:9001)"), "\(snapStart)")
+    }
+
+    @Test("a platform source configured wrongly is refused by the check as by a start, naming the setting")
+    func badPlatformSource() throws {
+        let (start, check) = try both([
+            "SMSRELAY_TRANSPORT": "ses", "AWS_REGION": "us-east-1", "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://10.1.2.3/creds",
+        ])
+        let message = try #require(check)
+        #expect(message == start)
+        #expect(message.hasPrefix("SMSRELAY_TRANSPORT is ses: AWS credentials from the container endpoint: AWS_CONTAINER_CREDENTIALS_FULL_URI="), "\(message)")
     }
 
     @Test("SES without a region, or with a bad endpoint, is refused")

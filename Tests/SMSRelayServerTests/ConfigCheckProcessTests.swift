@@ -8,7 +8,7 @@ import Testing
 struct ConfigCheckProcessTests {
     static let refused: [[String: String]] = [
         ["SMSRELAY_TRANSPORT": "smtp", "SMSRELAY_SMTP_URL": "smtp://user:hunter2@mail.example.org:99999"],
-        ["SMSRELAY_TRANSPORT": "ses", "AWS_REGION": "us-east-1"],
+        ["SMSRELAY_TRANSPORT": "ses", "AWS_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true"],
     ]
 
     @Test("a bad SMTP URL and SES without credentials: the same error from both, the password never shown", arguments: refused)

@@ -7,7 +7,7 @@ import SMSRelayServer
 import Testing
 import TestSupport
 
-@Suite("Relay delivering through SES (moto)", .serialized, .motoServer)
+@Suite("Relay delivering through SES (moto)", .serialized, .motoServerWithWebIdentity)
 struct SESRelayTests {
     func sesEnvironment(_ moto: MotoServer, secret: String? = nil) -> [String: String] {
         [
@@ -44,6 +44,32 @@ struct SESRelayTests {
         #expect(try await moto.rawMessageCount() == before + 1)
     }
 
+    @Test("with no key but a web identity, the relay takes a role's credentials from STS and delivers with them")
+    func webIdentity() async throws {
+        let moto = try #require(MotoServer.current)
+        try await withTemporaryDirectory { tokens in
+            let token = tokens.appendingPathComponent("web-identity-token")
+            try Data("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzbXNyZWxheSJ9.signature".utf8).write(to: token)
+            let environment = [
+                "AWS_WEB_IDENTITY_TOKEN_FILE": token.path, "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/smsrelay-lambda",
+                "AWS_ENDPOINT_URL_STS": moto.endpoint, "AWS_REGION": MotoServer.region, "SMSRELAY_SES_ENDPOINT": moto.endpoint,
+            ]
+            try await withTemporaryDirectory { dir in
+                let extra = ["transport": "ses", "mail_from": MotoServer.verifiedSender, "mail_to": "me@example.com"]
+                try await withLiveRelay(dir: dir, extra: extra, environment: environment) { client, assembly in
+                    #expect(assembly.components.transportSummary.hasSuffix(
+                        "; credentials: web identity (role arn:aws:iam::123456789012:role/smsrelay-lambda, STS \(moto.endpoint))"))
+                    #expect(try await postCallback(client, IntakeTests.seed) == .ok)
+                    let store = assembly.store
+                    try await eventually("the SES delivery") { try await store.counts().sent == 1 }
+                    let entry = try #require(try await store.list(status: .sent, limit: 1).first)
+                    let stored = try await moto.storedMessage(try #require(entry.transportMessageID))
+                    #expect(stored.text?.contains("Hello there from Flowroute!") == true)
+                }
+            }
+        }
+    }
+
     @Test("an unverified sender is dead-lettered with SES's MessageRejected text")
     func unverifiedSender() async throws {
         let moto = try #require(MotoServer.current)
@@ -64,7 +90,8 @@ struct SESRelayTests {
     func missingCredentials() async throws {
         _ = try await withTemporaryDirectory { dir in
             #expect {
-                let settings = try testSettings(dir: dir, extra: ["transport": "ses"], environment: ["AWS_REGION": "us-east-1"])
+                let settings = try testSettings(
+                    dir: dir, extra: ["transport": "ses"], environment: ["AWS_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true"])
                 _ = try RelayAssembly(settings: settings, logger: .init(label: "test"))
             } throws: { error in
                 "\(error)".contains("AWS_ACCESS_KEY_ID")

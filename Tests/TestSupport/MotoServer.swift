@@ -55,7 +55,9 @@ public final class MotoServer: @unchecked Sendable {
     }
 
     /// Starts moto on a free port and runs the setup; tries a new port if another process took the first.
-    public static func start() async throws -> MotoServer {
+    /// - Parameter webIdentity: whether STS takes `AssumeRoleWithWebIdentity` unsigned, as AWS
+    ///   does (`moto_server.py`); every other request is still checked.
+    public static func start(webIdentity: Bool = false) async throws -> MotoServer {
         var lastError: (any Error)?
         for _ in 0..<3 {
             let port = try LoopbackPort.free()
@@ -64,7 +66,8 @@ public final class MotoServer: @unchecked Sendable {
             _ = FileManager.default.createFile(atPath: log.path, contents: nil)
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["moto_server", "-H", "127.0.0.1", "-p", "\(port)"]
+            let command = webIdentity ? ["python3", PythonScript.folder.appendingPathComponent("moto_server.py").path] : ["moto_server"]
+            process.arguments = command + ["-H", "127.0.0.1", "-p", "\(port)"]
             process.environment = ProcessInfo.processInfo.environment.merging(
                 ["INITIAL_NO_AUTH_ACTION_COUNT": "\(setupCalls)", "PYTHONUNBUFFERED": "1"]
             ) { $1 }
@@ -195,15 +198,19 @@ public final class MotoServer: @unchecked Sendable {
 /// Gives a suite one moto server, started before its first test and stopped after its last.
 public struct MotoServerTrait: SuiteTrait, TestScoping {
     public var isRecursive: Bool { false }
+    /// Whether STS takes `AssumeRoleWithWebIdentity` unsigned (see ``MotoServer/start(webIdentity:)``).
+    public var webIdentity: Bool
 
-    public init() {}
+    public init(webIdentity: Bool = false) {
+        self.webIdentity = webIdentity
+    }
 
     public func provideScope(
         for test: Test,
         testCase: Test.Case?,
         performing function: @Sendable () async throws -> Void
     ) async throws {
-        let server = try await MotoServer.start()
+        let server = try await MotoServer.start(webIdentity: webIdentity)
         defer { server.stop() }
         try await MotoServer.$current.withValue(server) {
             try await function()
@@ -214,4 +221,7 @@ public struct MotoServerTrait: SuiteTrait, TestScoping {
 extension Trait where Self == MotoServerTrait {
     /// Runs the suite against its own `moto_server`.
     public static var motoServer: Self { Self() }
+
+    /// Runs the suite against its own `moto_server`, whose STS takes a web identity unsigned.
+    public static var motoServerWithWebIdentity: Self { Self(webIdentity: true) }
 }
