@@ -38,6 +38,11 @@ public enum ConfigCheck {
         if mode == .serve {
             lines.append("  listen          \(settings.host):\(settings.port)")
             lines.append("  data folder     \(settings.dataDirectory.path)")
+            var outbox = settings.outboxSummary
+            if settings.databaseURL != nil {
+                outbox += ", shared: a worker's claim lasts \(settings.outboxLease.components.seconds)s"
+            }
+            lines.append("  outbox          \(outbox)")
         }
         lines.append("  config file     \(settings.configFile ?? "(none)")")
         if mode == .serve {

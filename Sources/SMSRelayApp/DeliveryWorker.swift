@@ -309,7 +309,7 @@ public final class DeliveryWorker: Service, Sendable {
         _ entry: OutboxEntry, message: InboundMessage, media: MediaCollector, now: () -> Date, logger: Logger
     ) async -> MediaReadiness {
         let before = entry.media ?? media.initialProgress(for: message)
-        var progress = before
+        var progress = media.missingFilesPending(before)
         if !progress.allSatisfy(\.isSettled) {
             progress = await media.advance(message, progress: progress, now: now, logger: logger)
         }

@@ -36,6 +36,16 @@ struct MediaCollector: Sendable {
 
     // MARK: - Server mode: one pass
 
+    /// The progress with the downloaded items whose file is not in this relay's media folder
+    /// due again: another relay sharing the outbox downloaded them into its own folder.
+    func missingFilesPending(_ progress: [MediaProgress]) -> [MediaProgress] {
+        guard let folder else { return progress }
+        return progress.map { item in
+            guard item.state == .fetched, let name = item.sha256, !folder.contains(name) else { return item }
+            return MediaProgress()
+        }
+    }
+
     /// Attempts every item due at `now`, in the message's order, and returns the new progress.
     func advance(_ message: InboundMessage, progress: [MediaProgress], now: () -> Date, logger: Logger) async -> [MediaProgress] {
         guard let folder else { return progress }

@@ -64,6 +64,11 @@ public struct MediaFolder: Sendable {
         return name
     }
 
+    /// Whether a file is stored under `name`.
+    public func contains(_ name: String) -> Bool {
+        Self.isName(name) && FileManager.default.fileExists(atPath: url.appendingPathComponent(name).path)
+    }
+
     /// The bytes stored under `name`, or nil when there is no such file.
     public func read(_ name: String) throws -> [UInt8]? {
         guard Self.isName(name) else { return nil }

@@ -1,5 +1,6 @@
 import FlowrouteAPI
 import Foundation
+import Logging
 import Outbox
 import SMSRelayCore
 
@@ -8,16 +9,26 @@ public struct OutboxAdmin: Sendable {
     /// The states a listing can be narrowed to.
     public static let statuses = OutboxStatus.allCases.map(\.rawValue)
 
-    let store: SQLiteOutboxStore
+    let store: any OutboxStore
 
-    /// Opens the outbox of an existing data folder; never creates one.
+    /// Opens the outbox of an existing data folder (never creating one), or the shared database.
     /// - Throws: ``ConfigError`` when there is no outbox there.
-    public init(settings: RelaySettings) throws {
-        let path = settings.dataDirectory.appendingPathComponent(RelayAssembly.outboxFileName).path
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw ConfigError("no outbox at \(path); start `smsrelay serve` first or pass --data-dir")
+    /// - Parameter logger: for the database connections; warnings and worse only by default.
+    public init(settings: RelaySettings, logger: Logger = OutboxAdmin.quietLogger) async throws {
+        store = try await OutboxOpener.openExisting(settings, logger: logger) { path in
+            ConfigError("no outbox at \(path); start `smsrelay serve` first or pass --data-dir")
         }
-        store = try SQLiteOutboxStore(path: path)
+    }
+
+    public static var quietLogger: Logger {
+        var logger = Logger(label: "smsrelay.outbox")
+        logger.logLevel = .warning
+        return logger
+    }
+
+    /// Closes the outbox's connections.
+    public func close() async {
+        await store.close()
     }
 
     /// The listing, newest first: each row's direction (`in`: a text to email, `out`: a reply to

@@ -13,7 +13,7 @@ import ServiceLifecycle
 /// Everything that can be wrong with the settings fails here, before the server listens.
 public struct RelayAssembly: Sendable {
     public let settings: RelaySettings
-    public let store: SQLiteOutboxStore
+    public let store: any OutboxStore
     public let worker: DeliveryWorker
     public let intake: CallbackIntake
     public let components: RelayComponents
@@ -26,16 +26,17 @@ public struct RelayAssembly: Sendable {
     /// The outbox database in the data folder.
     public static let outboxFileName = "outbox.sqlite"
 
-    public init(settings: RelaySettings, logger: Logger) throws {
+    public init(settings: RelaySettings, logger: Logger) async throws {
         self.settings = settings
         // Private: the folder 0700; the database created empty 0600, so its -wal and -shm are 0600 too.
-        try DataDirectory.prepare(settings.dataDirectory, privateFiles: [Self.outboxFileName], logger: logger)
+        try DataDirectory.prepare(
+            settings.dataDirectory, privateFiles: settings.databaseURL == nil ? [Self.outboxFileName] : [], logger: logger)
         let (token, generated) = try WebhookToken.resolve(
             configured: settings.webhookToken, dataDirectory: settings.dataDirectory)
         tokenGenerated = generated
         intake = CallbackIntake(token: token, maxBodyBytes: settings.maxBodyBytes)
-        store = try SQLiteOutboxStore(
-            path: settings.dataDirectory.appendingPathComponent(Self.outboxFileName).path, releasingClaims: true)
+        let store = try await OutboxOpener.openForServer(settings, logger: logger)
+        self.store = store
         replySecret = settings.replies.isEnabled
             ? try ReplySecret.resolve(configured: settings.replies.secret, dataDirectory: settings.dataDirectory)
             : nil
@@ -50,6 +51,7 @@ public struct RelayAssembly: Sendable {
             store: store,
             transport: components.transport,
             policy: policy,
+            lease: settings.outboxLease,
             logger: logger,
             media: components.mediaCollector(folder: folder, policy: policy),
             replies: ReplyDispatch(

@@ -2,6 +2,7 @@ import ComponentConfig
 import Configuration
 import Foundation
 import MailKit
+import PostgresOutbox
 import SMSRelayCore
 
 /// Which mail transport delivers the outbox.
@@ -40,6 +41,10 @@ public struct RelaySettings: Sendable {
     public var retryFor: Duration
     public var retryBaseDelay: Duration
     public var retryMaxDelay: Duration
+    /// The PostgreSQL outbox several relays share; nil keeps the outbox in SQLite in the data folder.
+    public var databaseURL: DatabaseURL?
+    /// How long a worker's claim on the messages it took lasts.
+    public var outboxLease: Duration
     public var transport: TransportKind
     public var maildir: URL
     /// Every layer of the configuration, for the components that read their own settings (the
@@ -131,6 +136,7 @@ public struct RelaySettings: Sendable {
             overrides[number] = route
         }
         let replies = try loadReplies(source)
+        let databaseURL = try loadDatabaseURL(source, token: token, replies: replies)
         let routing = RoutingTable(
             defaultRoute: Route(recipients: recipients, sender: sender, templates: defaultTemplates, replyFrom: replies.allowedSenders),
             overrides: overrides)
@@ -156,6 +162,8 @@ public struct RelaySettings: Sendable {
             retryFor: try source.duration(.retryFor, default: "5d", in: 60...(60 * 86_400)),
             retryBaseDelay: .seconds(retryBase),
             retryMaxDelay: .seconds(retryMax),
+            databaseURL: databaseURL,
+            outboxLease: .seconds(try source.int(.outboxLeaseSeconds, default: 120, in: 10...86_400)),
             transport: transport,
             maildir: maildir,
             components: ComponentConfig(reader: reader).rooted(at: ["smsrelay"]),
@@ -172,6 +180,30 @@ public struct RelaySettings: Sendable {
             lambdaSafetyMargin: .milliseconds(try source.int(.lambdaSafetyMarginMs, default: 2000, in: 0...60_000)),
             logLevel: logLevel
         )
+    }
+
+    /// The shared outbox's URL, checked. Relays that share an outbox take callbacks (and
+    /// replies) for each other, so none may generate its own token or reply secret.
+    private static func loadDatabaseURL(_ source: Source, token: String?, replies: ReplySettings) throws -> DatabaseURL? {
+        guard let text = try source.optional(.databaseURL) else { return nil }
+        let url: DatabaseURL
+        do {
+            url = try DatabaseURL(parsing: text)
+        } catch {
+            throw ConfigError("\(SettingKey.databaseURL.environmentName): \(error)")
+        }
+        let shared = "is set, so relays may share the outbox and each must accept what another stored"
+        if token == nil {
+            throw ConfigError(
+                "\(SettingKey.databaseURL.environmentName) \(shared): set \(SettingKey.webhookToken.environmentName) "
+                    + "to the same value on every relay (at least 16 letters, digits, '-' or '_', e.g. from `openssl rand -hex 24`)")
+        }
+        if replies.isEnabled, replies.secret == nil {
+            throw ConfigError(
+                "\(SettingKey.databaseURL.environmentName) \(shared): set \(SettingKey.replySecret.environmentName) "
+                    + "to the same value on every relay (at least 16 characters, e.g. from `openssl rand -hex 24`)")
+        }
+        return url
     }
 
     /// The reply settings, checked: a domain, a long enough secret, addresses, Flowroute's URL

@@ -10,26 +10,28 @@ public enum ReplyApp {
     /// generated. Creates nothing, so a wrong `--data-dir` is an error the MTA retries, never a
     /// bounce of a real reply.
     /// - Throws: ``ReplyRefusal`` of kind ``ReplyRefusal/Kind/temporary`` naming what to fix.
-    public static func intake(settings: RelaySettings) throws(ReplyRefusal) -> ReplyIntake {
+    public static func intake(settings: RelaySettings, logger: Logger) async throws(ReplyRefusal) -> ReplyIntake {
         guard settings.replies.isEnabled else {
             throw ReplyRefusal(.temporary, "replies are off: set \(SettingKey.replyDomain.environmentName) as for `smsrelay serve`")
         }
-        let path = settings.dataDirectory.appendingPathComponent(RelayAssembly.outboxFileName).path
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw ReplyRefusal(
-                .temporary,
-                "no outbox at \(path): start `smsrelay serve` once, or give the server's --data-dir (\(SettingKey.dataDir.environmentName))")
-        }
         do {
             guard let secret = try settings.replies.secret ?? ReplySecret.stored(in: settings.dataDirectory) else {
+                if settings.databaseURL == nil, !FileManager.default.fileExists(atPath: settings.outboxPath) {
+                    throw ConfigError(Self.noOutbox(settings.outboxPath))
+                }
                 throw ConfigError(
                     "no reply secret: \(SettingKey.replySecret.environmentName) is not set and the server has not generated "
                         + "\(settings.dataDirectory.appendingPathComponent(ReplySecret.fileName).path) yet")
             }
-            return try ReplyIntake(settings: settings, secret: secret, store: try SQLiteOutboxStore(path: path))
+            let store = try await OutboxOpener.openExisting(settings, logger: logger) { path in ConfigError(Self.noOutbox(path)) }
+            return try ReplyIntake(settings: settings, secret: secret, store: store)
         } catch {
             throw ReplyRefusal(.temporary, "\(error)")
         }
+    }
+
+    private static func noOutbox(_ path: String) -> String {
+        "no outbox at \(path): start `smsrelay serve` once, or give the server's --data-dir (\(SettingKey.dataDir.environmentName))"
     }
 
     /// Sends one SMS now through Flowroute, as replies are sent, to try the credentials.

@@ -35,6 +35,11 @@ public struct ReplyIntake: Sendable {
         self.store = store
     }
 
+    /// Closes the outbox's connections (a shared database's); the intake is not used afterwards.
+    public func close() async {
+        await store?.close()
+    }
+
     /// Checks and stores one reply email; a reply refused for its content also stores a notice.
     /// - Parameters:
     ///   - recipient: the envelope recipient, as the MTA gives it; else the email's `Delivered-To`

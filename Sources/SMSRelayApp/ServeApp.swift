@@ -24,7 +24,7 @@ public enum ServeApp {
         do {
             try DataDirectory.prepare(settings.dataDirectory, logger: logger)
             lock = try DataDirectoryLock(directory: settings.dataDirectory)
-            assembly = try RelayAssembly(settings: settings, logger: logger)
+            assembly = try await RelayAssembly(settings: settings, logger: logger)
         } catch let error as ConfigError {
             throw error
         } catch {
@@ -54,7 +54,9 @@ public enum ServeApp {
         configuration.maximumGracefulShutdownDuration = maximumShutdownDuration
         do {
             try await ServiceGroup(configuration: configuration).run()
+            await assembly.store.close()
         } catch {
+            await assembly.store.close()
             if !listening.isSet,
                let line = ListenFailure.describe(
                    error, host: settings.host, port: settings.port,

@@ -76,6 +76,12 @@ extension SettingKey {
         "retry_base_seconds", default: "5", "delay after the first failed attempt; doubles each time, with jitter")
     public static let retryMaxSeconds = SettingKey(
         "retry_max_seconds", default: "3600", "longest delay between two attempts")
+    public static let databaseURL = SettingKey(
+        "database_url", default: "none: SQLite in <data_dir>", secret: true,
+        "PostgreSQL outbox that several relays share: postgres://user:password@host:5432/db?sslmode=verify-full")
+    public static let outboxLeaseSeconds = SettingKey(
+        "outbox_lease_seconds", default: "120",
+        "how long a worker holds the messages it took; the other relays take over those of one that died after it")
     public static let transport = SettingKey(
         "transport", default: "maildir (ses in Lambda)", "how mail is delivered: maildir, smtp or ses")
     public static let maildir = SettingKey("maildir", default: "<data_dir>/mail", "maildir the maildir transport writes to")
@@ -172,7 +178,7 @@ extension SettingKey {
     public static let all: [SettingKey] = [
         .host, .port, .dataDir, .config, .publicURL, .webhookToken, .maxBodyBytes,
         .requestTimeoutSeconds, .idleTimeoutSeconds, .maxConnections, .maxAttempts, .retryFor,
-        .retryBaseSeconds, .retryMaxSeconds, .transport, .maildir, .smtpURL, .smtpPasswordFile, .smtpCAFile,
+        .retryBaseSeconds, .retryMaxSeconds, .databaseURL, .outboxLeaseSeconds, .transport, .maildir, .smtpURL, .smtpPasswordFile, .smtpCAFile,
         .smtpHeloName, .smtpIdleSeconds,
         .sesRegion, .sesEndpoint, .sesConfigurationSet, .mailTo, .mailFrom, .subjectTemplate, .textTemplate, .htmlTemplate,
         .mediaFetch, .mediaMaxBytes, .mediaMaxTotalBytes, .mediaTrustedHosts, .mediaTimeoutSeconds, .mediaAttempts, .mediaKeep,

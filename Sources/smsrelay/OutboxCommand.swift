@@ -6,7 +6,7 @@ struct OutboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "outbox",
         abstract: "Inspect the outbox and revive dead messages.",
-        discussion: "Safe to run while the server is running.",
+        discussion: "Safe to run while the server is running. With SMSRELAY_DATABASE_URL set, works on the shared PostgreSQL outbox.",
         subcommands: [List.self, Retry.self]
     )
 
@@ -23,12 +23,14 @@ struct OutboxCommand: AsyncParsableCommand {
         var dataDir: String?
 
         func run() async throws {
-            let outbox = try openOutbox(dataDir: dataDir)
+            let outbox = try await openOutbox(dataDir: dataDir)
             do {
                 print(try await outbox.list(status: status, limit: limit))
             } catch let error as ConfigError {
+                await outbox.close()
                 throw ValidationError(error.description)
             }
+            await outbox.close()
         }
     }
 
@@ -51,14 +53,17 @@ struct OutboxCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let outbox = try openOutbox(dataDir: dataDir)
+            let outbox = try await openOutbox(dataDir: dataDir)
             if let id {
-                guard try await outbox.retry(id: id) else {
+                let revived = try await outbox.retry(id: id)
+                await outbox.close()
+                guard revived else {
                     throw ValidationError("no dead message has id \(id); `smsrelay outbox list --status dead` lists them")
                 }
                 print("Message \(id) is pending again; a running server delivers it at its next poll (or at its next start).")
             } else {
                 let count = try await outbox.retryAllDead()
+                await outbox.close()
                 print("\(count) dead message\(count == 1 ? " is" : "s are") pending again.")
             }
         }
@@ -66,12 +71,12 @@ struct OutboxCommand: AsyncParsableCommand {
 }
 
 /// Opens the outbox of an existing data folder; never creates one.
-private func openOutbox(dataDir: String?) throws -> OutboxAdmin {
+private func openOutbox(dataDir: String?) async throws -> OutboxAdmin {
     do {
         let settings = try RelaySettings.load(
             flags: dataDir.map { [SettingKey.dataDir.name: $0] } ?? [:],
             environment: ProcessInfo.processInfo.environment)
-        return try OutboxAdmin(settings: settings)
+        return try await OutboxAdmin(settings: settings)
     } catch let error as ConfigError {
         throw ValidationError(error.description)
     }

@@ -40,9 +40,16 @@ struct ReplyCommand: AsyncParsableCommand {
         }
         let logger = LogSetup.bootstrap(level: settings.logLevel)
         do throws(ReplyRefusal) {
-            let intake = try ReplyApp.intake(settings: settings)
+            let intake = try await ReplyApp.intake(settings: settings, logger: logger)
             let input = FileHandle.standardInput.readData(ofLength: ReplyIntake.maximumBytes + 1)
-            let accepted = try await intake.take(Array(input), recipient: recipient, envelopeSender: sender, logger: logger)
+            let accepted: ReplyAccepted
+            do throws(ReplyRefusal) {
+                accepted = try await intake.take(Array(input), recipient: recipient, envelopeSender: sender, logger: logger)
+            } catch {
+                await intake.close()
+                throw error
+            }
+            await intake.close()
             let what = accepted.isNew ? "Stored the reply" : "This reply was stored before"
             print("\(what) as outbox message \(accepted.id): \(accepted.characters) characters, \(accepted.segments) SMS segment\(accepted.segments == 1 ? "" : "s").")
             code = 0

@@ -32,6 +32,8 @@ struct SettingsOptions: ParsableArguments {
     var retryBaseSeconds: String?
     @Option(help: "Longest delay between two attempts. [env: SMSRELAY_RETRY_MAX_SECONDS, default: 3600]")
     var retryMaxSeconds: String?
+    @Option(help: "Seconds a worker holds the messages it took; with a shared outbox (SMSRELAY_DATABASE_URL, environment or file only: it holds a password), the other relays deliver those of one that died after it. [env: SMSRELAY_OUTBOX_LEASE_SECONDS, default: 120]")
+    var outboxLeaseSeconds: String?
     @Option(help: "Mail transport: maildir, smtp or ses. [env: SMSRELAY_TRANSPORT, default: maildir]")
     var transport: String?
     @Option(help: "Maildir to deliver to. [env: SMSRELAY_MAILDIR, default: <data-dir>/mail]")
@@ -105,7 +107,7 @@ struct SettingsOptions: ParsableArguments {
             (.maxBodyBytes, maxBodyBytes), (.requestTimeoutSeconds, requestTimeoutSeconds),
             (.idleTimeoutSeconds, idleTimeoutSeconds), (.maxConnections, maxConnections),
             (.maxAttempts, maxAttempts), (.retryFor, retryFor), (.retryBaseSeconds, retryBaseSeconds),
-            (.retryMaxSeconds, retryMaxSeconds), (.transport, transport), (.maildir, maildir),
+            (.retryMaxSeconds, retryMaxSeconds), (.outboxLeaseSeconds, outboxLeaseSeconds), (.transport, transport), (.maildir, maildir),
             (.smtpPasswordFile, smtpPasswordFile), (.smtpCAFile, smtpCaFile), (.smtpHeloName, smtpHeloName),
             (.smtpIdleSeconds, smtpIdleSeconds), (.sesRegion, sesRegion), (.sesEndpoint, sesEndpoint),
             (.sesConfigurationSet, sesConfigurationSet), (.mailTo, mailTo), (.mailFrom, mailFrom),

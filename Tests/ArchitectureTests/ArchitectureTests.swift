@@ -87,12 +87,15 @@ struct ArchitectureTests {
         #expect(graph["SMSRelayIntake"] == ["SMSRelayCore"])
         // The stores know the carrier model and nothing of mail: delivery is the app's.
         #expect(graph["Outbox"] == ["SMSRelayCore"])
+        #expect(graph["PostgresOutbox"] == ["Outbox", "SMSRelayCore"])
         #expect(graph["smsrelay"] == ["SMSRelayApp", "GlibcCompat"])
-        // Only the app depends on a transport, the outbox or an edge.
-        for wired in ["Transports", "SMTPTransport", "SESTransport", "Outbox", "SMSRelayServer", "LambdaRuntime"] {
+        // Only the app depends on a transport, a store or an edge; the other store on the outbox's protocol.
+        for wired in ["Transports", "SMTPTransport", "SESTransport", "PostgresOutbox", "SMSRelayServer", "LambdaRuntime"] {
             let users = graph.filter { $0.value.contains(wired) }.map(\.key)
             #expect(users == ["SMSRelayApp"], "\(wired) is used by \(users)")
         }
+        let outboxUsers = Set(graph.filter { $0.value.contains("Outbox") }.map(\.key))
+        #expect(outboxUsers == ["SMSRelayApp", "PostgresOutbox"], "Outbox is used by \(outboxUsers)")
     }
 
     @Test("the reader sees through nesting and products", arguments: [

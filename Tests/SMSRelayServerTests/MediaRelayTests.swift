@@ -177,7 +177,7 @@ struct MediaRelayTests {
             try await withMediaRelay(media) { client, assembly, dir in
                 #expect(try await postCallback(client, payload) == .ok)
                 let store = assembly.store
-                let admin = try OutboxAdmin(settings: assembly.settings)
+                let admin = try await OutboxAdmin(settings: assembly.settings)
                 try await eventually("media progress in the outbox listing") {
                     let listing = try await admin.list(status: "pending", limit: 5)
                     return listing.contains("pending") && listing.contains("media 1/2 fetched")

@@ -89,10 +89,10 @@ struct SESRelayTests {
     @Test("SES settings are checked at start-up, not at the first message")
     func missingCredentials() async throws {
         _ = try await withTemporaryDirectory { dir in
-            #expect {
+            await #expect {
                 let settings = try testSettings(
                     dir: dir, extra: ["transport": "ses"], environment: ["AWS_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true"])
-                _ = try RelayAssembly(settings: settings, logger: .init(label: "test"))
+                _ = try await RelayAssembly(settings: settings, logger: .init(label: "test"))
             } throws: { error in
                 "\(error)".contains("AWS_ACCESS_KEY_ID")
             }

@@ -62,11 +62,11 @@ struct SMTPRelayTests {
     @Test("a bad SMTP URL stops the relay at start-up without showing the password")
     func badURL() async throws {
         _ = try await withTemporaryDirectory { dir in
-            #expect {
+            await #expect {
                 let settings = try testSettings(
                     dir: dir, extra: ["transport": "smtp"],
                     environment: ["SMSRELAY_SMTP_URL": "smtp://user:hunter2@mail.example.com:99999"])
-                _ = try RelayAssembly(settings: settings, logger: .init(label: "test"))
+                _ = try await RelayAssembly(settings: settings, logger: .init(label: "test"))
             } throws: { error in
                 let text = "\(error)"
                 return text.contains("SMSRELAY_SMTP_URL") && !text.contains("hunter2")

@@ -42,7 +42,7 @@ func withLiveRelay<T: Sendable>(
     var logger = Logger(label: "smsrelay-test")
     logger.logLevel = .warning
     let settings = try testSettings(dir: dir, extra: extra, environment: environment)
-    let assembly = try RelayAssembly(settings: settings, logger: logger)
+    let assembly = try await RelayAssembly(settings: settings, logger: logger)
     let app = assembly.makeApplication(logger: logger)
     return try await app.test(.live) { client in try await body(client, assembly) }
 }

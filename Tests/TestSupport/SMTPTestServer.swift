@@ -26,6 +26,8 @@ public final class SMTPTestServer: Sendable {
         }
 
         public var event: String
+        /// The Message-ID of a `data-hang` or `aborted` event.
+        public var message_id: String?
         /// The name the client gave in EHLO (`ehlo` events).
         public var name: String?
         public var connection: Int

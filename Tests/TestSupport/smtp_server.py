@@ -45,6 +45,10 @@ def parse_arguments():
     parser.add_argument("--reject-recipient", action="append", default=[],
                         help="answer 550 to RCPT TO this address (repeatable)")
     parser.add_argument("--pipelining", action="store_true", help="advertise PIPELINING")
+    parser.add_argument("--hang-first-data", type=float, default=0,
+                        help="hold the first DATA this many seconds before answering, after writing a data-hang event "
+                             "with its Message-ID; if the client is gone by then the message is not taken (RFC 5321: "
+                             "the server is responsible for it only once it answered 250)")
     parser.add_argument("--idle-timeout", type=float, default=300, help="close a connection idle this long")
     parser.add_argument("--size-limit", type=int, default=33554432, help="advertised SIZE")
     parser.add_argument("--quiet", action="store_true", help="write connect events only, no message bodies")
@@ -64,6 +68,7 @@ class Recorder:
         self.out = out
         self.failed_once = False
         self.dropped_once = False
+        self.hung = False
 
     def write(self, record):
         self.out.write(json.dumps(record, ensure_ascii=True) + "\n")
@@ -113,6 +118,22 @@ class Recorder:
         if failure:
             return failure
         data = envelope.original_content or envelope.content
+        if self.options.hang_first_data and not self.hung:
+            self.hung = True
+            message_id = str(email.message_from_bytes(data, policy=email.policy.default)["Message-ID"])
+            self.write({"event": "data-hang", "connection": server.connection_number, "message_id": message_id})
+            aborted = {"event": "aborted", "connection": server.connection_number, "message_id": message_id}
+            deadline = asyncio.get_running_loop().time() + self.options.hang_first_data
+            try:
+                while asyncio.get_running_loop().time() < deadline:
+                    if server.transport is None or server.transport.is_closing():
+                        self.write(aborted)
+                        return "451 4.3.0 client gone"
+                    await asyncio.sleep(0.05)
+            except asyncio.CancelledError:
+                # aiosmtpd cancels the session when the client's end closes (EOF).
+                self.write(aborted)
+                raise
         record = {
             "event": "message",
             "connection": server.connection_number,
