@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of SMSRelay. On a fresh machine it first installs what the tests need:
-# the SQLite headers, Postfix, Dovecot and swaks (apt) and the Python tools the integration
-# tests drive (pip).
+# the SQLite headers, PostgreSQL, Postfix, Dovecot and swaks (apt) and the Python tools the
+# integration tests drive (pip).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,8 +10,9 @@ as_root() {
 }
 
 missing=()
-# Postfix, Dovecot (SASL only) and swaks are test peers: the tests run private instances of them.
-for package in libsqlite3-dev postfix dovecot-core swaks openssl; do
+# PostgreSQL, Postfix, Dovecot (SASL only) and swaks are test peers: the tests run private
+# instances of them (a PostgreSQL cluster per suite, initdb into a temporary folder).
+for package in libsqlite3-dev postgresql postfix dovecot-core swaks openssl; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -19,6 +20,11 @@ if [ ${#missing[@]} -gt 0 ]; then
     # No system mail server: Postfix gets no configuration, and no service may start while
     # installing (a policy-rc.d answering 101, unless the machine already has one).
     echo "postfix postfix/main_mailer_type select No configuration" | as_root debconf-set-selections
+    # Nor a system PostgreSQL cluster: the tests make their own.
+    as_root mkdir -p /etc/postgresql-common
+    if [ ! -e /etc/postgresql-common/createcluster.conf ]; then
+        echo "create_main_cluster = false" | as_root tee /etc/postgresql-common/createcluster.conf >/dev/null
+    fi
     policy=/usr/sbin/policy-rc.d
     added_policy=no
     if [ ! -e "$policy" ]; then
@@ -28,7 +34,9 @@ if [ ${#missing[@]} -gt 0 ]; then
         trap 'as_root rm -f "$policy"' EXIT
     fi
     as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+    # Keep the configuration written above where a package brings its own (confold).
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+        -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${missing[@]}"
     if [ "$added_policy" = yes ]; then as_root rm -f "$policy"; trap - EXIT; fi
     # Should a system instance have started anyway, stop it.
     if [ -x /usr/sbin/postfix ] && as_root /usr/sbin/postfix status >/dev/null 2>&1; then

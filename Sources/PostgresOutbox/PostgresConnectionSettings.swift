@@ -1,17 +1,31 @@
 import Foundation
+import NIOCore
 import NIOSSL
 import PostgresNIO
 
-/// The connection pool's configuration for a ``DatabaseURL``, TLS as libpq does it.
+/// The connection settings for a ``DatabaseURL``, TLS as libpq does it: for the pool, and for
+/// the one connection that checks the database and migrates it at start-up.
 enum PostgresConnectionSettings {
     struct Unusable: Error, CustomStringConvertible {
         var description: String
     }
 
-    static func configuration(_ url: DatabaseURL, maximumConnections: Int) throws -> PostgresClient.Configuration {
+    /// Whether and how the connection uses TLS.
+    enum TLSChoice {
+        case disable
+        case prefer(TLSConfiguration)
+        case require(TLSConfiguration)
+    }
+
+    static func poolConfiguration(_ url: DatabaseURL, maximumConnections: Int) throws -> PostgresClient.Configuration {
+        let tls: PostgresClient.Configuration.TLS =
+            switch try tls(url) {
+            case .disable: .disable
+            case .prefer(let configuration): .prefer(configuration)
+            case .require(let configuration): .require(configuration)
+            }
         var configuration = PostgresClient.Configuration(
-            host: url.host, port: url.port, username: url.user, password: url.password, database: url.database,
-            tls: try tls(url))
+            host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: tls)
         configuration.options.maximumConnections = maximumConnections
         configuration.options.connectTimeout = url.connectTimeout
         if let name = url.applicationName {
@@ -20,7 +34,23 @@ enum PostgresConnectionSettings {
         return configuration
     }
 
-    static func tls(_ url: DatabaseURL) throws -> PostgresClient.Configuration.TLS {
+    static func connectionConfiguration(_ url: DatabaseURL) throws -> PostgresConnection.Configuration {
+        let tls: PostgresConnection.Configuration.TLS =
+            switch try tls(url) {
+            case .disable: .disable
+            case .prefer(let configuration): .prefer(try NIOSSLContext(configuration: configuration))
+            case .require(let configuration): .require(try NIOSSLContext(configuration: configuration))
+            }
+        var configuration = PostgresConnection.Configuration(
+            host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: tls)
+        configuration.options.connectTimeout = .seconds(url.connectTimeout.components.seconds)
+        if let name = url.applicationName {
+            configuration.options.additionalStartupParameters = [("application_name", name)]
+        }
+        return configuration
+    }
+
+    static func tls(_ url: DatabaseURL) throws -> TLSChoice {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.minimumTLSVersion = .tlsv12
         if let path = url.rootCertificatePath {

@@ -6,6 +6,10 @@ import PostgresNIO
 /// and the cause of a failed connection, never the statement or its values.
 enum PostgresErrorText {
     static func describe(_ error: any Error) -> String {
+        if let failed = error as? PostgresTransactionError {
+            let cause = failed.closureError ?? failed.commitError ?? failed.beginError ?? failed.rollbackError
+            return cause.map(describe) ?? "the transaction failed"
+        }
         guard let error = error as? PSQLError else { return "\(error)" }
         var parts: [String] = []
         if let message = error.serverInfo?[.message] {

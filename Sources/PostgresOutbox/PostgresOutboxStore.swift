@@ -32,27 +32,36 @@ public final class PostgresOutboxStore: OutboxStore {
     public static func open(
         _ url: DatabaseURL, logger: Logger, maximumConnections: Int = 10, startupTimeout: Duration = .seconds(30)
     ) async throws -> PostgresOutboxStore {
-        let configuration: PostgresClient.Configuration
+        // One connection first, for the schema: a database that refuses (a wrong password, a
+        // certificate not trusted, pg_hba.conf) says why now, where the pool would retry quietly.
         do {
-            configuration = try PostgresConnectionSettings.configuration(url, maximumConnections: maximumConnections)
-        } catch {
-            throw OutboxError.cannotOpen(path: url.description, reason: "\(error)")
-        }
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        let running = Task { await client.run() }
-        let store = PostgresOutboxStore(client: client, running: running, logger: logger, location: url.description)
-        do {
+            let settings = try PostgresConnectionSettings.connectionConfiguration(url)
             let applied = try await withDeadline(startupTimeout) {
-                try await PostgresSchema.migrate(client, logger: logger)
+                let connection = try await PostgresConnection.connect(configuration: settings, id: 0, logger: logger)
+                do {
+                    let applied = try await PostgresSchema.migrate(connection, logger: logger)
+                    try? await connection.close()
+                    return applied
+                } catch {
+                    try? await connection.close()
+                    throw error
+                }
             }
             if !applied.isEmpty {
                 logger.info("outbox schema migrated", metadata: ["versions": "\(applied)", "database": "\(url)"])
             }
         } catch {
-            await store.close()
             throw OutboxError.cannotOpen(path: url.description, reason: PostgresErrorText.describe(error))
         }
-        return store
+        let configuration: PostgresClient.Configuration
+        do {
+            configuration = try PostgresConnectionSettings.poolConfiguration(url, maximumConnections: maximumConnections)
+        } catch {
+            throw OutboxError.cannotOpen(path: url.description, reason: "\(error)")
+        }
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let running = Task { await client.run() }
+        return PostgresOutboxStore(client: client, running: running, logger: logger, location: url.description)
     }
 
     public func close() async {

@@ -78,8 +78,8 @@ enum PostgresSchema {
 
     /// Brings the schema up to date; returns the versions this call applied.
     @discardableResult
-    static func migrate(_ client: PostgresClient, logger: Logger, now: Date = Date()) async throws -> [Int] {
-        try await client.withTransaction(logger: logger) { connection in
+    static func migrate(_ connection: PostgresConnection, logger: Logger, now: Date = Date()) async throws -> [Int] {
+        try await connection.withTransaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(lockKey))", logger: logger)
             try await connection.query(
                 """
