@@ -16,12 +16,16 @@ public final class PostgresOutboxStore: OutboxStore {
     private let logger: Logger
     /// The database, without its password.
     public let location: String
+    /// How long one operation may take, waiting for a connection included, before it fails (and
+    /// the callback waiting on it is answered 503, for the carrier to retry).
+    public let operationTimeout: Duration
 
-    private init(client: PostgresClient, running: Task<Void, Never>, logger: Logger, location: String) {
+    private init(client: PostgresClient, running: Task<Void, Never>, logger: Logger, location: String, operationTimeout: Duration) {
         self.client = client
         self.running = running
         self.logger = logger
         self.location = location
+        self.operationTimeout = operationTimeout
     }
 
     /// Connects to the database at `url` and brings its schema up to date.
@@ -29,8 +33,10 @@ public final class PostgresOutboxStore: OutboxStore {
     ///   - maximumConnections: the size of the connection pool.
     ///   - startupTimeout: how long the first connection and the migration may take before
     ///     opening fails (a database that is down, a firewall that drops packets).
+    ///   - operationTimeout: how long each later operation may take.
     public static func open(
-        _ url: DatabaseURL, logger: Logger, maximumConnections: Int = 10, startupTimeout: Duration = .seconds(30)
+        _ url: DatabaseURL, logger: Logger, maximumConnections: Int = 10, startupTimeout: Duration = .seconds(30),
+        operationTimeout: Duration = .seconds(10)
     ) async throws -> PostgresOutboxStore {
         // One connection first, for the schema: a database that refuses (a wrong password, a
         // certificate not trusted, pg_hba.conf) says why now, where the pool would retry quietly.
@@ -61,7 +67,8 @@ public final class PostgresOutboxStore: OutboxStore {
         }
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let running = Task { await client.run() }
-        return PostgresOutboxStore(client: client, running: running, logger: logger, location: url.description)
+        return PostgresOutboxStore(
+            client: client, running: running, logger: logger, location: url.description, operationTimeout: operationTimeout)
     }
 
     public func close() async {
@@ -195,28 +202,21 @@ public final class PostgresOutboxStore: OutboxStore {
     }
 
     public func nextDueDate(_ kinds: Set<OutboxKind>) async throws -> Date? {
-        let rows = try await client.query(
+        let seconds = try await rows(
             """
             SELECT MIN(GREATEST(next_attempt_at, COALESCE(claimed_until, 0))) FROM smsrelay_message
             WHERE status = 'pending' AND kind = ANY(\(Self.names(kinds)))
-            """,
-            logger: logger)
-        for try await seconds in rows.decode(Double?.self) {
-            return seconds.map(Date.init(timeIntervalSince1970:))
-        }
-        return nil
+            """
+        ) { try $0.decode(Double?.self) }
+        return seconds.first?.map(Date.init(timeIntervalSince1970:))
     }
 
     public func mediaInUse(_ hashes: Set<String>, excluding id: Int64) async throws -> Set<String> {
         guard !hashes.isEmpty else { return [] }
-        let rows = try await client.query(
-            "SELECT media FROM smsrelay_message WHERE status <> 'sent' AND id <> \(id) AND media IS NOT NULL",
-            logger: logger)
-        var inUse: Set<String> = []
-        for try await json in rows.decode(String.self) {
-            inUse.formUnion(OutboxRowCoding.hashes(in: json, among: hashes))
-        }
-        return inUse
+        let media = try await rows(
+            "SELECT media FROM smsrelay_message WHERE status <> 'sent' AND id <> \(id) AND media IS NOT NULL"
+        ) { try $0.decode(String.self) }
+        return media.reduce(into: Set<String>()) { $0.formUnion(OutboxRowCoding.hashes(in: $1, among: hashes)) }
     }
 
     public func list(_ kinds: Set<OutboxKind>, status: OutboxStatus?, limit: Int) async throws -> [OutboxEntry] {
@@ -241,22 +241,18 @@ public final class PostgresOutboxStore: OutboxStore {
     }
 
     public func receipts(messageID: String) async throws -> [DeliveryReceipt] {
-        let rows = try await client.query(
+        try await rows(
             """
             SELECT carrier, message_id, status, status_code, status_description, timestamp FROM smsrelay_receipt
             WHERE message_id = \(messageID) ORDER BY timestamp, id
-            """,
-            logger: logger)
-        var receipts: [DeliveryReceipt] = []
-        for try await (carrier, messageID, status, code, description, timestamp) in rows.decode(
-            (String, String, String, String?, String?, Double).self)
-        {
-            receipts.append(
-                DeliveryReceipt(
-                    carrier: carrier, messageID: messageID, status: status, statusCode: code, statusDescription: description,
-                    timestamp: Date(timeIntervalSince1970: timestamp)))
+            """
+        ) { row in
+            let (carrier, messageID, status, code, description, timestamp) = try row.decode(
+                (String, String, String, String?, String?, Double).self)
+            return DeliveryReceipt(
+                carrier: carrier, messageID: messageID, status: status, statusCode: code, statusDescription: description,
+                timestamp: Date(timeIntervalSince1970: timestamp))
         }
-        return receipts
     }
 
     public func entry(id: Int64) async throws -> OutboxEntry? {
@@ -265,8 +261,10 @@ public final class PostgresOutboxStore: OutboxStore {
 
     public func counts() async throws -> OutboxCounts {
         var counts = OutboxCounts()
-        let rows = try await client.query("SELECT status, COUNT(*) FROM smsrelay_message GROUP BY status", logger: logger)
-        for try await (status, n) in rows.decode((String, Int).self) {
+        let statuses = try await rows("SELECT status, COUNT(*) FROM smsrelay_message GROUP BY status") {
+            try $0.decode((String, Int).self)
+        }
+        for (status, n) in statuses {
             switch OutboxStatus(rawValue: status) {
             case .pending: counts.pending = n
             case .sent: counts.sent = n
@@ -274,9 +272,7 @@ public final class PostgresOutboxStore: OutboxStore {
             case nil: break
             }
         }
-        for try await n in try await client.query("SELECT COUNT(*) FROM smsrelay_receipt", logger: logger).decode(Int.self) {
-            counts.receipts = n
-        }
+        counts.receipts = try await rows("SELECT COUNT(*) FROM smsrelay_receipt") { try $0.decode(Int.self) }.first ?? 0
         return counts
     }
 
@@ -296,36 +292,35 @@ public final class PostgresOutboxStore: OutboxStore {
             selectFilter = "id = $1"
             updateFilter = "id = $2"
         }
-        return try await client.withTransaction(logger: logger) { connection in
-            // Media that could not be downloaded get another try, from their first attempt.
-            let withMedia = try await connection.query(
-                PostgresQuery(
-                    unsafeSQL: """
-                        SELECT id, media FROM smsrelay_message
-                        WHERE status = 'dead' AND media IS NOT NULL AND \(selectFilter) FOR UPDATE
-                        """,
-                    binds: selectBinds),
-                logger: logger)
-            var updates: [(Int64, String)] = []
-            for try await (id, json) in withMedia.decode((Int64, String).self) {
-                if let revived = try OutboxRowCoding.revivedMedia(json) { updates.append((id, revived)) }
+        let client = self.client
+        let logger = self.logger
+        let select = PostgresQuery(
+            unsafeSQL: "SELECT id, media FROM smsrelay_message WHERE status = 'dead' AND media IS NOT NULL AND \(selectFilter) FOR UPDATE",
+            binds: selectBinds)
+        let update = PostgresQuery(
+            unsafeSQL: """
+                UPDATE smsrelay_message SET status = 'pending', attempts = 0, next_attempt_at = $1, updated_at = $1,
+                  pending_since = $1, claimed_until = NULL, claimed_by = NULL
+                WHERE status = 'dead' AND \(updateFilter)
+                RETURNING id
+                """,
+            binds: updateBinds)
+        return try await guarded {
+            try await client.withTransaction(logger: logger) { connection in
+                // Media that could not be downloaded get another try, from their first attempt.
+                let withMedia = try await connection.query(select, logger: logger)
+                var updates: [(Int64, String)] = []
+                for try await (id, json) in withMedia.decode((Int64, String).self) {
+                    if let revived = try OutboxRowCoding.revivedMedia(json) { updates.append((id, revived)) }
+                }
+                for (id, json) in updates {
+                    try await connection.query("UPDATE smsrelay_message SET media = \(json) WHERE id = \(id)", logger: logger)
+                }
+                let revived = try await connection.query(update, logger: logger)
+                var count = 0
+                for try await _ in revived.decode(Int64.self) { count += 1 }
+                return count
             }
-            for (id, json) in updates {
-                try await connection.query("UPDATE smsrelay_message SET media = \(json) WHERE id = \(id)", logger: logger)
-            }
-            let revived = try await connection.query(
-                PostgresQuery(
-                    unsafeSQL: """
-                        UPDATE smsrelay_message SET status = 'pending', attempts = 0, next_attempt_at = $1, updated_at = $1,
-                          pending_since = $1, claimed_until = NULL, claimed_by = NULL
-                        WHERE status = 'dead' AND \(updateFilter)
-                        RETURNING id
-                        """,
-                    binds: updateBinds),
-                logger: logger)
-            var count = 0
-            for try await _ in revived.decode(Int64.self) { count += 1 }
-            return count
         }
     }
 
@@ -334,23 +329,40 @@ public final class PostgresOutboxStore: OutboxStore {
     }
 
     private func execute(_ query: PostgresQuery) async throws {
-        try await client.query(query, logger: logger)
+        _ = try await rows(query) { _ in () }
     }
 
     private func ids(_ query: PostgresQuery) async throws -> [Int64] {
-        var ids: [Int64] = []
-        for try await id in try await client.query(query, logger: logger).decode(Int64.self) {
-            ids.append(id)
-        }
-        return ids
+        try await rows(query) { try $0.decode(Int64.self) }
     }
 
     private func entries(_ query: PostgresQuery) async throws -> [OutboxEntry] {
-        var entries: [OutboxEntry] = []
-        for try await row in try await client.query(query, logger: logger) {
-            entries.append(try OutboxRowCoding.entry(from: Self.row(row.makeRandomAccess())))
+        try await rows(query) { try OutboxRowCoding.entry(from: Self.row($0.makeRandomAccess())) }
+    }
+
+    /// Runs `query` and reads each row it returns, within ``operationTimeout``.
+    private func rows<T: Sendable>(_ query: PostgresQuery, _ read: @escaping @Sendable (PostgresRow) throws -> T) async throws -> [T] {
+        let client = self.client
+        let logger = self.logger
+        return try await guarded {
+            var values: [T] = []
+            for try await row in try await client.query(query, logger: logger) {
+                values.append(try read(row))
+            }
+            return values
         }
-        return entries
+    }
+
+    /// Runs `body` within ``operationTimeout``; a failure of the database becomes an
+    /// ``OutboxError`` that says what happened in PostgreSQL's words.
+    private func guarded<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        do {
+            return try await withDeadline(operationTimeout, body)
+        } catch let error as OutboxError {
+            throw error
+        } catch {
+            throw OutboxError.unavailable(PostgresErrorText.describe(error))
+        }
     }
 
     private static func row(_ cells: PostgresRandomAccessRow) throws -> OutboxRow {

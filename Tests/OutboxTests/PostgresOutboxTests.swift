@@ -123,6 +123,23 @@ extension OutboxContract {
             }
         }
 
+        @Test("a database that goes away fails each operation within its time limit, in PostgreSQL's words")
+        func databaseGone() async throws {
+            let cluster = try #require(PostgresTestCluster.current)
+            let database = try await cluster.makeDatabase()
+            let store = try await PostgresOutboxStore.open(
+                try Self.url(database, "sslmode=require"), logger: Self.logger, operationTimeout: .seconds(3))
+            _ = try await store.enqueue(.sample("before"), now: Date())
+            try await cluster.psql("DROP DATABASE \(database) WITH (FORCE)")
+            await #expect {
+                try await store.enqueue(.sample("after"), now: Date())
+            } throws: { error in
+                guard let error = error as? OutboxError, error.code == .unavailable else { return false }
+                return error.description.contains("the outbox database cannot be used now")
+            }
+            await store.close()
+        }
+
         @Test("a refused connection and a wrong password are clear errors that never show the password")
         func refusals() async throws {
             let cluster = try #require(PostgresTestCluster.current)
