@@ -41,16 +41,6 @@ enum FormEncoding {
     }
 
     static func escape(_ text: String) -> String {
-        var output = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-                output.append(Character(Unicode.Scalar(byte)))
-            default:
-                output += String(format: "%%%02X", byte)
-            }
-        }
-        return output
+        URIEncoding.encode(text)
     }
 }

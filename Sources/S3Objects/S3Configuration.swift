@@ -37,16 +37,6 @@ public struct S3Configuration: Sendable {
 
     /// RFC 3986 unreserved characters kept, every other byte `%XX`.
     static func encode(_ segment: String) -> String {
-        var output = ""
-        for byte in segment.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-                output.append(Character(Unicode.Scalar(byte)))
-            default:
-                output += String(format: "%%%02X", byte)
-            }
-        }
-        return output
+        URIEncoding.encode(segment)
     }
 }

@@ -1,8 +1,8 @@
 /// Percent-encoding as Signature Version 4 defines it (RFC 3986 with a fixed unreserved set).
-enum URIEncoding {
+package enum URIEncoding {
     /// Encodes every byte except `A–Z a–z 0–9 - _ . ~` (and `/` when `keepingSlash`), as `%XX` with
     /// upper-case hex. A space becomes `%20`, never `+`.
-    static func encode<Bytes: Sequence<UInt8>>(_ bytes: Bytes, keepingSlash: Bool = false) -> String {
+    package static func encode<Bytes: Sequence<UInt8>>(_ bytes: Bytes, keepingSlash: Bool = false) -> String {
         var output: [UInt8] = []
         for byte in bytes {
             if isUnreserved(byte) || (keepingSlash && byte == UInt8(ascii: "/")) {
@@ -16,7 +16,7 @@ enum URIEncoding {
         return String(decoding: output, as: UTF8.self)
     }
 
-    static func encode(_ text: String, keepingSlash: Bool = false) -> String {
+    package static func encode(_ text: String, keepingSlash: Bool = false) -> String {
         encode(text.utf8, keepingSlash: keepingSlash)
     }
 
