@@ -382,6 +382,7 @@ let package = Package(
                 "SMSRelayApp", "SMSRelayCore", "MailKit", "MailRender", "Outbox", "ComponentConfig", "TestSupport", "FlowrouteAPI", "ReplyAddress", "SMSRelayIntake",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(

@@ -5,6 +5,7 @@
 # its SQLite file (WAL, synchronous=FULL); wrk posts distinct Flowroute bodies to each in turn.
 #
 #   Benchmarks/outbox-postgres.sh [seconds] [connections]     (default 15 s per target, 64)
+#   SMSRELAY_BIN=path/to/smsrelay Benchmarks/outbox-postgres.sh   (a release binary built already)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${1:-15}"
@@ -12,8 +13,12 @@ connections="${2:-64}"
 threads=2
 
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
-swift build -c release --product smsrelay 2>/dev/null >/dev/null
-bin="$(swift build -c release --show-bin-path)"
+if [ -n "${SMSRELAY_BIN:-}" ]; then
+    bin="$(cd "$(dirname "$SMSRELAY_BIN")" && pwd)"
+else
+    swift build -c release --product smsrelay 2>/dev/null >/dev/null
+    bin="$(swift build -c release --show-bin-path)"
+fi
 
 work="$(mktemp -d)"
 pids=()

@@ -22,6 +22,9 @@ public protocol OutboxStore: Sendable {
     func claim(_ kinds: Set<OutboxKind>, now: Date, limit: Int, lease: TimeInterval, owner: String) async throws -> [OutboxEntry]
     /// Gives back the claims `owner` holds on `ids`, without counting an attempt.
     func release(ids: [Int64], owner: String) async throws
+    /// Extends the claims `owner` still holds on `ids` to `now + lease`, while it works on them (a
+    /// slow mail server); a claim another worker has taken meanwhile stays theirs.
+    func renew(ids: [Int64], owner: String, now: Date, lease: TimeInterval) async throws
     /// When the earliest pending row of the given kinds falls due (or its claim ends), or nil
     /// when none is pending.
     func nextDueDate(_ kinds: Set<OutboxKind>) async throws -> Date?

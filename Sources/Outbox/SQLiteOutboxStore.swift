@@ -223,6 +223,20 @@ public final class SQLiteOutboxStore: OutboxStore {
         }
     }
 
+    public func renew(ids: [Int64], owner: String, now: Date, lease: TimeInterval) async throws {
+        guard !ids.isEmpty else { return }
+        var arguments: StatementArguments = [now.timeIntervalSince1970 + lease, owner]
+        arguments += StatementArguments(ids)
+        try await write { [arguments] db in
+            try db.execute(
+                sql: """
+                    UPDATE message SET claimedUntil = ? WHERE claimedBy = ? AND status = 'pending'
+                      AND id IN (\(ids.map { _ in "?" }.joined(separator: ", ")))
+                    """,
+                arguments: arguments)
+        }
+    }
+
     public func nextDueDate(_ kinds: Set<OutboxKind>) async throws -> Date? {
         let filter = Self.kindFilter(kinds)
         return try await pool.read { db in

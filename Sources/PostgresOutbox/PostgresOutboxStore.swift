@@ -138,6 +138,15 @@ public final class PostgresOutboxStore: OutboxStore {
             """)
     }
 
+    public func renew(ids: [Int64], owner: String, now: Date, lease: TimeInterval) async throws {
+        guard !ids.isEmpty else { return }
+        try await execute(
+            """
+            UPDATE smsrelay_message SET claimed_until = \(now.timeIntervalSince1970 + lease)
+            WHERE claimed_by = \(owner) AND status = 'pending' AND id = ANY(\(ids))
+            """)
+    }
+
     public func markSent(id: Int64, receipt: SentReceipt, now: Date) async throws {
         let failed = receipt.rejectedRecipients.isEmpty ? nil : try OutboxRowCoding.encodeRecipients(receipt.rejectedRecipients)
         let t = now.timeIntervalSince1970

@@ -175,7 +175,7 @@ public final class DeliveryWorker: Service, Sendable {
                 return !stopping
             }
             if state.withLock({ $0.unrecorded[entry.id] != nil }) { continue }
-            let outcome = await attempt(entry, now: now)
+            let outcome = await attemptHoldingClaim(entry, now: now)
             guard await record(outcome, for: entry, now: now()) else {
                 // Sending more now would only add to what cannot be recorded.
                 let rest = entries[(index + 1)...].map(\.id)
@@ -193,6 +193,25 @@ public final class DeliveryWorker: Service, Sendable {
     var kinds: Set<OutboxKind> {
         guard let replies else { return [.inbound] }
         return replies.sms == nil ? [.inbound, .notice] : [.inbound, .notice, .reply]
+    }
+
+    /// Attempts `entry` while renewing its claim every third of the lease: a slow mail server
+    /// (RFC 5321 allows minutes for each step) must not let the claim run out and hand the
+    /// message to another relay in the middle of its send.
+    private func attemptHoldingClaim(_ entry: OutboxEntry, now: @Sendable () -> Date) async -> Outcome {
+        await withoutActuallyEscaping(now) { now in
+            await withTaskGroup(of: Void.self) { group in
+                let (store, owner, lease, id) = (self.store, self.owner, self.lease, entry.id)
+                group.addTask {
+                    while (try? await Task.sleep(for: lease / 3)) != nil {
+                        try? await store.renew(ids: [id], owner: owner, now: now(), lease: lease.timeInterval)
+                    }
+                }
+                let outcome = await attempt(entry, now: now)
+                group.cancelAll()
+                return outcome
+            }
+        }
     }
 
     private func attempt(_ entry: OutboxEntry, now: () -> Date) async -> Outcome {

@@ -65,6 +65,21 @@ extension OutboxContract {
             }
         }
 
+        @Test("a claim renewed by its owner outlasts its first lease; another owner cannot renew it", arguments: OutboxBackend.allCases)
+        func renew(_ backend: OutboxBackend) async throws {
+            try await backend.withStore { store in
+                let a = try await store.enqueue(.sample("a"), now: Self.t0).id
+                #expect(try await store.claim([.inbound], now: Self.t0, limit: 10, lease: 60, owner: "one").map(\.id) == [a])
+                try await store.renew(ids: [a], owner: "two", now: Self.t0.addingTimeInterval(50), lease: 600)
+                try await store.renew(ids: [a], owner: "one", now: Self.t0.addingTimeInterval(50), lease: 60)
+                // Past the first lease, within the renewed one.
+                let later = Self.t0.addingTimeInterval(100)
+                #expect(try await store.claim([.inbound], now: later, limit: 10, lease: 60, owner: "two").isEmpty)
+                #expect(try await store.nextDueDate() == Self.t0.addingTimeInterval(110))
+                #expect(try await store.claim([.inbound], now: Self.t0.addingTimeInterval(110), limit: 10, lease: 60, owner: "two").map(\.id) == [a])
+            }
+        }
+
         @Test("the next due date waits for a claim's end", arguments: OutboxBackend.allCases)
         func nextDueDate(_ backend: OutboxBackend) async throws {
             try await backend.withStore { store in

@@ -3,6 +3,7 @@ import Logging
 import Outbox
 import SMSRelayApp
 import SMSRelayCore
+import ServiceLifecycleTestKit
 import Testing
 import TestSupport
 
@@ -22,11 +23,14 @@ struct DeliveryWorkerClaimTests {
             for n in 1...3 {
                 _ = try await store.enqueue(InboundMessage.sample("stop-\(n)"), now: now)
             }
-            // The first send asks the worker's task to stop, as SIGTERM would.
-            let transport = ScriptedTransport { _ in withUnsafeCurrentTask { $0?.cancel() } }
-            let worker = worker(store, transport)
-            await Task { await worker.drainOnce(now: { now }) }.value
-            #expect(transport.sent.map(\.messageID) == ["stop-1@example.com"], "the message in hand is finished")
+            // The first send is when SIGTERM comes: the service group asks for a graceful stop.
+            await testGracefulShutdown { trigger in
+                let transport = ScriptedTransport { _ in trigger.triggerGracefulShutdown() }
+                let worker = worker(store, transport)
+                let more = await worker.drainOnce(now: { now })
+                #expect(!more)
+                #expect(transport.sent.map(\.messageID) == ["stop-1@example.com"], "the message in hand is finished")
+            }
             #expect(try await store.counts().sent == 1)
             let taken = try await store.claim([.inbound], now: now, limit: 10, lease: 120, owner: "another relay")
             #expect(taken.compactMap(\.message?.id) == ["stop-2", "stop-3"])
@@ -49,6 +53,27 @@ struct DeliveryWorkerClaimTests {
             #expect(transport.sent.count == 1)
             let taken = try await store.claim([.inbound], now: now, limit: 10, lease: 120, owner: "another relay")
             #expect(taken.compactMap(\.message?.id) == ["slow-2", "slow-3"])
+        }
+    }
+
+    @Test("a send slower than the lease keeps its claim: no other worker is handed the message meanwhile")
+    func slowSendKeepsClaim() async throws {
+        try await withTemporaryDirectory { dir in
+            let store = try SQLiteOutboxStore(path: dir.appendingPathComponent("o.sqlite").path)
+            let id = try await store.enqueue(InboundMessage.sample("slow"), now: Date()).id
+            // The mail server takes 2.5 leases to answer.
+            let transport = ScriptedTransport { _ in Thread.sleep(forTimeInterval: 0.75) }
+            let worker = worker(store, transport, lease: .milliseconds(300))
+            let sending = Task { await worker.drainOnce() }
+            try await eventually("the worker's claim") { try await store.due(now: Date(), limit: 10).isEmpty }
+            var handedOver: [Int64] = []
+            while try await store.entry(id: id)?.status != .sent {
+                handedOver += try await store.claim([.inbound], now: Date(), limit: 10, lease: 60, owner: "another relay").map(\.id)
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            await sending.value
+            #expect(handedOver.isEmpty, "message \(id) was handed to another worker while it was being sent")
+            #expect(try await store.entry(id: id)?.status == .sent)
         }
     }
 }

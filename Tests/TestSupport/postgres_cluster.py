@@ -6,8 +6,8 @@ Runs initdb into FOLDER/data (as the `postgres` user when started as root, since
 refuses to run as root), with a superuser `smsrelay` whose password is PASSWORD, TLS on (a
 self-signed certificate for localhost and 127.0.0.1, copied to FOLDER/root.crt for
 `sslmode=verify-full`) and only TLS connections accepted on 127.0.0.1. Then starts the server on
-a free loopback port and prints `READY <port>`. SIGTERM (or the parent's death) stops the server
-with a fast shutdown; the data folder is removed.
+a free loopback port and prints `READY <port>`. SIGTERM, or the death of the process that
+started it, stops the server with a fast shutdown; the data folder is removed.
 """
 
 import ctypes
@@ -140,7 +140,9 @@ def main():
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
     signal.signal(signal.SIGINT, lambda *_: stopping.append(True))
     print(f"READY {port}", flush=True)
-    while not stopping and server.poll() is None:
+    parent = os.getppid()
+    # A test run killed outright (no SIGTERM for us) leaves us to its init: stop with it.
+    while not stopping and server.poll() is None and os.getppid() == parent:
         time.sleep(0.1)
     if server.poll() is None:
         server.send_signal(signal.SIGINT)  # fast shutdown
