@@ -96,6 +96,38 @@ struct SharedOutboxTests {
         }
     }
 
+    @Test("smsrelay outbox lists and revives the shared outbox's dead messages; a relay delivers the revived one")
+    func outboxCommands() async throws {
+        let cluster = try #require(PostgresTestCluster.current)
+        let database = try await cluster.makeDatabase()
+        // The mail server refuses the first recipient for good: the message is dead.
+        try await SMTPTestServer.with(["--fail-first-with", "550 5.1.1 no such user"]) { smtp in
+            try await withTemporaryDirectory { dir in
+                var environment = Self.environment(
+                    cluster, database: database, smtpPort: smtp.port, dataDir: dir.appendingPathComponent("relay"))
+                let relay = try await ServeProcess(environment: environment)
+                #expect(try await relay.post(Self.callback(1)) == 200)
+                try await eventually("the message dead") {
+                    try await cluster.psql("SELECT status FROM smsrelay_message", database: database) == "dead"
+                }
+                // The commands read the same settings; their data folder need not exist.
+                environment["SMSRELAY_DATA_DIR"] = dir.appendingPathComponent("elsewhere").path
+                let listed = try await CommandRun(["outbox", "list", "--status", "dead"], environment: environment)
+                #expect(listed.status == 0, "\(listed.stderr)")
+                #expect(listed.stdout.contains("550 5.1.1 no such user"))
+                #expect(!listed.stdout.contains(cluster.password) && !listed.stderr.contains(cluster.password))
+                let id = try await cluster.psql("SELECT id FROM smsrelay_message", database: database)
+                let retried = try await CommandRun(["outbox", "retry", id], environment: environment)
+                #expect(retried.status == 0, "\(retried.stderr)")
+                try await eventually("the revived message sent") {
+                    try await cluster.psql("SELECT status FROM smsrelay_message", database: database) == "sent"
+                }
+                #expect(try smtp.messages().count == 1)
+                #expect(relay.terminate() == 0)
+            }
+        }
+    }
+
     /// `mdr2-shared-3` from `<smsrelay.flowroute.mdr2-shared-3@example.org>`.
     static func carrierID(inMessageID messageID: String) -> String? {
         guard let start = messageID.range(of: "smsrelay.flowroute."), let end = messageID.range(of: "@") else { return nil }
