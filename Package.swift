@@ -146,6 +146,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Single DynamoDB items (PutItem, GetItem, UpdateItem, DeleteItem) on the JSON API, signed with SigV4.
+        .target(
+            name: "DynamoDBItems",
+            dependencies: [
+                "SigV4",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Reply addresses: a texter's and our number in an address that cannot be forged (HMAC).
         .target(
             name: "ReplyAddress",
@@ -241,6 +252,7 @@ let package = Package(
                 "ReplyAddress",
                 "FlowrouteAPI",
                 "S3Objects",
+                "DynamoDBItems",
                 "SigV4",
                 "AWSCredentialChain",
                 "SMTPReceiver",
@@ -341,6 +353,14 @@ let package = Package(
             dependencies: ["S3Objects", "SigV4", "TestSupport", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
+            name: "DynamoDBItemsTests",
+            dependencies: [
+                "DynamoDBItems", "SigV4", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
             name: "AWSCredentialChainTests",
             dependencies: [
                 "AWSCredentialChain", "SigV4", "ComponentConfig", "SESTransport", "MailKit", "TestSupport",
@@ -367,7 +387,7 @@ let package = Package(
             exclude: [
                 "moto_setup.py", "moto_messages.py", "smtp_server.py", "postfix_server.py", "mime_parts.py", "media_server.py",
                 "reply_text.py", "flowroute_api.py", "reply_writer.py", "moto_s3.py", "smtp_client.py", "Media",
-                "moto_server.py", "credential_server.py",
+                "moto_server.py", "credential_server.py", "moto_dynamodb.py",
             ]
         ),
         // Mutated callbacks through the parser, the outbox and the MIME writer; the callback corpus.

@@ -29,6 +29,7 @@ public enum ConfigCheck {
             _ = try RelayPlan.lambdaReplySecret(settings)
             let logger = Logger(label: "smsrelay.config-check")
             _ = try RelayPlan.replyS3Client(settings, credentials: plan.awsCredentialProvider(logger: logger), logger: logger)
+            _ = try RelayPlan.idempotencyTable(settings, credentials: plan.awsCredentialProvider(logger: logger), logger: logger)
         }
         return report(settings, plan: plan, mode: mode)
     }
@@ -58,6 +59,7 @@ public enum ConfigCheck {
             lines.append("  retries         transient failures for \(describe(settings.retryFor))\(settings.maxAttempts.map { ", at most \($0) attempts" } ?? "")")
         } else {
             lines.append("  deadline        a send still running \(settings.lambdaSafetyMargin.milliseconds) ms before the invocation's deadline is abandoned (500)")
+            lines.append("  exactly once    \(idempotencySummary(settings.idempotency))")
         }
         lines.append("  media           \(mediaSummary(settings.media))")
         lines.append("  replies         \(replySummary(settings.replies, mode: mode))")
@@ -67,6 +69,15 @@ public enum ConfigCheck {
             lines.append("  route \(number)   to \(route.recipients.joined(separator: ", ")) from \(route.sender)")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// Whether a retried callback can send a second email, in one line.
+    static func idempotencySummary(_ idempotency: IdempotencySettings?) -> String {
+        guard let idempotency else {
+            return "off: a callback retried after SES took the email sends it again (set \(SettingKey.idempotencyTable.environmentName))"
+        }
+        let endpoint = idempotency.endpoint.map { " at \($0.absoluteString)" } ?? ""
+        return "DynamoDB table \(idempotency.table)\(endpoint): each text claimed before it is sent; a claim is stale after the function's timeout"
     }
 
     /// What becomes of MMS media, in one line.

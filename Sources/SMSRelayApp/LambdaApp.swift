@@ -48,16 +48,21 @@ public enum LambdaApp {
             logger.warning(
                 "\(SettingKey.webhookToken.environmentName) is not set: the endpoint accepts callbacks from anyone who knows its URL")
         }
+        let idempotency = try RelayPlan.idempotencyTable(settings, credentials: components.awsCredentials, logger: logger)
         logger.info(
             "lambda runtime ready",
-            metadata: ["transport": "\(components.transportSummary)", "version": "\(SMSRelayVersion.current)"])
+            metadata: [
+                "transport": "\(components.transportSummary)", "version": "\(SMSRelayVersion.current)",
+                "idempotency_table": "\(idempotency?.table ?? "none: at least once")",
+            ])
         let callbacks = CallbackLambdaHandler(
             intake: CallbackIntake(token: settings.webhookToken, maxBodyBytes: settings.maxBodyBytes),
             sink: SendNowSink(
                 transport: components.transport, compose: components.compose, safetyMargin: settings.lambdaSafetyMargin,
                 media: components.mediaCollector(
                     folder: nil,
-                    policy: RetryPolicy(baseDelay: settings.retryBaseDelay, maxDelay: settings.retryMaxDelay))))
+                    policy: RetryPolicy(baseDelay: settings.retryBaseDelay, maxDelay: settings.retryMaxDelay)),
+                idempotency: idempotency))
         var replies: SESReplyHandler?
         if let secret = settings.replies.secret, let location = settings.replies.s3, let sms = components.sms,
            let s3 = try RelayPlan.replyS3Client(settings, credentials: components.awsCredentials, logger: logger)

@@ -78,13 +78,14 @@ public struct RelayPlan: Sendable {
     /// a server, the instance metadata service. Nil when none is.
     static func awsCredentials(_ settings: RelaySettings, lambda: Bool) throws -> AWSCredentialSource? {
         let sesSends = settings.transport == .ses
-        guard sesSends || (lambda && settings.replies.s3 != nil) else { return nil }
+        guard sesSends || (lambda && (settings.replies.s3 != nil || settings.idempotency != nil)) else { return nil }
         do {
             return try AWSCredentialSource.resolve(config: settings.components.rooted(at: ["aws"]), instanceMetadata: !lambda)
         } catch {
             let user = sesSends
                 ? "\(SettingKey.transport.environmentName) is \(settings.transport.rawValue)"
-                : "\(SettingKey.replyS3Bucket.environmentName) is set"
+                : settings.replies.s3 != nil
+                    ? "\(SettingKey.replyS3Bucket.environmentName) is set" : "\(SettingKey.idempotencyTable.environmentName) is set"
             throw ConfigError("\(user): AWS credentials from the \(error)")
         }
     }

@@ -57,6 +57,8 @@ public struct RelaySettings: Sendable {
     public var replies: ReplySettings
     /// Lambda: the time kept free before the invocation deadline to answer.
     public var lambdaSafetyMargin: Duration
+    /// Lambda: the DynamoDB table that makes delivery exactly once; nil: at least once.
+    public var idempotency: IdempotencySettings?
     public var logLevel: String
 
     /// Reads the settings, highest precedence first: command-line `flags` (keyed by ``SettingKey/name``),
@@ -178,6 +180,7 @@ public struct RelaySettings: Sendable {
                 keep: try source.bool(.mediaKeep, default: false)),
             replies: replies,
             lambdaSafetyMargin: .milliseconds(try source.int(.lambdaSafetyMarginMs, default: 2000, in: 0...60_000)),
+            idempotency: try loadIdempotency(source),
             logLevel: logLevel
         )
     }
@@ -204,6 +207,20 @@ public struct RelaySettings: Sendable {
                     + "to the same value on every relay (at least 16 characters, e.g. from `openssl rand -hex 24`)")
         }
         return url
+    }
+
+    /// The idempotency table's name and endpoint, checked.
+    private static func loadIdempotency(_ source: Source) throws -> IdempotencySettings? {
+        guard let table = try source.optional(.idempotencyTable) else { return nil }
+        guard IdempotencySettings.isTableName(table) else {
+            throw ConfigError.invalid(.idempotencyTable, table, expected: "a DynamoDB table name (3 to 255 letters, digits, '_', '-' and '.')")
+        }
+        let endpoint = try source.optional(.dynamoDBEndpoint)
+        let url = endpoint.flatMap(URL.init(string:))
+        if let endpoint, url?.host == nil || !["http", "https"].contains(url?.scheme ?? "") || url?.query != nil {
+            throw ConfigError.invalid(.dynamoDBEndpoint, endpoint, expected: "an https:// URL (http:// for a local emulator)")
+        }
+        return IdempotencySettings(table: table, endpoint: url)
     }
 
     /// The reply settings, checked: a domain, a long enough secret, addresses, Flowroute's URL

@@ -1,3 +1,4 @@
+import DynamoDBItems
 import Foundation
 import LambdaRuntime
 import Logging
@@ -14,12 +15,17 @@ import SMSRelayIntake
 /// An MMS's media are downloaded first, in memory, all at once; the downloads may use half of the
 /// time left before the deadline (less the margin), so that the send keeps the other half. An
 /// item not downloaded by then is left out, with its link.
+///
+/// With an ``IdempotencyTable`` the message is claimed in it before anything else (see
+/// ``IdempotencyGuard``): a message sent before is answered as delivered without a second email,
+/// one another invocation is sending is answered 500, and without the table's answer nothing is sent.
 public struct SendNowSink: CallbackSink {
     let transport: any MailTransport
     let compose: DeliveryWorker.Compose
     /// Kept free before the deadline to answer and log.
     let safetyMargin: Duration
     let media: MediaCollector?
+    let idempotency: IdempotencyGuard?
 
     public init(
         transport: any MailTransport, compose: @escaping DeliveryWorker.Compose,
@@ -28,15 +34,31 @@ public struct SendNowSink: CallbackSink {
         self.init(transport: transport, compose: compose, safetyMargin: safetyMargin, media: nil)
     }
 
-    init(transport: any MailTransport, compose: @escaping DeliveryWorker.Compose, safetyMargin: Duration, media: MediaCollector?) {
+    init(
+        transport: any MailTransport, compose: @escaping DeliveryWorker.Compose, safetyMargin: Duration, media: MediaCollector?,
+        idempotency: IdempotencyTable? = nil
+    ) {
         self.transport = transport
         self.compose = compose
         self.safetyMargin = safetyMargin
         self.media = media
+        self.idempotency = idempotency.map { IdempotencyGuard(table: $0, safetyMargin: safetyMargin) }
     }
 
     public func take(_ message: InboundMessage, context: SinkContext) async throws(SinkFailure) -> SinkReceipt {
-        let logger = context.logger
+        var logger = context.logger
+        var claim: IdempotencyGuard.Ticket?
+        if let idempotency {
+            switch await idempotency.begin(message, context: context) {
+            case .send(let ticket):
+                claim = ticket
+                logger[metadataKey: "idempotency_key"] = "\(ticket.key)"
+            case .answer(let receipt):
+                return receipt
+            case .refuse(let failure):
+                throw failure
+            }
+        }
         let transport = self.transport
         let compose = self.compose
         var outcomes: [MediaOutcome]?
@@ -58,6 +80,9 @@ public struct SendNowSink: CallbackSink {
             logger.info(
                 "message delivered",
                 metadata: ["transport": "\(transport.name)", "transport_id": "\(receipt.transportMessageID ?? "-")"])
+            if let idempotency, let claim {
+                await idempotency.sent(claim, transportID: receipt.transportMessageID, context: context, logger: logger)
+            }
             return .delivered(transportID: receipt.transportMessageID)
         } catch let error as DeadlineExceeded {
             let remaining = context.deadline.map { $0 - ContinuousClock.now } ?? .zero
@@ -68,9 +93,14 @@ public struct SendNowSink: CallbackSink {
                     "remaining_ms": "\(remaining.milliseconds)",
                     "safety_margin_ms": "\(safetyMargin.milliseconds)",
                 ])
+            // The mail system may yet take it: the claim stays until it is stale, and the
+            // carrier's retry after that sends.
             throw SinkFailure(.deadlineExceeded, reason: "\(error)")
         } catch {
             logger.error("message failed", metadata: ["transport": "\(transport.name)", "error": "\(error)"])
+            if let idempotency, let claim {
+                await idempotency.failed(claim, context: context, logger: logger)
+            }
             throw SinkFailure(.notDelivered, reason: "\(error)")
         }
     }

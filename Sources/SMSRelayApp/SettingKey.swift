@@ -36,6 +36,7 @@ public struct SettingKey: Sendable, Hashable, CustomStringConvertible {
     public var hasFlag: Bool { !isSecret && !Self.environmentOnly.contains(name) }
     private static let environmentOnly: Set<String> = [
         "lambda_safety_margin_ms", "reply_s3_bucket", "reply_s3_prefix", "reply_s3_endpoint",
+        "idempotency_table", "dynamodb_endpoint",
     ]
     /// The key in swift-configuration's hierarchy; the environment provider maps it to ``environmentName``.
     var configKey: String { (["smsrelay"] + path).joined(separator: ".") }
@@ -171,6 +172,11 @@ extension SettingKey {
     public static let lambdaSafetyMarginMs = SettingKey(
         "lambda_safety_margin_ms", default: "2000",
         "Lambda only: milliseconds kept before the invocation deadline; a send not done by then is abandoned and answered 500")
+    public static let idempotencyTable = SettingKey(
+        "idempotency_table", default: "none (at-least-once)",
+        "Lambda only: DynamoDB table each text is claimed in before it is sent, so that a retried callback sends one email")
+    public static let dynamoDBEndpoint = SettingKey(
+        "dynamodb_endpoint", default: "https://dynamodb.<region>.amazonaws.com", "Lambda only: DynamoDB endpoint override (VPC endpoints, tests)")
     public static let logLevel = SettingKey(
         "log_level", default: "info", "trace, debug, info, notice, warning, error or critical")
 
@@ -186,6 +192,6 @@ extension SettingKey {
         .replySMTPListen, .replyTLSCert, .replyTLSKey, .replyMaxBytes,
         .replyS3Bucket, .replyS3Prefix, .replyS3Endpoint,
         .flowrouteAPIURL, .flowrouteAccessKey, .flowrouteSecretKey,
-        .lambdaSafetyMarginMs, .logLevel,
+        .lambdaSafetyMarginMs, .idempotencyTable, .dynamoDBEndpoint, .logLevel,
     ]
 }

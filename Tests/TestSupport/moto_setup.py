@@ -8,10 +8,10 @@ EXPECTED_CALLS requests (it fails if that number is wrong, so the Swift test and
 this script cannot drift apart):
 
   1. iam.create_user            a user for the transport
-  2. iam.put_user_policy        allowing ses:* and s3:* to that user
+  2. iam.put_user_policy        allowing ses:*, s3:* and dynamodb:* to that user
   3. iam.create_access_key      long-term credentials (AKIA...)
   4. iam.create_role            a role the same account may assume
-  5. iam.put_role_policy        allowing ses:* and s3:* to that role
+  5. iam.put_role_policy        allowing ses:*, s3:* and dynamodb:* to that role
   6. sts.assume_role            temporary credentials (ASIA... and a session token)
   7. sesv2.create_email_identity  verifies SENDER
 
@@ -62,10 +62,11 @@ def client(name):
     return made
 
 
-# SES for the transport, S3 for the reply emails SES receiving stores.
+# SES for the transport, S3 for the reply emails SES receiving stores, DynamoDB for the
+# exactly-once Lambda mode's table.
 ses_everything = json.dumps({
     "Version": "2012-10-17",
-    "Statement": [{"Effect": "Allow", "Action": ["ses:*", "s3:*"], "Resource": "*"}],
+    "Statement": [{"Effect": "Allow", "Action": ["ses:*", "s3:*", "dynamodb:*"], "Resource": "*"}],
 })
 trust_the_account = json.dumps({
     "Version": "2012-10-17",
