@@ -94,20 +94,29 @@ public struct RelayPlan: Sendable {
     /// - Parameter credentials: the provider made from ``awsCredentials``, nil when there is none.
     static func replyS3Client(_ settings: RelaySettings, credentials: (any AWSCredentialProvider)?, logger: Logger) throws -> S3Client? {
         guard let location = settings.replies.s3 else { return nil }
-        let aws = settings.components.rooted(at: ["aws"])
-        guard let credentials else {
-            throw ConfigError(
-                "\(SettingKey.replyS3Bucket.environmentName) is set, but \(aws.name("access_key_id")) and \(aws.name("secret_access_key")) "
-                    + "are not: Lambda sets them from the function's role")
-        }
-        guard let region = aws.string("region") ?? aws.string("default_region") else {
-            throw ConfigError("\(SettingKey.replyS3Bucket.environmentName) is set, but \(aws.name("region")) is not: Lambda sets it")
-        }
+        let (credentials, region) = try lambdaAWS(settings, credentials: credentials, for: SettingKey.replyS3Bucket)
         var s3Logger = logger
         s3Logger[metadataKey: "component"] = "s3"
         return S3Client(
             configuration: S3Configuration(credentials: credentials, region: region, endpoint: location.endpoint),
             logger: s3Logger)
+    }
+
+    /// Lambda: the function's AWS credentials and region, for the client `setting` turns on.
+    /// - Throws: ``ConfigError`` naming what Lambda should have set, when either is missing.
+    static func lambdaAWS(
+        _ settings: RelaySettings, credentials: (any AWSCredentialProvider)?, for setting: SettingKey
+    ) throws -> (any AWSCredentialProvider, String) {
+        let aws = settings.components.rooted(at: ["aws"])
+        guard let credentials else {
+            throw ConfigError(
+                "\(setting.environmentName) is set, but \(aws.name("access_key_id")) and \(aws.name("secret_access_key")) "
+                    + "are not: Lambda sets them from the function's role")
+        }
+        guard let region = aws.string("region") ?? aws.string("default_region") else {
+            throw ConfigError("\(setting.environmentName) is set, but \(aws.name("region")) is not: Lambda sets it")
+        }
+        return (credentials, region)
     }
 
     private static func mediaPolicy(_ media: MediaSettings) throws -> MediaFetchPolicy {

@@ -11,16 +11,7 @@ extension RelayPlan {
         _ settings: RelaySettings, credentials: (any AWSCredentialProvider)?, logger: Logger
     ) throws -> IdempotencyTable? {
         guard let idempotency = settings.idempotency else { return nil }
-        let aws = settings.components.rooted(at: ["aws"])
-        let setting = SettingKey.idempotencyTable.environmentName
-        guard let credentials else {
-            throw ConfigError(
-                "\(setting) is set, but \(aws.name("access_key_id")) and \(aws.name("secret_access_key")) are not: "
-                    + "Lambda sets them from the function's role")
-        }
-        guard let region = aws.string("region") ?? aws.string("default_region") else {
-            throw ConfigError("\(setting) is set, but \(aws.name("region")) is not: Lambda sets it")
-        }
+        let (credentials, region) = try lambdaAWS(settings, credentials: credentials, for: SettingKey.idempotencyTable)
         var dynamoLogger = logger
         dynamoLogger[metadataKey: "component"] = "dynamodb"
         let client = DynamoDBClient(
