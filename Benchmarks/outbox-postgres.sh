@@ -21,6 +21,7 @@ else
 fi
 
 work="$(mktemp -d)"
+chmod 755 "$work"  # the cluster runs as the postgres user when we are root
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
