@@ -159,9 +159,10 @@ public final class DeliveryWorker: Service, Sendable {
     public func drainOnce(now: @Sendable () -> Date = Date.init) async -> Bool {
         guard await recordPending(now: now()) else { return false }
         let entries: [OutboxEntry]
-        let claimed = ContinuousClock.now
+        // The lease runs from the time the claim says, on the same clock as the outbox's times.
+        let claimedAt = now()
         do {
-            entries = try await store.claim(kinds, now: now(), limit: batchSize, lease: lease.timeInterval, owner: owner)
+            entries = try await store.claim(kinds, now: claimedAt, limit: batchSize, lease: lease.timeInterval, owner: owner)
         } catch {
             noteStoreFailure(error, doing: "read the outbox")
             return false
@@ -169,7 +170,7 @@ public final class DeliveryWorker: Service, Sendable {
         noteStoreSuccess()
         for (index, entry) in entries.enumerated() {
             let stopping = Task.isShuttingDownGracefully || Task.isCancelled
-            if stopping || ContinuousClock.now - claimed > lease / 2 {
+            if stopping || now().timeIntervalSince(claimedAt) > lease.timeInterval / 2 {
                 let rest = entries[index...].map(\.id).filter { id in state.withLock { $0.unrecorded[id] == nil } }
                 try? await store.release(ids: rest, owner: owner)
                 return !stopping

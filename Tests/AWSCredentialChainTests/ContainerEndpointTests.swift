@@ -104,7 +104,7 @@ struct ContainerEndpointTests {
     @Test("credentials that have already expired are an error, never handed out")
     func expiredFromServer() async throws {
         try await CredentialServer.with(.container, token: Self.token) { server in
-            try await server.setLifetime(seconds: -60)
+            try await server.setLifetime(seconds: -3600)
             let provider = try Self.provider(server)
             let error = await #expect(throws: AWSCredentialError.self) { try await provider.credentials() }
             #expect(error?.code == .expired)

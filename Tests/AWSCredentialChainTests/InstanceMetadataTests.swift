@@ -75,7 +75,8 @@ struct InstanceMetadataTests {
     @Test("expired credentials from the metadata service are never handed out")
     func expired() async throws {
         try await CredentialServer.with(.instanceMetadata, role: "smsrelay-instance") { server in
-            try await server.setLifetime(seconds: -1)
+            // An hour ago: expired whenever the test's clock was read, however slowly the peer started.
+            try await server.setLifetime(seconds: -3600)
             let error = await #expect(throws: AWSCredentialError.self) { try await Self.provider(server).credentials() }
             #expect(error?.code == .expired)
             #expect(error?.source == .instanceMetadata)

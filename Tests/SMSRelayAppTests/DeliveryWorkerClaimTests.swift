@@ -41,38 +41,44 @@ struct DeliveryWorkerClaimTests {
     func halfLease() async throws {
         try await withTemporaryDirectory { dir in
             let store = try SQLiteOutboxStore(path: dir.appendingPathComponent("o.sqlite").path)
-            let now = Date(timeIntervalSince1970: 1_800_000_000)
+            let clock = TestClock()
             for n in 1...3 {
-                _ = try await store.enqueue(InboundMessage.sample("slow-\(n)"), now: now)
+                _ = try await store.enqueue(InboundMessage.sample("slow-\(n)"), now: clock.read())
             }
-            // One send takes more than half of the lease.
-            let transport = ScriptedTransport { _ in Thread.sleep(forTimeInterval: 0.15) }
-            let worker = worker(store, transport, lease: .milliseconds(200))
-            let more = await worker.drainOnce(now: { now })
+            // One send takes more than half of the lease (70 of 120 seconds).
+            let transport = ScriptedTransport { _ in clock.advance(70) }
+            let worker = worker(store, transport)
+            let more = await worker.drainOnce(now: clock.read)
             #expect(more, "more is due: the worker comes back for it")
             #expect(transport.sent.count == 1)
-            let taken = try await store.claim([.inbound], now: now, limit: 10, lease: 120, owner: "another relay")
+            let taken = try await store.claim([.inbound], now: clock.read(), limit: 10, lease: 120, owner: "another relay")
             #expect(taken.compactMap(\.message?.id) == ["slow-2", "slow-3"])
         }
     }
 
-    @Test("a send slower than the lease keeps its claim: no other worker is handed the message meanwhile")
+    @Test("a send slower than the lease keeps its claim: the worker renews it while the mail server takes its time")
     func slowSendKeepsClaim() async throws {
         try await withTemporaryDirectory { dir in
             let store = try SQLiteOutboxStore(path: dir.appendingPathComponent("o.sqlite").path)
-            let id = try await store.enqueue(InboundMessage.sample("slow"), now: Date()).id
-            // The mail server takes 2.5 leases to answer.
-            let transport = ScriptedTransport { _ in Thread.sleep(forTimeInterval: 0.75) }
-            let worker = worker(store, transport, lease: .milliseconds(300))
-            let sending = Task { await worker.drainOnce() }
-            try await eventually("the worker's claim") { try await store.due(now: Date(), limit: 10).isEmpty }
-            var handedOver: [Int64] = []
-            while try await store.entry(id: id)?.status != .sent {
-                handedOver += try await store.claim([.inbound], now: Date(), limit: 10, lease: 60, owner: "another relay").map(\.id)
-                try await Task.sleep(for: .milliseconds(20))
+            let clock = TestClock()
+            let id = try await store.enqueue(InboundMessage.sample("slow"), now: clock.read()).id
+            // The mail server answers only when the test says so.
+            let answer = DispatchSemaphore(value: 0)
+            let transport = ScriptedTransport { _ in answer.wait() }
+            let lease = Duration.milliseconds(300)
+            let worker = worker(store, transport, lease: lease)
+            let sending = Task { await worker.drainOnce(now: clock.read) }
+            try await eventually("the send under way") { !transport.sent.isEmpty }
+            // Far past the first lease: only a renewal made after this keeps the message.
+            clock.advance(3600)
+            try await eventually("the claim renewed") {
+                // The claim now ends after the advanced clock: renewed since.
+                try await store.nextDueDate().map { $0 > clock.read() } == true
             }
+            let taken = try await store.claim([.inbound], now: clock.read(), limit: 10, lease: 60, owner: "another relay")
+            #expect(taken.isEmpty, "message \(id) was handed to another worker while it was being sent")
+            answer.signal()
             await sending.value
-            #expect(handedOver.isEmpty, "message \(id) was handed to another worker while it was being sent")
             #expect(try await store.entry(id: id)?.status == .sent)
         }
     }

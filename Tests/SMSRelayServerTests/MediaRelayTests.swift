@@ -80,9 +80,11 @@ struct MediaRelayTests {
                 let html = try #require(tree.allParts.first { $0.type == "text/html" }?.text)
                 #expect(html.contains("cid:\(cid)"))
                 #expect(tree.allDefects.isEmpty)
-                // Sent: the downloaded file is gone from the media folder.
+                // Sent: the downloaded file is removed from the media folder (just after the outcome is recorded).
                 let folder = dir.appendingPathComponent("media")
-                #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+                try await eventually("the downloaded file removed") {
+                    try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty
+                }
             }
             #expect(try await media.hits("/mms/IMG_6692.jpg") == 1)
         }
