@@ -14,17 +14,14 @@ public final class PostgresOutboxStore: OutboxStore {
     private let client: PostgresClient
     private let running: Task<Void, Never>
     private let logger: Logger
-    /// The database, without its password.
-    public let location: String
     /// How long one operation may take, waiting for a connection included, before it fails (and
     /// the callback waiting on it is answered 503, for the carrier to retry).
     public let operationTimeout: Duration
 
-    private init(client: PostgresClient, running: Task<Void, Never>, logger: Logger, location: String, operationTimeout: Duration) {
+    private init(client: PostgresClient, running: Task<Void, Never>, logger: Logger, operationTimeout: Duration) {
         self.client = client
         self.running = running
         self.logger = logger
-        self.location = location
         self.operationTimeout = operationTimeout
     }
 
@@ -68,7 +65,7 @@ public final class PostgresOutboxStore: OutboxStore {
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let running = Task { await client.run() }
         return PostgresOutboxStore(
-            client: client, running: running, logger: logger, location: url.description, operationTimeout: operationTimeout)
+            client: client, running: running, logger: logger, operationTimeout: operationTimeout)
     }
 
     public func close() async {
