@@ -12,11 +12,14 @@ private let closeDescriptor = Darwin.close
 /// The outbox in one SQLite file, in WAL mode with full synchronous commits.
 ///
 /// Readers (the CLI, `/healthz`) never block the writer, and a commit has reached the disk
-/// before any method returns. The write-ahead log is checkpointed every 256 pages and cut back to
-/// 1 MiB (`journal_size_limit`), and after a failed write it is checkpointed and truncated, so that
-/// a volume that ran full recovers as soon as space is freed.
+/// before any method returns. Writes that arrive while a commit is in flight share the next one
+/// (``GroupCommit``): under load one fsync acknowledges many callbacks. The write-ahead log is
+/// checkpointed every 256 pages and cut back to 1 MiB (`journal_size_limit`), and after a failed
+/// write it is checkpointed and truncated, so that a volume that ran full recovers as soon as
+/// space is freed.
 public final class SQLiteOutboxStore: OutboxStore {
     private let pool: DatabasePool
+    let commits: GroupCommit
 
     /// The write-ahead log is cut back to this size after each checkpoint.
     static let journalSizeLimit = 1 << 20
@@ -49,19 +52,16 @@ public final class SQLiteOutboxStore: OutboxStore {
         } catch {
             throw OutboxError.cannotOpen(path: path, reason: "\(error)")
         }
+        commits = GroupCommit(pool: pool) { db in
+            _ = try? db.checkpoint(.truncate)
+        }
     }
 
-    /// A write; when it fails (a full disk, a lock held too long), the log is checkpointed and
-    /// truncated before the error goes up, giving back what space it can.
+    /// A write, committed together with the writes that arrive while a commit is in flight
+    /// (``GroupCommit``); when anything in its batch fails (a full disk, a lock held too long), the
+    /// log is checkpointed and truncated before the error goes up, giving back what space it can.
     private func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do {
-            return try await pool.write(updates)
-        } catch {
-            try? await pool.writeWithoutTransaction { db in
-                _ = try db.checkpoint(.truncate)
-            }
-            throw error
-        }
+        try await commits.write(updates)
     }
 
     static var migrator: DatabaseMigrator {
