@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Intake benchmark: requests/s and p50/p99 latency of the durable accept path
-# (POST /flowroute/<token> → parse → committed SQLite INSERT → 200) under wrk at 64 connections,
-# side by side with a bare Hummingbird route that answers 200 (the baseline), in the same run.
+# (POST /flowroute/<token> → parse → committed SQLite INSERT → 200), side by side with a bare
+# Hummingbird route that answers 200 (the baseline), in the same run: under wrk at 64 connections
+# (concurrent callbacks share group commits) and at 1 connection (each callback its own commit).
 #
-#   Benchmarks/intake.sh [seconds]      (default 15 per target)
+#   Benchmarks/intake.sh [seconds]      (default 15 per target and concurrency)
+#
+# With SMSRELAY_BEFORE_BIN set to a release `smsrelay` built from an earlier commit, that build
+# is measured in the same run too (e.g. to compare a change against the code before it):
+#   git worktree add /tmp/before <commit> && (cd /tmp/before && swift build -c release --product smsrelay)
+#   SMSRELAY_BEFORE_BIN=/tmp/before/.build/release/smsrelay Benchmarks/intake.sh 15
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${1:-15}"
-connections=64
-threads=2
 
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 swift build -c release --product smsrelay 2>/dev/null >/dev/null
@@ -21,27 +25,48 @@ cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; w
 trap cleanup EXIT
 
 token=benchmark-token-0123456789
-SMSRELAY_LOG_LEVEL=warning SMSRELAY_WEBHOOK_TOKEN=$token SMSRELAY_DATA_DIR="$work/data" \
-    "$bin/smsrelay" serve --host 127.0.0.1 --port 18080 >"$work/relay.out" 2>&1 &
-pids+=($!)
+relay() { # binary, port, data folder
+    SMSRELAY_LOG_LEVEL=warning SMSRELAY_WEBHOOK_TOKEN=$token SMSRELAY_DATA_DIR="$3" \
+        "$1" serve --host 127.0.0.1 --port "$2" >"$3.out" 2>&1 &
+    pids+=($!)
+}
+relay "$bin/smsrelay" 18080 "$work/data"
 PORT=18081 "$bin/smsrelay-baseline" >"$work/baseline.out" 2>&1 &
 pids+=($!)
-for port in 18080 18081; do
+ports=(18080 18081)
+if [ -n "${SMSRELAY_BEFORE_BIN:-}" ]; then
+    relay "$SMSRELAY_BEFORE_BIN" 18082 "$work/before"
+    ports+=(18082)
+fi
+for port in "${ports[@]}"; do
     for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
 done
 
-run() {
-    wrk -t"$threads" -c"$connections" -d"${duration}s" --latency -s Benchmarks/intake.lua "$1" | grep '^RESULT'
+run() { # url, connections
+    local threads=2
+    [ "$2" -eq 1 ] && threads=1
+    wrk -t"$threads" -c"$2" -d"${duration}s" --latency -s Benchmarks/intake.lua "$1" | grep '^RESULT'
 }
-echo "wrk -t$threads -c$connections -d${duration}s, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
-baseline=$(run "http://127.0.0.1:18081/flowroute/$token")
-relay=$(run "http://127.0.0.1:18080/flowroute/$token")
-echo "baseline (bare Hummingbird route): $baseline"
-echo "smsrelay (durable accept path):    $relay"
 field() { sed -E "s/.*$1=([0-9.]+).*/\1/" <<<"$2"; }
-awk -v r="$(field rps "$relay")" -v b="$(field rps "$baseline")" \
-    -v rp50="$(field p50_ms "$relay")" -v bp50="$(field p50_ms "$baseline")" \
-    -v rp99="$(field p99_ms "$relay")" -v bp99="$(field p99_ms "$baseline")" \
-    'BEGIN { printf "ratio smsrelay/baseline: throughput %.3f, p50 latency %.2fx, p99 latency %.2fx\n", r/b, rp50/bp50, rp99/bp99 }'
-stored=$(curl -s http://127.0.0.1:18080/healthz)
-echo "relay outbox after the run: $stored"
+ratio() { # label, numerator result, denominator result
+    awk -v r="$(field rps "$2")" -v b="$(field rps "$3")" \
+        -v rp50="$(field p50_ms "$2")" -v bp50="$(field p50_ms "$3")" \
+        -v rp99="$(field p99_ms "$2")" -v bp99="$(field p99_ms "$3")" -v label="$1" \
+        'BEGIN { printf "ratio %s: throughput %.3f, p50 latency %.2fx, p99 latency %.2fx\n", label, r/b, rp50/bp50, rp99/bp99 }'
+}
+
+echo "wrk ${duration}s per run, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
+for connections in 64 1; do
+    baseline=$(run "http://127.0.0.1:18081/flowroute/$token" "$connections")
+    current=$(run "http://127.0.0.1:18080/flowroute/$token" "$connections")
+    echo "-- $connections connection(s)"
+    echo "baseline (bare Hummingbird route): $baseline"
+    echo "smsrelay (durable accept path):    $current"
+    ratio "smsrelay/baseline" "$current" "$baseline"
+    if [ -n "${SMSRELAY_BEFORE_BIN:-}" ]; then
+        before=$(run "http://127.0.0.1:18082/flowroute/$token" "$connections")
+        echo "smsrelay before (SMSRELAY_BEFORE_BIN): $before"
+        ratio "smsrelay/before" "$current" "$before"
+    fi
+done
+echo "relay outbox after the runs: $(curl -s http://127.0.0.1:18080/healthz)"
