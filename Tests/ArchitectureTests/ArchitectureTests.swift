@@ -64,16 +64,16 @@ struct ArchitectureTests {
         }
     }
 
-    @Test("the layering rules hold: Core, MailKit, MediaFetch and FlowrouteAPI stand alone, transports know no carrier, only the app wires")
+    @Test("the layering rules hold: Core, MailKit, MediaFetch and FlowrouteAPI stand alone, transports know no carrier, only the app targets wire")
     func rules() throws {
         let graph = try Self.packageGraph()
         #expect(graph["SMSRelayCore"] == [])
         #expect(graph["MailKit"] == [])
-        // The media fetcher knows nothing of ours (no carrier, no mail), and only the app may use it.
+        // The media fetcher knows nothing of ours (no carrier, no mail), and only the app targets may use it.
         #expect(graph["MediaFetch"] == [])
         let mediaUsers = graph.filter { $0.value.contains("MediaFetch") }.map(\.key)
         #expect(Set(mediaUsers).isSubset(of: Self.apps), "MediaFetch is used by \(mediaUsers)")
-        // Nor does the Flowroute API client (no carrier model, no mail), and only the app may use it.
+        // Nor does the Flowroute API client (no carrier model, no mail), and only the app targets may use it.
         #expect(graph["FlowrouteAPI"] == [])
         let flowrouteUsers = graph.filter { $0.value.contains("FlowrouteAPI") }.map(\.key)
         #expect(Set(flowrouteUsers).isSubset(of: Self.apps), "FlowrouteAPI is used by \(flowrouteUsers)")
@@ -90,7 +90,7 @@ struct ArchitectureTests {
         #expect(graph["PostgresOutbox"] == ["Outbox", "SMSRelayCore"])
         #expect(graph["smsrelay"] == ["SMSRelayApp", "GlibcCompat"])
         #expect(graph["smsrelay-lambda"] == ["SMSRelayLambdaApp", "GlibcCompat"])
-        // Only the apps depend on a transport, a store or an edge; the other store on the outbox's protocol.
+        // Only the app targets depend on a transport or the Lambda edge, only SMSRelayApp on a store, the HTTP edge or the SMTP receiver; the other store on the outbox's protocol.
         for wired in ["Transports", "SMTPTransport", "SESTransport", "LambdaRuntime"] {
             let users = Set(graph.filter { $0.value.contains(wired) }.map(\.key))
             #expect(users == Self.apps, "\(wired) is used by \(users)")
