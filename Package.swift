@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "smsrelay", targets: ["smsrelay"]),
+        .executable(name: "smsrelay-lambda", targets: ["smsrelay-lambda"]),
         .library(name: "SMSRelayCore", targets: ["SMSRelayCore"]),
         .library(name: "MailKit", targets: ["MailKit"]),
     ],
@@ -231,11 +232,41 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The wiring: settings → components, the transport factory, the outbox, the delivery
-        // worker, the sinks and the service groups of both modes.
+        // The Lambda function's wiring, and the settings and components the server shares with it:
+        // settings → components, the transport factory, the send-now sink, idempotency, SES replies.
+        // No HTTP server, no outbox store, no SMTP receiver, no YAML: what the lean `bootstrap` links.
+        .target(
+            name: "SMSRelayLambdaApp",
+            dependencies: [
+                "SMSRelayCore",
+                "MailKit",
+                "MailRender",
+                "ComponentConfig",
+                "Transports",
+                "SESTransport",
+                "SMTPTransport",
+                "SMSRelayIntake",
+                "LambdaRuntime",
+                "MediaFetch",
+                "ReplyAddress",
+                "FlowrouteAPI",
+                "S3Objects",
+                "DynamoDBItems",
+                "SigV4",
+                "AWSCredentialChain",
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The server's wiring: the outbox, the delivery worker, the HTTP and SMTP services, the
+        // YAML config file, the commands' apps; the Lambda function's through SMSRelayLambdaApp.
         .target(
             name: "SMSRelayApp",
             dependencies: [
+                "SMSRelayLambdaApp",
                 "SMSRelayCore",
                 "MailKit",
                 "MailRender",
@@ -278,6 +309,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The Lambda function alone (scripts/package-lambda.sh makes it `bootstrap`): links no
+        // Hummingbird, GRDB, PostgresNIO, SMTP receiver or YAML parser.
+        .executableTarget(
+            name: "smsrelay-lambda",
+            dependencies: ["GlibcCompat", "SMSRelayLambdaApp"],
+            swiftSettings: swiftSettings
+        ),
         // SMTP throughput with and without connection reuse (Benchmarks/smtp.sh).
         .executableTarget(
             name: "smtp-bench",
@@ -306,7 +344,7 @@ let package = Package(
         .testTarget(
             name: "LambdaRuntimeTests",
             dependencies: [
-                "LambdaRuntime", "SMSRelayApp", "SMSRelayIntake", "MailKit", "MailRender", "SMSRelayCore", "Transports", "TestSupport", "GlibcCompat",
+                "LambdaRuntime", "SMSRelayApp", "SMSRelayLambdaApp", "SMSRelayIntake", "MailKit", "MailRender", "SMSRelayCore", "Transports", "TestSupport", "GlibcCompat",
                 "ReplyAddress",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -399,7 +437,7 @@ let package = Package(
         .testTarget(
             name: "SMSRelayAppTests",
             dependencies: [
-                "SMSRelayApp", "SMSRelayCore", "MailKit", "MailRender", "Outbox", "ComponentConfig", "TestSupport", "FlowrouteAPI", "ReplyAddress", "SMSRelayIntake",
+                "SMSRelayApp", "SMSRelayLambdaApp", "SMSRelayCore", "MailKit", "MailRender", "Outbox", "ComponentConfig", "TestSupport", "FlowrouteAPI", "ReplyAddress", "SMSRelayIntake",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
@@ -425,7 +463,7 @@ let package = Package(
         .testTarget(
             name: "SMSRelayServerTests",
             dependencies: [
-                "SMSRelayServer", "SMSRelayApp", "SMSRelayIntake", "Outbox", "Transports", "MailKit", "MailRender", "SMSRelayCore",
+                "SMSRelayServer", "SMSRelayApp", "SMSRelayLambdaApp", "SMSRelayIntake", "Outbox", "Transports", "MailKit", "MailRender", "SMSRelayCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

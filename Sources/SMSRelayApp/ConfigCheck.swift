@@ -1,6 +1,7 @@
 import Foundation
 import LambdaRuntime
 import Logging
+import SMSRelayLambdaApp
 
 /// `smsrelay config check`: the validation a start runs, without starting.
 ///

@@ -1,24 +1,12 @@
 import Foundation
 import SMSRelayCore
+import SMSRelayLambdaApp
 import Yams
 
-/// The optional YAML config file: top-level settings (the names of ``SettingKey``) and `routes`,
-/// a map from one of our numbers to its recipients, sender and templates.
-///
-/// ```yaml
-/// mail_to: me@example.com
-/// routes:
-///   "12066418000":
-///     to: [alice@example.com, bob@example.com]
-///     from: alice-sms@example.com
-///     reply_from: [alice@work.example.com]
-///     html_template: templates/alice.html.mustache
-/// ```
-struct ConfigFile: Sendable {
-    var settings: [String: String] = [:]
-    var routes: [String: RouteOverride] = [:]
-
-    static func load(path: String) throws -> ConfigFile {
+/// Reads the YAML config file (Yams): the server and `smsrelay lambda`; the lean Lambda
+/// function links no YAML parser.
+extension ConfigFile {
+    package static func load(path: String) throws -> ConfigFile {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
@@ -28,7 +16,7 @@ struct ConfigFile: Sendable {
         return try parse(text, path: path)
     }
 
-    static func parse(_ text: String, path: String) throws -> ConfigFile {
+    package static func parse(_ text: String, path: String) throws -> ConfigFile {
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)

@@ -1,4 +1,5 @@
 import Foundation
+import SMSRelayLambdaApp
 import Outbox
 
 #if canImport(Glibc)

@@ -5,6 +5,7 @@ import MailKit
 import MailRender
 import Outbox
 import ServiceLifecycle
+import SMSRelayLambdaApp
 import SMSRelayCore
 import Synchronization
 
@@ -22,7 +23,7 @@ import Synchronization
 /// message in hand and stops; whatever is still pending is picked up at the next start.
 public final class DeliveryWorker: Service, Sendable {
     /// Renders a message, with what became of its media (nil: links only).
-    public typealias Compose = @Sendable (InboundMessage, [MediaOutcome]?) throws -> Email
+    public typealias Compose = ComposeEmail
 
     /// What became of one attempt, as the outbox must record it. A follow-up is a notice to
     /// store with it (a reply that died, or was sent with confirmations on).

@@ -1,4 +1,5 @@
 import Logging
+import SMSRelayLambdaApp
 
 public enum LogSetup {
     /// Logs go to standard error, one line each, at the configured level.

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Outbox
 import SMSRelayCore
+import SMSRelayLambdaApp
 
 /// `smsrelay outbox`: lists the outbox and revives dead messages, beside a running server or not.
 public struct OutboxAdmin: Sendable {

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Outbox
 import PostgresOutbox
+import SMSRelayLambdaApp
 
 /// Opens the outbox the settings name: SQLite in the data folder, or the PostgreSQL database
 /// several relays share (``RelaySettings/databaseURL``).

@@ -2,6 +2,7 @@ import Logging
 import Outbox
 import SMSRelayCore
 import SMSRelayIntake
+import SMSRelayLambdaApp
 
 /// The server's sink: a callback is kept once it is committed to the outbox, and the delivery
 /// worker is woken for a new message. A retried callback finds its message already stored.

@@ -7,6 +7,7 @@ import SMSRelayIntake
 import SMSRelayServer
 import SMTPReceiver
 import ServiceLifecycle
+import SMSRelayLambdaApp
 
 /// Puts a relay together from its settings: outbox, transport, renderer, worker and HTTP server.
 ///

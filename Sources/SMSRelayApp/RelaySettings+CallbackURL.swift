@@ -1,4 +1,5 @@
 import SMSRelayCore
+import SMSRelayLambdaApp
 extension RelaySettings {
     /// The callback URL to paste into the carrier's settings: the public URL, `/flowroute/` and
     /// the token. It holds the secret token: print it only when asked.

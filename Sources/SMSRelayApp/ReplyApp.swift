@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Outbox
 import SMSRelayCore
+import SMSRelayLambdaApp
 
 /// `smsrelay reply` and `smsrelay send-sms`: the reply path from the command line.
 public enum ReplyApp {

@@ -1,6 +1,7 @@
 import FlowrouteAPI
 import MailKit
 import SMSRelayCore
+import SMSRelayLambdaApp
 
 /// What the delivery worker needs to send the outbox's replies and notices.
 struct ReplyDispatch: Sendable {

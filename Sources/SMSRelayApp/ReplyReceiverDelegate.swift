@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ReplyAddress
 import SMTPReceiver
+import SMSRelayLambdaApp
 
 /// What the embedded SMTP receiver asks the relay: a recipient is accepted only when it is a
 /// reply address of ours whose code is right (never an open relay), and a message is answered

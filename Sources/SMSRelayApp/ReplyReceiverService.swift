@@ -2,6 +2,7 @@ import Logging
 import ServiceLifecycle
 import SMTPReceiver
 import UnixSignals
+import SMSRelayLambdaApp
 
 /// Re-reads the SMTP receiver's certificate and key on each SIGHUP, so that a renewed
 /// certificate needs no restart; a file that cannot be used keeps the old one (and is logged).

@@ -6,6 +6,7 @@ import SMSRelayServer
 import SMTPReceiver
 import ServiceLifecycle
 import Synchronization
+import SMSRelayLambdaApp
 
 /// `smsrelay serve`: the HTTP intake, the outbox and the delivery worker in one service group.
 public enum ServeApp {

@@ -1,4 +1,5 @@
 import Synchronization
+import SMSRelayLambdaApp
 
 /// Lets the intake wake the delivery worker early, so a new message goes out at once
 /// rather than at the next poll. Signals that arrive while nobody waits are remembered once.

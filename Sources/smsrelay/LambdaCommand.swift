@@ -18,7 +18,7 @@ struct LambdaCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            try await LambdaApp.run(environment: ProcessInfo.processInfo.environment)
+            try await LambdaApp.run(environment: ProcessInfo.processInfo.environment, configFile: { try ConfigFile.load(path: $0) })
         } catch let error as ConfigError {
             throw ValidationError(error.description)
         }

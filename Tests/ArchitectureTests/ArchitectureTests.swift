@@ -64,19 +64,19 @@ struct ArchitectureTests {
         }
     }
 
-    @Test("the layering rules hold: Core, MailKit, MediaFetch and FlowrouteAPI stand alone, transports know no carrier, only the app wires")
+    @Test("the layering rules hold: Core, MailKit, MediaFetch and FlowrouteAPI stand alone, transports know no carrier, only the app targets wire")
     func rules() throws {
         let graph = try Self.packageGraph()
         #expect(graph["SMSRelayCore"] == [])
         #expect(graph["MailKit"] == [])
-        // The media fetcher knows nothing of ours (no carrier, no mail), and only the app may use it.
+        // The media fetcher knows nothing of ours (no carrier, no mail), and only the app targets may use it.
         #expect(graph["MediaFetch"] == [])
         let mediaUsers = graph.filter { $0.value.contains("MediaFetch") }.map(\.key)
-        #expect(Set(mediaUsers).isSubset(of: ["SMSRelayApp"]), "MediaFetch is used by \(mediaUsers)")
-        // Nor does the Flowroute API client (no carrier model, no mail), and only the app may use it.
+        #expect(Set(mediaUsers).isSubset(of: Self.apps), "MediaFetch is used by \(mediaUsers)")
+        // Nor does the Flowroute API client (no carrier model, no mail), and only the app targets may use it.
         #expect(graph["FlowrouteAPI"] == [])
         let flowrouteUsers = graph.filter { $0.value.contains("FlowrouteAPI") }.map(\.key)
-        #expect(Set(flowrouteUsers).isSubset(of: ["SMSRelayApp"]), "FlowrouteAPI is used by \(flowrouteUsers)")
+        #expect(Set(flowrouteUsers).isSubset(of: Self.apps), "FlowrouteAPI is used by \(flowrouteUsers)")
         for transport in ["Transports", "SMTPTransport", "SESTransport"] {
             let dependencies = try #require(graph[transport])
             #expect(dependencies.isSubset(of: ["MailKit", "ComponentConfig", "SigV4"]), "\(transport): \(dependencies)")
@@ -89,13 +89,35 @@ struct ArchitectureTests {
         #expect(graph["Outbox"] == ["SMSRelayCore"])
         #expect(graph["PostgresOutbox"] == ["Outbox", "SMSRelayCore"])
         #expect(graph["smsrelay"] == ["SMSRelayApp", "GlibcCompat"])
-        // Only the app depends on a transport, a store or an edge; the other store on the outbox's protocol.
-        for wired in ["Transports", "SMTPTransport", "SESTransport", "PostgresOutbox", "SMSRelayServer", "LambdaRuntime"] {
+        #expect(graph["smsrelay-lambda"] == ["SMSRelayLambdaApp", "GlibcCompat"])
+        // Only the app targets depend on a transport or the Lambda edge, only SMSRelayApp on a store, the HTTP edge or the SMTP receiver; the other store on the outbox's protocol.
+        for wired in ["Transports", "SMTPTransport", "SESTransport", "LambdaRuntime"] {
+            let users = Set(graph.filter { $0.value.contains(wired) }.map(\.key))
+            #expect(users == Self.apps, "\(wired) is used by \(users)")
+        }
+        for wired in ["PostgresOutbox", "SMSRelayServer", "SMTPReceiver"] {
             let users = graph.filter { $0.value.contains(wired) }.map(\.key)
             #expect(users == ["SMSRelayApp"], "\(wired) is used by \(users)")
         }
+        // The lean Lambda executable links no HTTP server, outbox store or SMTP receiver.
+        let lean = Self.closure(of: "smsrelay-lambda", in: graph)
+        #expect(lean.isDisjoint(with: ["SMSRelayApp", "SMSRelayServer", "Outbox", "PostgresOutbox", "SMTPReceiver"]), "\(lean.sorted())")
         let outboxUsers = Set(graph.filter { $0.value.contains("Outbox") }.map(\.key))
         #expect(outboxUsers == ["SMSRelayApp", "PostgresOutbox"], "Outbox is used by \(outboxUsers)")
+    }
+
+    /// The app targets: the only ones that wire components together.
+    static let apps: Set<String> = ["SMSRelayApp", "SMSRelayLambdaApp"]
+
+    /// Every target of ours that `target` depends on, directly or not.
+    static func closure(of target: String, in graph: [String: Set<String>]) -> Set<String> {
+        var seen: Set<String> = []
+        var next = graph[target] ?? []
+        while let name = next.popFirst() {
+            guard seen.insert(name).inserted else { continue }
+            next.formUnion(graph[name] ?? [])
+        }
+        return seen
     }
 
     @Test("the reader sees through nesting and products", arguments: [

@@ -2,6 +2,7 @@ import Foundation
 import LambdaRuntime
 import Logging
 @testable import SMSRelayApp
+@testable import SMSRelayLambdaApp
 import Testing
 import TestSupport
 

@@ -5,6 +5,7 @@ import MailKit
 import MailRender
 import Outbox
 @testable import SMSRelayApp
+@testable import SMSRelayLambdaApp
 import SMSRelayCore
 import Synchronization
 import Testing

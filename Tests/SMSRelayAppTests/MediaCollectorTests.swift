@@ -3,6 +3,7 @@ import Logging
 import MailRender
 import Outbox
 @testable import SMSRelayApp
+@testable import SMSRelayLambdaApp
 import SMSRelayCore
 import Synchronization
 import Testing

@@ -3,6 +3,7 @@ import Logging
 import Outbox
 import ReplyAddress
 @testable import SMSRelayApp
+@testable import SMSRelayLambdaApp
 import SMSRelayCore
 import Testing
 import TestSupport

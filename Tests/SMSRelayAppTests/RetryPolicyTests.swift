@@ -1,6 +1,7 @@
 import Foundation
 import Outbox
 @testable import SMSRelayApp
+@testable import SMSRelayLambdaApp
 import Testing
 
 @Suite("Retry policy")

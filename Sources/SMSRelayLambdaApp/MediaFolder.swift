@@ -89,7 +89,7 @@ public struct MediaFolder: Sendable {
     }
 
     /// Whether `name` is 64 lowercase hex digits, so that no stored name can reach outside the folder.
-    static func isName(_ name: String) -> Bool {
+    package static func isName(_ name: String) -> Bool {
         name.utf8.count == 64 && name.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
     }
 
@@ -102,7 +102,7 @@ public struct MediaFolder: Sendable {
 public struct MediaFolderError: Error, CustomStringConvertible {
     public var description: String
 
-    init(_ description: String) {
+    package init(_ description: String) {
         self.description = description
     }
 }

@@ -11,7 +11,9 @@ public enum LambdaApp {
     /// Runs the runtime loop until Lambda stops the process.
     /// - Throws: ``ConfigError`` when `AWS_LAMBDA_RUNTIME_API` is missing; a configuration error
     ///   is reported to the Runtime API's init/error first, then thrown.
-    public static func run(environment: [String: String]) async throws {
+    /// - Parameter configFile: reads a config file named by `SMSRELAY_CONFIG` (`smsrelay lambda`
+    ///   reads YAML); nil, as in the lean `bootstrap`, refuses one: settings come from the environment.
+    public static func run(environment: [String: String], configFile: ConfigFileReader? = nil) async throws {
         guard let endpoint = environment["AWS_LAMBDA_RUNTIME_API"], !endpoint.isEmpty else {
             throw ConfigError("AWS_LAMBDA_RUNTIME_API is not set: `smsrelay lambda` runs inside AWS Lambda or its emulator")
         }
@@ -26,7 +28,7 @@ public enum LambdaApp {
 
         let handler: LambdaEventRouter
         do {
-            handler = try makeHandler(environment: environment, logger: logger)
+            handler = try makeHandler(environment: environment, logger: logger, configFile: configFile)
         } catch {
             logger.critical("cannot start", metadata: ["error": "\(error)"])
             try? await client.initializationFailed(LambdaFunctionError(type: "Runtime.ConfigurationError", message: "\(error)"))
@@ -40,8 +42,10 @@ public enum LambdaApp {
     }
 
     /// The function's handler, with every setting checked: what `config check --mode lambda` runs.
-    static func makeHandler(environment: [String: String], logger: Logger) throws -> LambdaEventRouter {
-        let settings = try RelaySettings.load(environment: environment, defaultTransport: .lambdaDefault)
+    package static func makeHandler(
+        environment: [String: String], logger: Logger, configFile: ConfigFileReader? = nil
+    ) throws -> LambdaEventRouter {
+        let settings = try RelaySettings.read(environment: environment, defaultTransport: .lambdaDefault, configFile: configFile, databaseURL: nil)
         let components = try RelayComponents(
             settings: settings, logger: logger, replySecret: try RelayPlan.lambdaReplySecret(settings), lambda: true)
         if settings.webhookToken == nil {
@@ -68,7 +72,7 @@ public enum LambdaApp {
            let s3 = try RelayPlan.replyS3Client(settings, credentials: components.awsCredentials, logger: logger)
         {
             replies = SESReplyHandler(
-                intake: try ReplyIntake(settings: settings, secret: secret, store: nil), s3: s3, location: location, sms: sms,
+                intake: try ReplyIntake(settings: settings, secret: secret), s3: s3, location: location, sms: sms,
                 transport: components.transport, composeNotice: components.composeNotice, confirm: settings.replies.confirm,
                 safetyMargin: settings.lambdaSafetyMargin)
         }

@@ -12,14 +12,14 @@ import SMSRelayCore
 /// `sending` whose invocation must be over (started longer ago than the function's timeout).
 /// Otherwise the item as it is says why: `sent` (answer as delivered) or a fresh `sending`
 /// (another invocation has it in hand).
-struct IdempotencyTable: Sendable {
-    let client: DynamoDBClient
-    let table: String
+package struct IdempotencyTable: Sendable {
+    package let client: DynamoDBClient
+    package let table: String
 
     /// How long an item is kept: longer than any carrier retries a callback.
-    static let retention: Int = 7 * 86_400
+    package static let retention: Int = 7 * 86_400
 
-    enum Claim: Sendable, Equatable {
+    package enum Claim: Sendable, Equatable {
         /// Ours to send: `token` names this claim.
         case claimed(token: String)
         /// Sent before, with the mail system's id when it gave one.
@@ -28,23 +28,23 @@ struct IdempotencyTable: Sendable {
         case inFlight(startedAt: Int?)
     }
 
-    enum Attribute {
+    package enum Attribute {
         static let id = "id", state = "state", started = "started", expires = "expires", claim = "claim"
         static let transportID = "transport_id", sent = "sent"
     }
 
-    enum State {
+    package enum State {
         static let sending = "sending", sent = "sent"
     }
 
     /// The item key of a message: `<carrier>:<message id>`.
-    static func key(for message: InboundMessage) -> String { "\(message.carrier):\(message.id)" }
+    package static func key(for message: InboundMessage) -> String { "\(message.carrier):\(message.id)" }
 
     /// Claims the message for this invocation.
     /// - Parameters:
     ///   - now: the time written as `started`.
     ///   - staleAfter: seconds after which a `sending` item belongs to an invocation that is over.
-    func claim(_ key: String, now: Date, staleAfter: Int) async throws(DynamoDBError) -> Claim {
+    package func claim(_ key: String, now: Date, staleAfter: Int) async throws(DynamoDBError) -> Claim {
         let seconds = Int(now.timeIntervalSince1970.rounded(.down))
         let token = UUID().uuidString.lowercased()
         let item: DynamoDBItem = [
@@ -81,7 +81,7 @@ struct IdempotencyTable: Sendable {
     }
 
     /// Records that the mail system took the message.
-    func recordSent(_ key: String, transportID: String?, now: Date) async throws(DynamoDBError) {
+    package func recordSent(_ key: String, transportID: String?, now: Date) async throws(DynamoDBError) {
         let seconds = Int(now.timeIntervalSince1970.rounded(.down))
         var values: DynamoDBItem = [":sent": .string(State.sent), ":now": .integer(seconds), ":expires": .integer(seconds + Self.retention)]
         var names = ["#state": Attribute.state, "#sent": Attribute.sent, "#expires": Attribute.expires]
@@ -97,7 +97,7 @@ struct IdempotencyTable: Sendable {
 
     /// Gives up this invocation's claim after a failed send, so that the carrier's retry sends.
     /// A claim another invocation has taken over since is left alone.
-    func release(_ key: String, token: String) async throws(DynamoDBError) {
+    package func release(_ key: String, token: String) async throws(DynamoDBError) {
         let condition = DynamoDBExpression(
             "#claim = :claim AND #state = :sending",
             names: ["#claim": Attribute.claim, "#state": Attribute.state],

@@ -45,7 +45,7 @@ public struct ReplySettings: Sendable, Equatable {
     public var isEnabled: Bool { domain != nil }
 
     /// Whether `text` is a usable reply domain: a host name of at least two labels.
-    static func isDomain(_ text: String) -> Bool {
+    package static func isDomain(_ text: String) -> Bool {
         let labels = text.split(separator: ".", omittingEmptySubsequences: false)
         return text.utf8.count <= 253 && labels.count >= 2 && labels.allSatisfy { label in
             (1...63).contains(label.utf8.count) && label.first != "-" && label.last != "-"
@@ -54,7 +54,7 @@ public struct ReplySettings: Sendable, Equatable {
     }
 
     /// A reply secret long enough to resist guessing: at least 16 bytes.
-    static func isSecret(_ text: String) -> Bool {
+    package static func isSecret(_ text: String) -> Bool {
         text.utf8.count >= 16
     }
 }
@@ -76,7 +76,7 @@ public struct ReplyReceiverSettings: Sendable, Equatable {
     }
 
     /// `host:port` or `[v6]:port` split, or nil when it is not one.
-    static func listenAddress(_ text: String) -> (host: String, port: Int)? {
+    package static func listenAddress(_ text: String) -> (host: String, port: Int)? {
         guard let colon = text.lastIndex(of: ":") else { return nil }
         var host = String(text[..<colon])
         guard let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else { return nil }
@@ -100,7 +100,7 @@ public struct ReplyS3Settings: Sendable, Equatable {
     }
 
     /// Whether `name` follows S3's bucket naming rules: 3 to 63 of lowercase letters, digits, `.` and `-`.
-    static func isBucketName(_ name: String) -> Bool {
+    package static func isBucketName(_ name: String) -> Bool {
         (3...63).contains(name.utf8.count) && name.first != "-" && name.first != "." && name.last != "-"
             && name.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2E || $0 == 0x2D }
     }
@@ -121,14 +121,14 @@ public struct FlowrouteSettings: Sendable, Equatable {
     }
 
     /// The client that sends with these keys; nil unless both are set.
-    func client(logger: Logger) -> FlowrouteClient? {
+    package func client(logger: Logger) -> FlowrouteClient? {
         guard let accessKey, let secretKey else { return nil }
         return FlowrouteClient(
             baseURL: apiURL, credentials: FlowrouteCredentials(accessKey: accessKey, secretKey: secretKey), logger: logger)
     }
 
     /// Whether `url` may carry the credentials: https, or plain http to this host only (tests).
-    static func isAcceptable(_ url: URL) -> Bool {
+    package static func isAcceptable(_ url: URL) -> Bool {
         guard let host = url.host, !host.isEmpty else { return false }
         switch url.scheme?.lowercased() {
         case "https": return true
@@ -140,7 +140,7 @@ public struct FlowrouteSettings: Sendable, Equatable {
 
 extension UInt8 {
     /// `0-9`, `A-Z` or `a-z`.
-    var isASCIILetterOrDigit: Bool {
+    package var isASCIILetterOrDigit: Bool {
         (0x30...0x39).contains(self) || (0x41...0x5A).contains(self) || (0x61...0x7A).contains(self)
     }
 }

@@ -19,17 +19,17 @@ import Transports
 /// `smsrelay config check` makes one too, so it refuses what a start refuses. It creates nothing
 /// and connects nowhere; ``open(logger:)`` does.
 public struct RelayPlan: Sendable {
-    let renderer: EmailRenderer
-    let routing: RoutingTable
-    let transport: TransportConfiguration
-    let media: MediaSettings
+    package let renderer: EmailRenderer
+    package let routing: RoutingTable
+    package let transport: TransportConfiguration
+    package let media: MediaSettings
     /// The media fetcher's rules, when media are fetched.
-    let mediaPolicy: MediaFetchPolicy?
-    let replies: ReplySettings
-    let notices: NoticeRenderer
+    package let mediaPolicy: MediaFetchPolicy?
+    package let replies: ReplySettings
+    package let notices: NoticeRenderer
     /// Where the AWS clients (SES, and S3 in Lambda) get their credentials, when one of them is
     /// used and a source is configured.
-    let awsCredentials: AWSCredentialSource?
+    package let awsCredentials: AWSCredentialSource?
 
     /// - Parameter lambda: whether this is the Lambda function, which has no EC2 instance
     ///   metadata service to take credentials from (and reads replies from S3).
@@ -57,7 +57,7 @@ public struct RelayPlan: Sendable {
     /// reach it only through SES and S3.
     /// - Throws: ``ConfigError`` when replies are on without `SMSRELAY_REPLY_SECRET` or
     ///   `SMSRELAY_REPLY_S3_BUCKET`.
-    static func lambdaReplySecret(_ settings: RelaySettings) throws -> String? {
+    package static func lambdaReplySecret(_ settings: RelaySettings) throws -> String? {
         guard settings.replies.isEnabled else { return nil }
         guard let secret = settings.replies.secret else {
             throw ConfigError(
@@ -76,7 +76,7 @@ public struct RelayPlan: Sendable {
     /// The source of the AWS credentials, when SES sends or (in Lambda) replies are read from S3:
     /// the first configured of the settings' key, a web identity, the container endpoint and, on
     /// a server, the instance metadata service. Nil when none is.
-    static func awsCredentials(_ settings: RelaySettings, lambda: Bool) throws -> AWSCredentialSource? {
+    package static func awsCredentials(_ settings: RelaySettings, lambda: Bool) throws -> AWSCredentialSource? {
         let sesSends = settings.transport == .ses
         guard sesSends || (lambda && (settings.replies.s3 != nil || settings.idempotency != nil)) else { return nil }
         do {
@@ -92,7 +92,7 @@ public struct RelayPlan: Sendable {
 
     /// Lambda: the S3 client that reads reply emails, with the function's AWS credentials and region.
     /// - Parameter credentials: the provider made from ``awsCredentials``, nil when there is none.
-    static func replyS3Client(_ settings: RelaySettings, credentials: (any AWSCredentialProvider)?, logger: Logger) throws -> S3Client? {
+    package static func replyS3Client(_ settings: RelaySettings, credentials: (any AWSCredentialProvider)?, logger: Logger) throws -> S3Client? {
         guard let location = settings.replies.s3 else { return nil }
         let (credentials, region) = try lambdaAWS(settings, credentials: credentials, for: SettingKey.replyS3Bucket)
         var s3Logger = logger
@@ -104,7 +104,7 @@ public struct RelayPlan: Sendable {
 
     /// Lambda: the function's AWS credentials and region, for the client `setting` turns on.
     /// - Throws: ``ConfigError`` naming what Lambda should have set, when either is missing.
-    static func lambdaAWS(
+    package static func lambdaAWS(
         _ settings: RelaySettings, credentials: (any AWSCredentialProvider)?, for setting: SettingKey
     ) throws -> (any AWSCredentialProvider, String) {
         let aws = settings.components.rooted(at: ["aws"])
@@ -138,7 +138,7 @@ public struct RelayPlan: Sendable {
     }
 
     /// The provider of the AWS clients' credentials, made from ``awsCredentials``.
-    func awsCredentialProvider(logger: Logger) -> (any AWSCredentialProvider)? {
+    package func awsCredentialProvider(logger: Logger) -> (any AWSCredentialProvider)? {
         var logger = logger
         logger[metadataKey: "component"] = "aws-credentials"
         return awsCredentials?.provider(logger: logger)
@@ -183,25 +183,29 @@ public struct RelayPlan: Sendable {
     }
 }
 
+/// Routes a message by its destination number and renders it with that route's templates and
+/// what became of its media (nil: links only).
+public typealias ComposeEmail = @Sendable (InboundMessage, [MediaOutcome]?) throws -> Email
+
 /// How a relay turns a message into an email and sends it: shared by the server's delivery
 /// worker and the Lambda function.
 public struct RelayComponents: Sendable {
     public let transport: any MailTransport
     /// Routes the message by its destination number and renders it with that route's templates
     /// and what became of its media (nil: links only).
-    public let compose: DeliveryWorker.Compose
+    public let compose: ComposeEmail
     public let transportSummary: String
     public let media: MediaSettings
     /// Downloads media; nil when fetching is off.
-    let mediaDownloader: (any MediaDownloading)?
+    package let mediaDownloader: (any MediaDownloading)?
     /// Renders the notice to a person who replied.
-    let composeNotice: @Sendable (ReplyNotice) throws -> Email
+    package let composeNotice: @Sendable (ReplyNotice) throws -> Email
     /// Sends replies as SMS; nil without Flowroute's keys.
-    let sms: FlowrouteClient?
+    package let sms: FlowrouteClient?
     /// Makes and reads reply addresses; nil when replies are off.
-    let codec: ReplyAddressCodec?
+    package let codec: ReplyAddressCodec?
     /// The credentials of the AWS clients; nil when none is used.
-    let awsCredentials: (any AWSCredentialProvider)?
+    package let awsCredentials: (any AWSCredentialProvider)?
 
     /// Validates and opens in one step.
     /// - Parameter lambda: whether this is the Lambda function (see ``RelayPlan/init(settings:lambda:)``).
@@ -209,8 +213,8 @@ public struct RelayComponents: Sendable {
         self = try RelayPlan(settings: settings, lambda: lambda).open(logger: logger, replySecret: replySecret)
     }
 
-    init(
-        transport: any MailTransport, compose: @escaping DeliveryWorker.Compose, transportSummary: String,
+    package init(
+        transport: any MailTransport, compose: @escaping ComposeEmail, transportSummary: String,
         media: MediaSettings, mediaDownloader: (any MediaDownloading)?,
         composeNotice: @escaping @Sendable (ReplyNotice) throws -> Email, sms: FlowrouteClient?, codec: ReplyAddressCodec?,
         awsCredentials: (any AWSCredentialProvider)? = nil
@@ -227,14 +231,14 @@ public struct RelayComponents: Sendable {
     }
 
     /// The media collector of a relay, keeping downloads in `folder` (server) or in memory (nil, Lambda).
-    func mediaCollector(folder: MediaFolder?, policy: RetryPolicy) -> MediaCollector? {
+    package func mediaCollector(folder: MediaFolder?, policy: RetryPolicy) -> MediaCollector? {
         mediaDownloader.map { MediaCollector(settings: media, downloader: $0, folder: folder, policy: policy) }
     }
 }
 
 /// The transport named by the `transport` setting, with the configuration it read and checked
 /// from its own scope of the settings.
-enum TransportConfiguration: Sendable {
+package enum TransportConfiguration: Sendable {
     case maildir(URL)
     case ses(SESConfiguration)
     case smtp(SMTPConfiguration)
@@ -242,7 +246,7 @@ enum TransportConfiguration: Sendable {
     /// - Parameters:
     ///   - credentials: where SES's credentials come from; nil makes it look for a key in the settings.
     ///   - lambda: whether this is the Lambda function, for what a missing key means.
-    init(settings: RelaySettings, credentials: AWSCredentialSource? = nil, lambda: Bool = false) throws {
+    package init(settings: RelaySettings, credentials: AWSCredentialSource? = nil, lambda: Bool = false) throws {
         do {
             switch settings.transport {
             case .maildir:
@@ -269,7 +273,7 @@ enum TransportConfiguration: Sendable {
         }
     }
 
-    var summary: String {
+    package var summary: String {
         switch self {
         case .maildir(let root): "maildir → \(root.path)"
         case .ses(let configuration): "ses → \(configuration.endpoint.absoluteString) (\(configuration.region))"
@@ -278,7 +282,7 @@ enum TransportConfiguration: Sendable {
     }
 
     /// - Parameter credentials: the provider SES asks for its credentials, when it takes the platform's.
-    func open(logger: Logger, credentials: (any AWSCredentialProvider)? = nil) throws -> any MailTransport {
+    package func open(logger: Logger, credentials: (any AWSCredentialProvider)? = nil) throws -> any MailTransport {
         var logger = logger
         switch self {
         case .maildir(let root):

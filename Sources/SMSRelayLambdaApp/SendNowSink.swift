@@ -20,22 +20,22 @@ import SMSRelayIntake
 /// ``IdempotencyGuard``): a message sent before is answered as delivered without a second email,
 /// one another invocation is sending is answered 500, and without the table's answer nothing is sent.
 public struct SendNowSink: CallbackSink {
-    let transport: any MailTransport
-    let compose: DeliveryWorker.Compose
+    package let transport: any MailTransport
+    package let compose: ComposeEmail
     /// Kept free before the deadline to answer and log.
-    let safetyMargin: Duration
-    let media: MediaCollector?
-    let idempotency: IdempotencyGuard?
+    package let safetyMargin: Duration
+    package let media: MediaCollector?
+    package let idempotency: IdempotencyGuard?
 
     public init(
-        transport: any MailTransport, compose: @escaping DeliveryWorker.Compose,
+        transport: any MailTransport, compose: @escaping ComposeEmail,
         safetyMargin: Duration = LambdaContext.defaultSafetyMargin
     ) {
         self.init(transport: transport, compose: compose, safetyMargin: safetyMargin, media: nil)
     }
 
-    init(
-        transport: any MailTransport, compose: @escaping DeliveryWorker.Compose, safetyMargin: Duration, media: MediaCollector?,
+    package init(
+        transport: any MailTransport, compose: @escaping ComposeEmail, safetyMargin: Duration, media: MediaCollector?,
         idempotency: IdempotencyTable? = nil
     ) {
         self.transport = transport

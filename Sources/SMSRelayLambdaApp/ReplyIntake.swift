@@ -2,7 +2,6 @@ import FlowrouteAPI
 import Foundation
 import Logging
 import MailKit
-import Outbox
 import ReplyAddress
 import SMSRelayCore
 
@@ -15,24 +14,25 @@ import SMSRelayCore
 /// configured, do not fail it; it has new text, within the length limit. Refusals for the content
 /// also store a notice to the replier. Nothing of the text is logged.
 public struct ReplyIntake: Sendable {
-    let codec: ReplyAddressCodec
-    let routing: RoutingTable
-    let replies: ReplySettings
-    let store: (any OutboxStore)?
+    package let codec: ReplyAddressCodec
+    package let routing: RoutingTable
+    package let replies: ReplySettings
+    package let store: (any ReplyStore)?
 
     /// The largest email read: a reply with a few pictures attached fits.
     public static let maximumBytes = 25 << 20
 
-    /// - Parameter store: where ``take(_:recipient:envelopeSender:now:logger:)`` stores replies
-    ///   and notices; ``check(_:recipient:envelopeSender:now:logger:)`` alone needs none.
-    public init(settings: RelaySettings, secret: String, store: (any OutboxStore)?) throws {
+    /// - Parameter replyStore: where ``take(_:recipient:envelopeSender:now:logger:)`` stores replies
+    ///   and notices (the outbox: SMSRelayApp's `init(settings:secret:store:)`);
+    ///   ``check(_:recipient:envelopeSender:now:logger:)`` alone needs none.
+    public init(settings: RelaySettings, secret: String, replyStore: (any ReplyStore)? = nil) throws {
         guard let domain = settings.replies.domain else {
             throw ConfigError("replies are off: \(SettingKey.replyDomain.environmentName) is not set")
         }
         codec = ReplyAddressCodec(secret: secret, domain: domain)
         routing = settings.routing
         replies = settings.replies
-        self.store = store
+        self.store = replyStore
     }
 
     /// Closes the outbox's connections (a shared database's); the intake is not used afterwards.
@@ -54,24 +54,24 @@ public struct ReplyIntake: Sendable {
         } catch {
             if let notice = error.notice {
                 do {
-                    _ = try await store?.enqueue(.notice(notice), now: now)
+                    try await store?.storeNotice(notice, now: now)
                 } catch {
                     logger.error("cannot store the notice of a refused reply", metadata: ["error": "\(error)"])
                 }
             }
             throw error
         }
-        let result: EnqueueResult
+        let result: (id: Int64, isNew: Bool)
         do {
-            guard let store else { throw OutboxError.inconsistent("the reply intake was made without an outbox") }
-            result = try await store.enqueue(.reply(reply), now: now)
+            guard let store else { throw ConfigError("the reply intake was made without an outbox") }
+            result = try await store.storeReply(reply, now: now)
         } catch {
             logger.error("cannot store the reply", metadata: ["error": "\(error)"])
             throw ReplyRefusal(.temporary, "the outbox cannot be written now: \(error)")
         }
         let segments = SMSSegments.count(reply.body).segments
         let accepted = ReplyAccepted(
-            id: result.id, isNew: result == .stored(id: result.id), characters: reply.body.count, segments: segments)
+            id: result.id, isNew: result.isNew, characters: reply.body.count, segments: segments)
         logger.info(
             accepted.isNew ? "reply stored" : "reply taken before; nothing new stored",
             metadata: [
@@ -221,7 +221,7 @@ public struct ReplyIntake: Sendable {
     }
 
     /// A stand-in for a missing Message-ID: the same bytes give the same one.
-    static func digest(_ bytes: [UInt8]) -> String {
+    package static func digest(_ bytes: [UInt8]) -> String {
         "sha256-" + SHA256Hex.of(bytes)
     }
 }

@@ -6,7 +6,7 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
         self.description = description
     }
 
-    static func invalid(_ key: SettingKey, _ value: String, expected: String) -> ConfigError {
+    package static func invalid(_ key: SettingKey, _ value: String, expected: String) -> ConfigError {
         let shown = key.isSecret ? "<redacted>" : "'\(value)'"
         let elsewhere = key.hasFlag ? "\(key.flagName), or '\(key.name)' in the config file" : "or '\(key.name)' in the config file"
         return ConfigError("\(key.environmentName) (\(elsewhere)) is \(shown); expected \(expected)")

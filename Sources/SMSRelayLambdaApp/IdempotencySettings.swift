@@ -13,7 +13,7 @@ public struct IdempotencySettings: Sendable, Equatable {
     }
 
     /// Whether `name` follows DynamoDB's table naming rules: 3 to 255 of letters, digits, `_`, `-` and `.`.
-    static func isTableName(_ name: String) -> Bool {
+    package static func isTableName(_ name: String) -> Bool {
         (3...255).contains(name.utf8.count)
             && name.utf8.allSatisfy {
                 (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x5F || $0 == 0x2D

@@ -12,20 +12,20 @@ import SMSRelayIntake
 /// A claim is stale after the function's timeout: the time the invocation had left when the
 /// callback arrived (Lambda's longest, 900 s, without a deadline). By then the invocation that
 /// wrote it has answered or been stopped, so a carrier's retry may take it over.
-struct IdempotencyGuard: Sendable {
-    let table: IdempotencyTable
-    let safetyMargin: Duration
+package struct IdempotencyGuard: Sendable {
+    package let table: IdempotencyTable
+    package let safetyMargin: Duration
 
     /// How long a claim lasts when there is no invocation deadline: Lambda's longest timeout.
-    static let defaultStaleAfter = 900
+    package static let defaultStaleAfter = 900
 
     /// This invocation's claim on a message.
-    struct Ticket: Sendable, Equatable {
+    package struct Ticket: Sendable, Equatable {
         let key: String
         let token: String
     }
 
-    enum Begin: Sendable {
+    package enum Begin: Sendable {
         /// Send it: the claim is ours.
         case send(Ticket)
         /// Do not send: answer this (sent before).
@@ -35,13 +35,13 @@ struct IdempotencyGuard: Sendable {
     }
 
     /// The seconds after which a claim is stale, from the time this invocation has left.
-    static func staleAfter(deadline: ContinuousClock.Instant?, now: ContinuousClock.Instant = .now) -> Int {
+    package static func staleAfter(deadline: ContinuousClock.Instant?, now: ContinuousClock.Instant = .now) -> Int {
         guard let deadline else { return defaultStaleAfter }
         let left = (deadline - now).components
         return max(1, Int(left.seconds) + (left.attoseconds > 0 ? 1 : 0))
     }
 
-    func begin(_ message: InboundMessage, context: SinkContext) async -> Begin {
+    package func begin(_ message: InboundMessage, context: SinkContext) async -> Begin {
         let key = IdempotencyTable.key(for: message)
         var logger = context.logger
         logger[metadataKey: "idempotency_key"] = "\(key)"
@@ -77,7 +77,7 @@ struct IdempotencyGuard: Sendable {
 
     /// Records the send. A failure is logged, not thrown: the mail system took the email, so the
     /// answer is 200 whatever the table says.
-    func sent(_ ticket: Ticket, transportID: String?, context: SinkContext, logger: Logger) async {
+    package func sent(_ ticket: Ticket, transportID: String?, context: SinkContext, logger: Logger) async {
         let table = self.table
         do {
             try await bounded(by: context.deadline.map { $0 - safetyMargin / 2 }) {
@@ -91,7 +91,7 @@ struct IdempotencyGuard: Sendable {
     }
 
     /// Gives the claim back after the mail system refused the message, so that the retry sends it.
-    func failed(_ ticket: Ticket, context: SinkContext, logger: Logger) async {
+    package func failed(_ ticket: Ticket, context: SinkContext, logger: Logger) async {
         let table = self.table
         do {
             try await bounded(by: context.deadline.map { $0 - safetyMargin / 2 }) {

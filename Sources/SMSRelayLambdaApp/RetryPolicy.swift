@@ -52,7 +52,7 @@ public struct RetryPolicy: Sendable, Equatable {
         return .milliseconds(Int64((capped * factor * 1000).rounded()))
     }
 
-    static func seconds(_ duration: Duration) -> Double {
+    package static func seconds(_ duration: Duration) -> Double {
         let (s, atto) = duration.components
         return Double(s) + Double(atto) / 1e18
     }

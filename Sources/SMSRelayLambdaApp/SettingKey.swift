@@ -39,7 +39,7 @@ public struct SettingKey: Sendable, Hashable, CustomStringConvertible {
         "idempotency_table", "dynamodb_endpoint",
     ]
     /// The key in swift-configuration's hierarchy; the environment provider maps it to ``environmentName``.
-    var configKey: String { (["smsrelay"] + path).joined(separator: ".") }
+    package var configKey: String { (["smsrelay"] + path).joined(separator: ".") }
 
     /// The setting named `name`, as in the config file.
     public static func named(_ name: String) -> SettingKey? { all.first { $0.name == name } }

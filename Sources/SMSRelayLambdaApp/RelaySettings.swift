@@ -2,7 +2,6 @@ import ComponentConfig
 import Configuration
 import Foundation
 import MailKit
-import PostgresOutbox
 import SMSRelayCore
 
 /// Which mail transport delivers the outbox.
@@ -41,8 +40,10 @@ public struct RelaySettings: Sendable {
     public var retryFor: Duration
     public var retryBaseDelay: Duration
     public var retryMaxDelay: Duration
-    /// The PostgreSQL outbox several relays share; nil keeps the outbox in SQLite in the data folder.
-    public var databaseURL: DatabaseURL?
+    /// The URL of the PostgreSQL outbox several relays share, as configured (the server checks
+    /// and parses it: ``RelaySettings/databaseURL`` in SMSRelayApp); nil keeps the outbox in
+    /// SQLite in the data folder.
+    public var databaseURLText: String?
     /// How long a worker's claim on the messages it took lasts.
     public var outboxLease: Duration
     public var transport: TransportKind
@@ -63,16 +64,30 @@ public struct RelaySettings: Sendable {
 
     /// Reads the settings, highest precedence first: command-line `flags` (keyed by ``SettingKey/name``),
     /// then `environment`, then the config file named by either, then the documented defaults.
-    /// - Parameter defaultTransport: the transport when none is configured (`ses` in Lambda).
-    public static func load(
-        flags: [String: String] = [:], environment: [String: String], defaultTransport: TransportKind = .maildir
+    /// - Parameters:
+    ///   - defaultTransport: the transport when none is configured (`ses` in Lambda).
+    ///   - configFile: reads the config file, when one is named; nil refuses one (the lean Lambda
+    ///     function reads its settings from the environment only, and links no YAML parser).
+    ///   - databaseURL: checks the shared outbox's URL, when one is set; nil leaves it unchecked
+    ///     (a Lambda function has no outbox).
+    package static func read(
+        flags: [String: String] = [:], environment: [String: String], defaultTransport: TransportKind = .maildir,
+        configFile: ConfigFileReader?, databaseURL: (@Sendable (String) throws -> Void)?
     ) throws -> RelaySettings {
         let early = ConfigReader(providers: [
             InMemoryProvider(values: Self.values(flags)),
             EnvironmentVariablesProvider(environmentVariables: environment),
         ])
         let configPath = early.string(forKey: ConfigKey(SettingKey.config.configKey)).flatMap { $0.isEmpty ? nil : $0 }
-        var file = try configPath.map(ConfigFile.load(path:)) ?? ConfigFile()
+        var file = ConfigFile()
+        if let configPath {
+            guard let configFile else {
+                throw ConfigError(
+                    "\(SettingKey.config.environmentName) is \(configPath), but this build reads its settings from the environment only "
+                        + "(the Lambda function's `bootstrap`); set them as the function's environment variables")
+            }
+            file = try configFile(configPath)
+        }
         let fileDirectory = configPath.map { URL(fileURLWithPath: $0).deletingLastPathComponent() }
         // A path in the file is relative to the file's folder, wherever the relay starts.
         for (name, value) in file.settings where SettingKey.named(name)?.isPath == true {
@@ -138,7 +153,7 @@ public struct RelaySettings: Sendable {
             overrides[number] = route
         }
         let replies = try loadReplies(source)
-        let databaseURL = try loadDatabaseURL(source, token: token, replies: replies)
+        let databaseURLText = try loadDatabaseURL(source, token: token, replies: replies, check: databaseURL)
         let routing = RoutingTable(
             defaultRoute: Route(recipients: recipients, sender: sender, templates: defaultTemplates, replyFrom: replies.allowedSenders),
             overrides: overrides)
@@ -164,7 +179,7 @@ public struct RelaySettings: Sendable {
             retryFor: try source.duration(.retryFor, default: "5d", in: 60...(60 * 86_400)),
             retryBaseDelay: .seconds(retryBase),
             retryMaxDelay: .seconds(retryMax),
-            databaseURL: databaseURL,
+            databaseURLText: databaseURLText,
             outboxLease: .seconds(try source.int(.outboxLeaseSeconds, default: 120, in: 10...86_400)),
             transport: transport,
             maildir: maildir,
@@ -187,11 +202,12 @@ public struct RelaySettings: Sendable {
 
     /// The shared outbox's URL, checked. Relays that share an outbox take callbacks (and
     /// replies) for each other, so none may generate its own token or reply secret.
-    private static func loadDatabaseURL(_ source: Source, token: String?, replies: ReplySettings) throws -> DatabaseURL? {
+    private static func loadDatabaseURL(
+        _ source: Source, token: String?, replies: ReplySettings, check: (@Sendable (String) throws -> Void)?
+    ) throws -> String? {
         guard let text = try source.optional(.databaseURL) else { return nil }
-        let url: DatabaseURL
         do {
-            url = try DatabaseURL(parsing: text)
+            try check?(text)
         } catch {
             throw ConfigError("\(SettingKey.databaseURL.environmentName): \(error)")
         }
@@ -206,7 +222,7 @@ public struct RelaySettings: Sendable {
                 "\(SettingKey.databaseURL.environmentName) \(shared): set \(SettingKey.replySecret.environmentName) "
                     + "to the same value on every relay (at least 16 characters, e.g. from `openssl rand -hex 24`)")
         }
-        return url
+        return text
     }
 
     /// The idempotency table's name and endpoint, checked.
@@ -348,19 +364,19 @@ public struct RelaySettings: Sendable {
 
 /// Typed reads over the layered reader, with errors that name the setting.
 private struct Source {
-    let reader: ConfigReader
+    package let reader: ConfigReader
 
-    func optional(_ key: SettingKey) throws -> String? {
+    package func optional(_ key: SettingKey) throws -> String? {
         guard let value = reader.string(forKey: ConfigKey(key.configKey), isSecret: key.isSecret) else { return nil }
         let trimmed = value.trimmingCharacters(in: .whitespaces)
         return trimmed.isEmpty ? nil : trimmed
     }
 
-    func string(_ key: SettingKey, default value: String) throws -> String {
+    package func string(_ key: SettingKey, default value: String) throws -> String {
         try optional(key) ?? value
     }
 
-    func optionalInt(_ key: SettingKey, in range: ClosedRange<Int>) throws -> Int? {
+    package func optionalInt(_ key: SettingKey, in range: ClosedRange<Int>) throws -> Int? {
         guard let text = try optional(key) else { return nil }
         guard let number = Int(text), range.contains(number) else {
             throw ConfigError.invalid(key, text, expected: "a whole number from \(range.lowerBound) to \(range.upperBound)")
@@ -369,7 +385,7 @@ private struct Source {
     }
 
     /// A duration written as a number and a unit, `30s`, `90m`, `12h`, `5d`, or plain seconds.
-    func duration(_ key: SettingKey, default value: String, in seconds: ClosedRange<Int>) throws -> Duration {
+    package func duration(_ key: SettingKey, default value: String, in seconds: ClosedRange<Int>) throws -> Duration {
         let text = try optional(key) ?? value
         let units: [Character: Int] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
         var digits = Substring(text.lowercased())
@@ -389,7 +405,7 @@ private struct Source {
     }
 
     /// `true`/`false`, also `yes`/`no`, `on`/`off` and `1`/`0`.
-    func bool(_ key: SettingKey, default value: Bool) throws -> Bool {
+    package func bool(_ key: SettingKey, default value: Bool) throws -> Bool {
         guard let text = try optional(key) else { return value }
         switch text.lowercased() {
         case "true", "yes", "on", "1": return true
@@ -398,7 +414,7 @@ private struct Source {
         }
     }
 
-    func int(_ key: SettingKey, default value: Int, in range: ClosedRange<Int>) throws -> Int {
+    package func int(_ key: SettingKey, default value: Int, in range: ClosedRange<Int>) throws -> Int {
         try optionalInt(key, in: range) ?? value
     }
 }

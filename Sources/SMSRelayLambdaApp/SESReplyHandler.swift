@@ -14,20 +14,20 @@ import SMSRelayCore
 /// an asynchronous invocation fails, so the object is tagged once handled, and a tagged object is
 /// not sent again: a transient failure (Flowroute's 429 or 5xx, S3 unreachable) fails the
 /// invocation so that Lambda retries; a refusal does not. Nothing of the text is logged.
-struct SESReplyHandler: Sendable {
-    let intake: ReplyIntake
-    let s3: S3Client
-    let location: ReplyS3Settings
-    let sms: FlowrouteClient
-    let transport: any MailTransport
-    let composeNotice: @Sendable (ReplyNotice) throws -> Email
-    let confirm: Bool
-    let safetyMargin: Duration
+package struct SESReplyHandler: Sendable {
+    package let intake: ReplyIntake
+    package let s3: S3Client
+    package let location: ReplyS3Settings
+    package let sms: FlowrouteClient
+    package let transport: any MailTransport
+    package let composeNotice: @Sendable (ReplyNotice) throws -> Email
+    package let confirm: Bool
+    package let safetyMargin: Duration
 
     /// The tag that marks an object handled; its value lists what was done.
-    static let handledTag = "smsrelay"
+    package static let handledTag = "smsrelay"
 
-    func handle(_ event: SESReceiptEvent, context: LambdaContext) async throws -> [UInt8] {
+    package func handle(_ event: SESReceiptEvent, context: LambdaContext) async throws -> [UInt8] {
         var logger = context.logger
         logger[metadataKey: "ses_message_id"] = "\(event.messageID)"
         logger.info("reply email received through SES", metadata: ["envelope_sender": "\(event.source)"])
@@ -107,17 +107,17 @@ struct SESReplyHandler: Sendable {
         }
     }
 
-    static func summary(_ fields: [String: String]) -> [UInt8] {
+    package static func summary(_ fields: [String: String]) -> [UInt8] {
         (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])).map(Array.init) ?? Array("{}".utf8)
     }
 }
 
 /// Lambda's one handler: SES receipt events are replies, everything else a carrier's callback.
-struct LambdaEventRouter: LambdaHandler {
-    let callbacks: CallbackLambdaHandler<SendNowSink>
-    let replies: SESReplyHandler?
+package struct LambdaEventRouter: LambdaHandler {
+    package let callbacks: CallbackLambdaHandler<SendNowSink>
+    package let replies: SESReplyHandler?
 
-    func handle(_ event: [UInt8], context: LambdaContext) async throws -> [UInt8] {
+    package func handle(_ event: [UInt8], context: LambdaContext) async throws -> [UInt8] {
         let ses: SESReceiptEvent?
         do {
             ses = try SESReceiptEvent.decodeIfSES(event)

@@ -7,7 +7,7 @@ extension RelayPlan {
     /// Lambda: the idempotency table, with the function's AWS credentials and region, when
     /// `SMSRELAY_IDEMPOTENCY_TABLE` is set.
     /// - Parameter credentials: the provider made from ``awsCredentials``, nil when there is none.
-    static func idempotencyTable(
+    package static func idempotencyTable(
         _ settings: RelaySettings, credentials: (any AWSCredentialProvider)?, logger: Logger
     ) throws -> IdempotencyTable? {
         guard let idempotency = settings.idempotency else { return nil }

@@ -1,12 +1,12 @@
 /// One download of one media item, as the relay needs it: the seam between the relay and the
 /// fetcher (``MediaFetch``), which keeps the URL and address rules.
-protocol MediaDownloading: Sendable {
+package protocol MediaDownloading: Sendable {
     /// Downloads `url`, reading at most `maxBytes` of it.
     func download(_ url: String, maxBytes: Int) async -> MediaDownloadResult
 }
 
 /// What one download attempt gave.
-enum MediaDownloadResult: Sendable, Equatable {
+package enum MediaDownloadResult: Sendable, Equatable {
     case downloaded(data: [UInt8], servedType: String?)
     /// The item is larger than the limit given; nothing more of it was read.
     case tooLarge

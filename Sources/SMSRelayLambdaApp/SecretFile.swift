@@ -9,13 +9,13 @@ import Darwin
 #endif
 
 /// A secret the relay generates once and keeps in its data folder: the webhook token, the reply secret.
-enum SecretFile {
+package enum SecretFile {
     /// The secret stored at `path`, trimmed, or nil when there is no such file.
     /// - Parameters:
     ///   - what: the secret's name for errors, e.g. `webhook token`.
     ///   - isUsable: whether a stored value can be used.
     ///   - advice: what to do about an unusable one.
-    static func read(_ path: String, what: String, isUsable: (String) -> Bool, advice: String) throws -> String? {
+    package static func read(_ path: String, what: String, isUsable: (String) -> Bool, advice: String) throws -> String? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw ConfigError("cannot read the \(what) in \(path); check its owner and permissions")
@@ -29,7 +29,7 @@ enum SecretFile {
 
     /// Writes a file readable by its owner only, through a temporary name, so it is whole or absent.
     /// - Parameter what: the secret's name for the error, e.g. `the webhook token`.
-    static func store(_ contents: String, to path: String, what: String) throws {
+    package static func store(_ contents: String, to path: String, what: String) throws {
         let temporary = path + ".tmp-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else {

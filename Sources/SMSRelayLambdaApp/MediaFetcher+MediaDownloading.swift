@@ -1,7 +1,7 @@
 import MediaFetch
 
 extension MediaFetcher: MediaDownloading {
-    func download(_ url: String, maxBytes: Int) async -> MediaDownloadResult {
+    package func download(_ url: String, maxBytes: Int) async -> MediaDownloadResult {
         switch await fetch(url, maxBytes: maxBytes) {
         case .success(let download):
             return .downloaded(data: download.data, servedType: download.contentType)

@@ -2,7 +2,7 @@ import Foundation
 
 extension Duration {
     /// The duration in seconds, fractions included: what the outbox takes as a lease.
-    var timeInterval: TimeInterval {
+    package var timeInterval: TimeInterval {
         Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }
