@@ -13,6 +13,10 @@ let package = Package(
         .executable(name: "smsrelay-lambda", targets: ["smsrelay-lambda"]),
         .library(name: "SMSRelayCore", targets: ["SMSRelayCore"]),
         .library(name: "MailKit", targets: ["MailKit"]),
+        // For the microbenchmarks (Benchmarks/Micro, a package of its own that depends on this one by path).
+        .library(name: "MailRender", targets: ["MailRender"]),
+        .library(name: "SigV4", targets: ["SigV4"]),
+        .library(name: "SMTPTransport", targets: ["SMTPTransport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),

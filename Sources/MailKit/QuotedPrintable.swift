@@ -15,7 +15,10 @@ enum QuotedPrintable {
         output.reserveCapacity(text.utf8.count + text.utf8.count / 8)
         var isFirstLine = true
         for line in hardLines(of: Array(text.utf8)) {
-            if !isFirstLine { output += [0x0D, 0x0A] }
+            if !isFirstLine {
+                output.append(0x0D)
+                output.append(0x0A)
+            }
             isFirstLine = false
             encodeLine(line, into: &output)
         }
@@ -46,46 +49,62 @@ enum QuotedPrintable {
     }
 
     /// Encodes one line without its break, adding soft breaks between characters as needed.
+    /// Each character is measured, then written straight into `output`: no buffer per character.
     private static func encodeLine(_ line: ArraySlice<UInt8>, into output: inout [UInt8]) {
         var column = 0
         var index = line.startIndex
         while index < line.endIndex {
             let end = min(line.endIndex, index + sequenceLength(startingWith: line[index]))
+            let character = line[index..<end]
             let isLastCharacter = end == line.endIndex
-            var token = encodeCharacter(line[index..<end], endsLine: isLastCharacter, startsLine: column == 0)
+            var startsLine = column == 0
+            var width = encodedWidth(of: character, endsLine: isLastCharacter, startsLine: startsLine)
             // Leave room for the `=` of a soft break unless this character ends the line.
             let limit = isLastCharacter ? maximumLineLength : maximumLineLength - 1
-            if column > 0, column + token.count > limit {
-                output += [UInt8(ascii: "="), 0x0D, 0x0A]
+            if column > 0, column + width > limit {
+                output.append(UInt8(ascii: "="))
+                output.append(0x0D)
+                output.append(0x0A)
                 column = 0
-                token = encodeCharacter(line[index..<end], endsLine: isLastCharacter, startsLine: true)
+                startsLine = true
+                width = encodedWidth(of: character, endsLine: isLastCharacter, startsLine: true)
             }
-            output += token
-            column += token.count
+            appendCharacter(character, endsLine: isLastCharacter, startsLine: startsLine, to: &output)
+            column += width
             index = end
         }
     }
 
-    /// The bytes of one UTF-8 sequence (one Unicode scalar), literal where allowed, else `=XX`.
-    private static func encodeCharacter(_ bytes: ArraySlice<UInt8>, endsLine: Bool, startsLine: Bool) -> [UInt8] {
-        var token: [UInt8] = []
+    /// Whether `byte` is written as itself where it stands, rather than as `=XX`.
+    private static func isLiteral(_ byte: UInt8, endsLine: Bool, startsLine: Bool) -> Bool {
+        switch byte {
+        case UInt8(ascii: "="): false
+        case UInt8(ascii: "."): !startsLine
+        case 0x20, 0x09: !endsLine
+        case 0x21...0x7E: true
+        default: false
+        }
+    }
+
+    /// How many bytes ``appendCharacter(_:endsLine:startsLine:to:)`` writes for these.
+    private static func encodedWidth(of bytes: ArraySlice<UInt8>, endsLine: Bool, startsLine: Bool) -> Int {
+        var width = 0
         for byte in bytes {
-            let literal: Bool =
-                switch byte {
-                case UInt8(ascii: "="): false
-                case UInt8(ascii: "."): !startsLine
-                case 0x20, 0x09: !endsLine
-                case 0x21...0x7E: true
-                default: false
-                }
-            if literal {
-                token.append(byte)
+            width += isLiteral(byte, endsLine: endsLine, startsLine: startsLine) ? 1 : 3
+        }
+        return width
+    }
+
+    /// The bytes of one UTF-8 sequence (one Unicode scalar), literal where allowed, else `=XX`.
+    private static func appendCharacter(_ bytes: ArraySlice<UInt8>, endsLine: Bool, startsLine: Bool, to output: inout [UInt8]) {
+        for byte in bytes {
+            if isLiteral(byte, endsLine: endsLine, startsLine: startsLine) {
+                output.append(byte)
             } else {
-                token.append(UInt8(ascii: "="))
-                Hex.appendByte(byte, to: &token)
+                output.append(UInt8(ascii: "="))
+                Hex.appendByte(byte, to: &output)
             }
         }
-        return token
     }
 
     /// How many bytes the UTF-8 sequence that starts with `byte` has (1 for a stray byte).

@@ -17,9 +17,12 @@ import Foundation
 /// in them: a combination that cannot happen cannot be written down either. An input that makes no
 /// sense where the conversation is (a reply nobody asked for, TLS outside STARTTLS, a message on a
 /// session that is not ready) is answered with a `.failed` action, never a crash.
-struct SMTPClientStateMachine {
+///
+/// Public for the microbenchmarks (`Benchmarks/Micro`), which drive it through a transaction as the
+/// unit tests do; ``SMTPTransport`` is the way to send mail.
+public struct SMTPClientStateMachine {
     /// What the machine needs from the configuration.
-    struct Settings: Sendable, Equatable {
+    public struct Settings: Sendable, Equatable {
         var heloName: String
         var tls: SMTPConfiguration.TLSMode
         var credentials: SMTPConfiguration.Credentials?
@@ -30,7 +33,8 @@ struct SMTPClientStateMachine {
         /// Where the password came from, named when the server refuses it.
         var passwordSetting: String
 
-        init(
+        /// Settings given one by one; ``SMTPTransport`` makes them from its ``SMTPConfiguration``.
+        public init(
             heloName: String = "client.example",
             tls: SMTPConfiguration.TLSMode = .required,
             credentials: SMTPConfiguration.Credentials? = nil,
@@ -64,7 +68,7 @@ struct SMTPClientStateMachine {
     }
 
     /// What to do with the connection after a failure.
-    enum Disposition: Sendable, Equatable {
+    public enum Disposition: Sendable, Equatable {
         /// The session is still good: the next message can use it (after RSET).
         case keep
         /// The session cannot go on, but the server is sane: call ``quit()``, then close.
@@ -74,7 +78,7 @@ struct SMTPClientStateMachine {
     }
 
     /// A message the server took.
-    struct Delivery: Sendable, Equatable {
+    public struct Delivery: Sendable, Equatable {
         var accepted: [String]
         /// Refused recipient → the server's reply, on one line.
         var rejected: [String: String]
@@ -82,7 +86,8 @@ struct SMTPClientStateMachine {
         var reply: SMTPReply
     }
 
-    enum Action: Sendable, Equatable {
+    /// What the driver is to do next.
+    public enum Action: Sendable, Equatable {
         /// Write these commands in one go, then read a reply.
         case send([SMTPCommand])
         /// Read the next reply (the greeting, or the next one of a pipelined group).
@@ -216,7 +221,7 @@ struct SMTPClientStateMachine {
     let settings: Settings
     var state: State = .initial
 
-    init(settings: Settings) {
+    public init(settings: Settings) {
         self.settings = settings
     }
 
@@ -282,7 +287,7 @@ struct SMTPClientStateMachine {
     // MARK: - Inputs
 
     /// The connection is open (and, for `smtps://`, TLS is up): wait for the greeting.
-    mutating func start() -> Action {
+    public mutating func start() -> Action {
         guard case .initial = state else {
             return fail(.misuse("the session was started twice"), .drop)
         }
@@ -297,7 +302,7 @@ struct SMTPClientStateMachine {
     ///   them to be taken for the first reply over TLS (RFC 3207 §6, CVE-2011-0411), so the
     ///   connection is dropped. ``SMTPSession`` passes what ``SMTPConnection/startTLS(context:)``
     ///   reported; the default is for callers that know nothing was sent, such as tests.
-    mutating func tlsEstablished(unreadPlaintext: Bool = false) -> Action {
+    public mutating func tlsEstablished(unreadPlaintext: Bool = false) -> Action {
         guard case .tlsHandshake = state else {
             return fail(.misuse("TLS was started outside STARTTLS"), .drop)
         }
@@ -314,7 +319,7 @@ struct SMTPClientStateMachine {
 
     /// Begins sending a message. Checks what can be checked before the first command (size,
     /// 8-bit data, line length, addresses) and fails without touching the connection if it must.
-    mutating func startTransaction(_ envelope: SMTPEnvelope) -> Action {
+    public mutating func startTransaction(_ envelope: SMTPEnvelope) -> Action {
         guard case .ready(let session, let last) = state else {
             return fail(.misuse("a message was started while the session was not ready"), .drop)
         }
@@ -343,7 +348,7 @@ struct SMTPClientStateMachine {
 
     /// Ends the session politely: QUIT, then close once the server answers. While a reply is
     /// awaited, or once the session is over, the connection is just closed.
-    mutating func quit() -> Action {
+    public mutating func quit() -> Action {
         switch state {
         case .ready(_, let last):
             state = .quitting(mailAccepted: last.mailAccepted)
@@ -359,7 +364,7 @@ struct SMTPClientStateMachine {
     }
 
     /// Takes the next reply from the server.
-    mutating func receive(_ reply: SMTPReply) -> Action {
+    public mutating func receive(_ reply: SMTPReply) -> Action {
         if reply.code == 421, let awaited, awaited != .quit {
             // RFC 5321 §3.8: the server is closing the channel; nothing more will be answered.
             return fail(SMTPError(

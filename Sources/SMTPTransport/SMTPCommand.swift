@@ -1,7 +1,7 @@
 /// A command line the client sends (RFC 5321 §4.1, RFC 3207, RFC 4954).
 ///
 /// Its ``description`` is safe to log: the lines that carry credentials are redacted.
-enum SMTPCommand: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+public enum SMTPCommand: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     case ehlo(String)
     case helo(String)
     case startTLS
@@ -43,7 +43,7 @@ enum SMTPCommand: Sendable, Equatable, CustomStringConvertible, CustomDebugStrin
         Array(line.utf8) + [UInt8(ascii: "\r"), UInt8(ascii: "\n")]
     }
 
-    var description: String {
+    public var description: String {
         switch self {
         case .authPlain: "AUTH PLAIN <redacted>"
         case .authResponse: "<redacted>"
@@ -51,7 +51,7 @@ enum SMTPCommand: Sendable, Equatable, CustomStringConvertible, CustomDebugStrin
         }
     }
 
-    var debugDescription: String { description }
+    public var debugDescription: String { description }
     /// Also redacted, so that `dump` and test failure messages cannot show a credential.
-    var customMirror: Mirror { Mirror(self, children: ["line": description]) }
+    public var customMirror: Mirror { Mirror(self, children: ["line": description]) }
 }

@@ -1,6 +1,6 @@
 /// What the state machine needs to know of a message: the envelope addresses and the facts about the
 /// body that decide MAIL FROM's parameters (SIZE, BODY=8BITMIME) or refuse it before DATA.
-struct SMTPEnvelope: Sendable, Equatable {
+public struct SMTPEnvelope: Sendable, Equatable {
     /// The reverse-path, `MAIL FROM:<sender>`; empty for the null sender.
     var sender: String
     /// The forward-paths, one `RCPT TO` each, in order and without duplicates.
@@ -10,7 +10,8 @@ struct SMTPEnvelope: Sendable, Equatable {
     var containsEightBitData: Bool
     var longestLine: Int
 
-    init(sender: String, recipients: [String], messageSize: Int = 0, containsEightBitData: Bool = false, longestLine: Int = 0) {
+    /// Recipients repeated (regardless of case) are kept once.
+    public init(sender: String, recipients: [String], messageSize: Int = 0, containsEightBitData: Bool = false, longestLine: Int = 0) {
         self.sender = sender
         var seen: Set<String> = []
         self.recipients = recipients.filter { seen.insert($0.lowercased()).inserted }
