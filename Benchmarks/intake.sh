@@ -5,6 +5,7 @@
 # (concurrent callbacks share group commits) and at 1 connection (each callback its own commit).
 #
 #   Benchmarks/intake.sh [seconds]      (default 15 per target and concurrency)
+#   SMSRELAY_BIN=path/to/release/smsrelay Benchmarks/intake.sh 15   (no build; smsrelay-baseline beside it)
 #
 # With SMSRELAY_BEFORE_BIN set to a release `smsrelay` built from an earlier commit, that build
 # is measured in the same run too (e.g. to compare a change against the code before it):
@@ -15,9 +16,14 @@ cd "$(dirname "$0")/.."
 duration="${1:-15}"
 
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
-swift build -c release --product smsrelay 2>/dev/null >/dev/null
-swift build -c release --product smsrelay-baseline 2>/dev/null >/dev/null
-bin="$(swift build -c release --show-bin-path)"
+# SMSRELAY_BIN: a release `smsrelay` built already, with `smsrelay-baseline` beside it.
+if [ -n "${SMSRELAY_BIN:-}" ]; then
+    bin="$(dirname "$SMSRELAY_BIN")"
+else
+    swift build -c release --product smsrelay 2>/dev/null >/dev/null
+    swift build -c release --product smsrelay-baseline 2>/dev/null >/dev/null
+    bin="$(swift build -c release --show-bin-path)"
+fi
 
 work="$(mktemp -d)"
 pids=()
@@ -30,17 +36,10 @@ relay() { # binary, port, data folder
         "$1" serve --host 127.0.0.1 --port "$2" >"$3.out" 2>&1 &
     pids+=($!)
 }
-relay "$bin/smsrelay" 18080 "$work/data"
+wait_for() { for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$1/" && return; sleep 0.1; done; }
 PORT=18081 "$bin/smsrelay-baseline" >"$work/baseline.out" 2>&1 &
 pids+=($!)
-ports=(18080 18081)
-if [ -n "${SMSRELAY_BEFORE_BIN:-}" ]; then
-    relay "$SMSRELAY_BEFORE_BIN" 18082 "$work/before"
-    ports+=(18082)
-fi
-for port in "${ports[@]}"; do
-    for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
-done
+wait_for 18081
 
 run() { # url, connections
     local threads=2
@@ -56,17 +55,25 @@ ratio() { # label, numerator result, denominator result
 }
 
 echo "wrk ${duration}s per run, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
+# Each relay measured starts fresh (an empty outbox) and is stopped after its run, so that the
+# backlog its worker still drains weighs on no other measurement.
+measure() { # binary, data folder, connections → wrk's RESULT line
+    relay "$1" 18080 "$2"
+    local pid=${pids[-1]}
+    wait_for 18080
+    run "http://127.0.0.1:18080/flowroute/$token" "$3"
+    kill "$pid"; wait "$pid" 2>/dev/null || true
+}
 for connections in 64 1; do
     baseline=$(run "http://127.0.0.1:18081/flowroute/$token" "$connections")
-    current=$(run "http://127.0.0.1:18080/flowroute/$token" "$connections")
+    current=$(measure "${SMSRELAY_BIN:-$bin/smsrelay}" "$work/current-$connections" "$connections")
     echo "-- $connections connection(s)"
     echo "baseline (bare Hummingbird route): $baseline"
     echo "smsrelay (durable accept path):    $current"
     ratio "smsrelay/baseline" "$current" "$baseline"
     if [ -n "${SMSRELAY_BEFORE_BIN:-}" ]; then
-        before=$(run "http://127.0.0.1:18082/flowroute/$token" "$connections")
+        before=$(measure "$SMSRELAY_BEFORE_BIN" "$work/before-$connections" "$connections")
         echo "smsrelay before (SMSRELAY_BEFORE_BIN): $before"
         ratio "smsrelay/before" "$current" "$before"
     fi
 done
-echo "relay outbox after the runs: $(curl -s http://127.0.0.1:18080/healthz)"

@@ -62,16 +62,22 @@ final class GroupCommit: Sendable {
             try db.inTransaction(.immediate) {
                 for write in batch {
                     do {
-                        try db.inSavepoint {
+                        if batch.count == 1 {
+                            // Alone, it needs no savepoint: its failure rolls back the transaction.
                             try write.stage(db)
-                            return .commit
+                        } else {
+                            try db.inSavepoint {
+                                try write.stage(db)
+                                return .commit
+                            }
                         }
                     } catch {
                         anyFailed = true
                         write.stageFailure(error)
-                        // SQLite ends the whole transaction on some errors (a full disk, I/O):
-                        // then nothing of this batch can be committed.
-                        if !db.isInsideTransaction { throw error }
+                        // A write alone is rolled back with its transaction. SQLite ends the
+                        // whole transaction on some errors (a full disk, I/O): then nothing of
+                        // this batch can be committed.
+                        if batch.count == 1 || !db.isInsideTransaction { throw error }
                     }
                 }
                 return .commit

@@ -14,15 +14,19 @@ private let closeDescriptor = Darwin.close
 /// Readers (the CLI, `/healthz`) never block the writer, and a commit has reached the disk
 /// before any method returns. Writes that arrive while a commit is in flight share the next one
 /// (``GroupCommit``): under load one fsync acknowledges many callbacks. The write-ahead log is
-/// checkpointed every 256 pages and cut back to 1 MiB (`journal_size_limit`), and after a failed
+/// checkpointed every 1 000 pages (SQLite's default, about 4 MiB) and kept at most 8 MiB
+/// (`journal_size_limit`): large enough that it is not cut back and grown again between
+/// checkpoints, which would make every commit's sync write the file's size too. After a failed
 /// write it is checkpointed and truncated, so that a volume that ran full recovers as soon as
 /// space is freed.
 public final class SQLiteOutboxStore: OutboxStore {
     private let pool: DatabasePool
     let commits: GroupCommit
 
-    /// The write-ahead log is cut back to this size after each checkpoint.
-    static let journalSizeLimit = 1 << 20
+    /// The write-ahead log is cut back to this size after a checkpoint.
+    static let journalSizeLimit = 8 << 20
+    /// Pages the write-ahead log holds before a commit checkpoints it.
+    static let autoCheckpointPages = 1_000
 
     /// Opens (creating if needed) the outbox database at `path` and brings its schema up to date.
     /// - Parameters:
@@ -36,7 +40,7 @@ public final class SQLiteOutboxStore: OutboxStore {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA journal_size_limit = \(Self.journalSizeLimit)")
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = 256")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.autoCheckpointPages)")
         }
         // Created private (0600) before SQLite opens it, so that its -wal and -shm are too.
         let fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)

@@ -141,6 +141,23 @@ struct GroupCommitTests {
         }
     }
 
+    @Test("a write alone that throws is rolled back and gets its error; the next one commits")
+    func failingWriteOnItsOwn() async throws {
+        try await withTemporaryDirectory { dir in
+            let pool = try Self.pool(at: dir.appendingPathComponent("t.sqlite").path)
+            let commits = GroupCommit(pool: pool) { _ in }
+            await #expect(throws: Refused.self) {
+                try await commits.write { db in
+                    try db.execute(sql: "INSERT INTO t (x) VALUES (1)")
+                    throw Refused()
+                }
+            }
+            #expect(try await commits.write { db in try db.execute(sql: "INSERT INTO t (x) VALUES (2)") } == ())
+            let stored = try await pool.read { try Int.fetchAll($0, sql: "SELECT x FROM t ORDER BY x") }
+            #expect(stored == [2])
+        }
+    }
+
     @Test("a commit that fails fails every write of its batch, and none of them is kept")
     func failedCommitKeepsNothing() async throws {
         try await withTemporaryDirectory { dir in
