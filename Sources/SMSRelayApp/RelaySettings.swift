@@ -45,6 +45,8 @@ public struct RelaySettings: Sendable {
     public var databaseURL: DatabaseURL?
     /// How long a worker's claim on the messages it took lasts.
     public var outboxLease: Duration
+    /// The most messages the delivery worker has in flight at once (and SMTP connections open).
+    public var deliveryConcurrency: Int
     public var transport: TransportKind
     public var maildir: URL
     /// Every layer of the configuration, for the components that read their own settings (the
@@ -166,6 +168,7 @@ public struct RelaySettings: Sendable {
             retryMaxDelay: .seconds(retryMax),
             databaseURL: databaseURL,
             outboxLease: .seconds(try source.int(.outboxLeaseSeconds, default: 120, in: 10...86_400)),
+            deliveryConcurrency: try source.int(.deliveryConcurrency, default: DeliveryWorker.defaultConcurrency, in: 1...64),
             transport: transport,
             maildir: maildir,
             components: ComponentConfig(reader: reader).rooted(at: ["smsrelay"]),
