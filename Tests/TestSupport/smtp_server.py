@@ -84,6 +84,25 @@ class Recorder:
             return self.options.fail_first_with
         return None
 
+    async def barrier(self, server):
+        """Holds this DATA until --data-barrier of them are held; records a "barrier" event then."""
+        if self.barrier_event is None:
+            self.barrier_event = asyncio.Event()
+        event = self.barrier_event
+        self.barrier_waiting += 1
+        if self.barrier_waiting >= self.options.data_barrier:
+            self.write({"event": "barrier", "connection": server.connection_number, "held": self.barrier_waiting})
+            self.barrier_waiting = 0
+            self.barrier_event = asyncio.Event()
+            event.set()
+            return
+        try:
+            await asyncio.wait_for(event.wait(), 30)
+        except asyncio.TimeoutError:
+            self.write({"event": "barrier-timeout", "connection": server.connection_number, "held": self.barrier_waiting})
+            if self.barrier_event is event:
+                self.barrier_waiting -= 1
+
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         session.host_name = hostname
         self.write({"event": "ehlo", "connection": server.connection_number, "name": hostname})
@@ -185,26 +204,6 @@ def make_authenticator(options):
         )
         return AuthResult(success=ok, handled=False)
     return authenticate
-
-
-    async def barrier(self, server):
-        """Holds this DATA until --data-barrier of them are held; records a "barrier" event then."""
-        if self.barrier_event is None:
-            self.barrier_event = asyncio.Event()
-        event = self.barrier_event
-        self.barrier_waiting += 1
-        if self.barrier_waiting >= self.options.data_barrier:
-            self.write({"event": "barrier", "connection": server.connection_number, "held": self.barrier_waiting})
-            self.barrier_waiting = 0
-            self.barrier_event = asyncio.Event()
-            event.set()
-            return
-        try:
-            await asyncio.wait_for(event.wait(), 30)
-        except asyncio.TimeoutError:
-            self.write({"event": "barrier-timeout", "connection": server.connection_number, "held": self.barrier_waiting})
-            if self.barrier_event is event:
-                self.barrier_waiting -= 1
 
 
 async def main():
