@@ -11,6 +11,8 @@
 # connection. `smsrelay outbox retry --all-dead` then makes them all due at once, and a relay
 # started on a copy of that outbox drains it. The drain time is the span of the outbox's own
 # sentAt times, first to last; msgs/s is (messages - 1) / span.
+#
+# DELIVERY_BENCH_BIN_DIR=DIR uses an smsrelay already built in DIR instead of building it here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count="${1:-2000}"
@@ -19,8 +21,12 @@ ses_rate="${3:-14}"
 senders=200
 
 python3 -c "import aiosmtpd, moto" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check -r Tests/requirements.txt
-swift build -c release --product smsrelay >/dev/null
-bin="$(swift build -c release --show-bin-path)"
+if [ -n "${DELIVERY_BENCH_BIN_DIR:-}" ]; then
+    bin="$DELIVERY_BENCH_BIN_DIR"
+else
+    swift build -c release --product smsrelay >/dev/null
+    bin="$(swift build -c release --show-bin-path)"
+fi
 
 work="$(mktemp -d)"
 pids=()
@@ -65,7 +71,7 @@ drain() {
     shift 3
     local start end
     start=$(date +%s.%N)
-    serve "$data" "$work/$label.log" "$@"
+    serve "$data" "$work/$(tr -c 'a-z0-9\n' '-' <<<"$label").log" "$@"
     helper wait "$relay_url" sent "$n" 900
     end=$(date +%s.%N)
     stop "$relay"
@@ -75,7 +81,7 @@ drain() {
         'BEGIN { printf "%-30s %5d sent in %7.2f s (first to last sentAt): %7.2f msgs/s; start to all sent %.2f s\n", label, n, s, r, wall }'
 }
 
-echo "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, release smsrelay, $count messages from $senders senders"
+echo "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $bin/smsrelay, $count messages from $senders senders"
 
 # SMTP: concurrency 1 against 4, the same outbox.
 seed "$work/seed" "$count"
