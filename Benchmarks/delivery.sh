@@ -3,8 +3,10 @@
 # (Tests/TestSupport/smtp_server.py) with SMSRELAY_DELIVERY_CONCURRENCY=1 and =4, side by side
 # in the same run, and how closely it holds SMSRELAY_SES_MAX_SEND_RATE draining into moto's SES.
 #
-#   Benchmarks/delivery.sh [messages] [ses messages] [ses rate]     (default 2000, 200, 14)
+#   Benchmarks/delivery.sh [messages] [ses messages] [ses rate] [smtp delay ms]   (default 2000, 200, 14, 0)
 #
+# With a delay, aiosmtpd waits that long before it answers each DATA, as a real mail server
+# takes its time (queueing, scanning): on loopback, without it, a round trip costs nothing.
 # The outbox is filled the way a relay fills it: callbacks POSTed to `smsrelay serve`, from 200
 # senders in turn (so a claimed batch holds many conversations), while its SMTP server is a port
 # nobody listens on and SMSRELAY_MAX_ATTEMPTS=1, so every message is dead after one refused
@@ -18,6 +20,7 @@ cd "$(dirname "$0")/.."
 count="${1:-2000}"
 ses_count="${2:-200}"
 ses_rate="${3:-14}"
+smtp_delay_ms="${4:-0}"
 senders=200
 
 python3 -c "import aiosmtpd, moto" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check -r Tests/requirements.txt
@@ -88,10 +91,12 @@ seed "$work/seed" "$count"
 cp -a "$work/seed" "$work/c1"
 cp -a "$work/seed" "$work/c4"
 smtp_port="$(helper port)"
-python3 Tests/TestSupport/smtp_server.py --port "$smtp_port" --quiet --output "$work/events.jsonl" >"$work/smtp.out" 2>"$work/smtp.err" &
+: >"$work/smtp.out"
+python3 Tests/TestSupport/smtp_server.py --port "$smtp_port" --quiet \
+    --data-delay "$(awk -v ms="$smtp_delay_ms" 'BEGIN { print ms / 1000 }')" --output "$work/events.jsonl" >"$work/smtp.out" 2>"$work/smtp.err" &
 pids+=($!)
 for _ in $(seq 200); do grep -q '^READY' "$work/smtp.out" && break; sleep 0.05; done
-echo "aiosmtpd $(python3 -c 'import aiosmtpd; print(aiosmtpd.__version__)') on 127.0.0.1:$smtp_port"
+echo "aiosmtpd $(python3 -c 'import aiosmtpd; print(aiosmtpd.__version__)') on 127.0.0.1:$smtp_port, answering DATA after ${smtp_delay_ms} ms"
 smtp=(SMSRELAY_TRANSPORT=smtp SMSRELAY_SMTP_URL="smtp://127.0.0.1:$smtp_port?tls=none")
 drain "smtp, concurrency 1" "$work/c1" "$count" "${smtp[@]}" SMSRELAY_DELIVERY_CONCURRENCY=1
 one=$last_rate

@@ -51,6 +51,8 @@ def parse_arguments():
                              "the server is responsible for it only once it answered 250)")
     parser.add_argument("--data-barrier", type=int, default=0,
                         help="hold each DATA until this many are held at once (30 s at most): shows clients sending at once")
+    parser.add_argument("--data-delay", type=float, default=0,
+                        help="seconds to wait before answering each DATA, as a real server takes its time")
     parser.add_argument("--idle-timeout", type=float, default=300, help="close a connection idle this long")
     parser.add_argument("--size-limit", type=int, default=33554432, help="advertised SIZE")
     parser.add_argument("--quiet", action="store_true", help="write connect events only, no message bodies")
@@ -142,6 +144,8 @@ class Recorder:
             return failure
         if self.options.data_barrier:
             await self.barrier(server)
+        if self.options.data_delay:
+            await asyncio.sleep(self.options.data_delay)
         data = envelope.original_content or envelope.content
         if self.options.hang_first_data and not self.hung:
             self.hung = True
