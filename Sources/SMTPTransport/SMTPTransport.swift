@@ -36,6 +36,12 @@ public actor SMTPTransport: MailTransport {
     /// Sends (or a shutdown) under way: each holds one of ``maxConnections`` permits.
     private var inUse = 0
     private var waiting: [CheckedContinuation<Void, Never>] = []
+    /// Whether a connection was opened since the transport started or the server last refused
+    /// the relay. Until then connections are opened one at a time, so that wrong credentials cost
+    /// one failed login however many messages are in flight.
+    private var proven = false
+    private var openingUnproven = false
+    private var openWaiters: [CheckedContinuation<Void, Never>] = []
     private var breaker: SMTPCircuitBreaker
     /// Says QUIT once the session has been idle for the configured time; replaced after each send.
     private var idleTimer: Task<Void, Never>?
@@ -104,6 +110,11 @@ public actor SMTPTransport: MailTransport {
             startIdleTimer()
             return receipt
         } catch where SMTPCircuitBreaker.trips(on: error) {
+            proven = false
+            if let pause = breaker.remainingPause(at: .now) {
+                // Another send in flight tripped the breaker for the same reason meanwhile.
+                throw Self.paused(by: error, for: pause)
+            }
             let opening = breaker.open(after: error, at: .now)
             let metadata: Logger.Metadata = ["error": "\(error.message)", "pause": "\(Self.describe(opening.pause))"]
             if opening.isFirst {
@@ -185,6 +196,25 @@ public actor SMTPTransport: MailTransport {
             logger.debug("SMTP connection closed while idle; reconnecting")
             await session.connection.close()
         }
+        let unproven = !proven
+        if unproven {
+            while openingUnproven {
+                await withCheckedContinuation { openWaiters.append($0) }
+            }
+            if !proven, let reason = breaker.reason, breaker.remainingPause(at: .now) != nil {
+                // The connection opened meanwhile was refused: this one would be too.
+                throw reason
+            }
+            openingUnproven = true
+        }
+        defer {
+            if unproven {
+                openingUnproven = false
+                let waiters = openWaiters
+                openWaiters = []
+                for waiter in waiters { waiter.resume() }
+            }
+        }
         let context = try makeTLSContext()
         let opened = try await SMTPSession.open(
             configuration: configuration,
@@ -193,6 +223,7 @@ public actor SMTPTransport: MailTransport {
             group: group,
             logger: logger
         )
+        proven = true
         return (opened, false)
     }
 

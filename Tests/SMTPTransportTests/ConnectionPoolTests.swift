@@ -57,4 +57,24 @@ struct ConnectionPoolTests {
             }
         }
     }
+
+    @Test("with a wrong password, four messages at once cost one failed login: the others wait for it and pause")
+    func wrongPasswordOneLogin() async throws {
+        let pki = try TestPKI.shared()
+        let arguments = pki.tlsArguments + ["--auth-user", "relay@example.org", "--auth-password", "right"]
+        try await SMTPTestServer.with(arguments) { server in
+            let url = "smtp://relay%40example.org:WrongPassword@localhost:\(server.port)"
+            let errors = try await withTransport(url, caFile: pki.caFile, maxConnections: 4) { transport in
+                await withTaskGroup(of: MailTransportError?.self) { group in
+                    for number in 1...4 {
+                        group.addTask { await expectTransportError { _ = try await transport.send(testEmail(number)) } }
+                    }
+                    return await group.reduce(into: []) { $0.append($1) }
+                }
+            }
+            #expect(errors.count == 4)
+            #expect(errors.allSatisfy { $0?.kind == .suspended }, "\(errors)")
+            #expect(try server.connectionCount() == 1, "one login tried, not one per message in flight")
+        }
+    }
 }
