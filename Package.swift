@@ -442,6 +442,7 @@ let package = Package(
             name: "SMSRelayAppTests",
             dependencies: [
                 "SMSRelayApp", "SMSRelayLambdaApp", "SMSRelayCore", "MailKit", "MailRender", "Outbox", "ComponentConfig", "TestSupport", "FlowrouteAPI", "ReplyAddress", "SMSRelayIntake",
+                "SMTPTransport", "SESTransport", "SigV4",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),

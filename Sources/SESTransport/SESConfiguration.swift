@@ -22,10 +22,11 @@ public struct SESConfiguration: Sendable {
         public var regions: [String]
         public var endpoint: String
         public var configurationSet: String
+        public var maxSendRate: String
 
         public init(
             accessKeyID: String, secretAccessKey: String, sessionToken: String, regions: [String], endpoint: String,
-            configurationSet: String
+            configurationSet: String, maxSendRate: String = "the SES send rate"
         ) {
             self.accessKeyID = accessKeyID
             self.secretAccessKey = secretAccessKey
@@ -33,6 +34,7 @@ public struct SESConfiguration: Sendable {
             self.regions = regions
             self.endpoint = endpoint
             self.configurationSet = configurationSet
+            self.maxSendRate = maxSendRate
         }
 
         /// The names of the keys of the two scopes.
@@ -41,7 +43,8 @@ public struct SESConfiguration: Sendable {
                 accessKeyID: aws.name("access_key_id"), secretAccessKey: aws.name("secret_access_key"),
                 sessionToken: aws.name("session_token"),
                 regions: [config.name("region"), aws.name("region"), aws.name("default_region")],
-                endpoint: config.name("endpoint"), configurationSet: config.name("configuration_set"))
+                endpoint: config.name("endpoint"), configurationSet: config.name("configuration_set"),
+                maxSendRate: config.name("max_send_rate"))
         }
 
         /// Plain descriptions, for a configuration given in code.
@@ -61,8 +64,16 @@ public struct SESConfiguration: Sendable {
     public var configurationSetName: String?
     /// How long one `SendEmail` call may take, connection included, before it counts as a transient failure.
     public var requestTimeout: Duration
+    /// The most messages sent per second, shared by every send in flight: SES's "maximum send
+    /// rate" of the account. Throttling answers lower the pace below it for a while.
+    public var maxSendRate: Double
     /// How messages name the settings.
     public var names: SettingNames
+
+    /// SES's default sending quota, in messages per second.
+    public static let defaultMaxSendRate = 14.0
+    /// The send rates accepted, in messages per second.
+    public static let sendRates = 0.1...10_000.0
 
     /// Settings given directly. `endpoint` defaults to the region's public SES endpoint.
     ///
@@ -73,19 +84,25 @@ public struct SESConfiguration: Sendable {
         endpoint: URL? = nil,
         configurationSetName: String? = nil,
         requestTimeout: Duration = .seconds(30),
+        maxSendRate: Double = SESConfiguration.defaultMaxSendRate,
         names: SettingNames = .descriptive
     ) throws {
         guard Self.isRegionName(region) else { throw SESConfigurationError.invalidRegion(region, from: names.regions.first ?? "region") }
+        guard Self.sendRates.contains(maxSendRate) else {
+            throw SESConfigurationError.invalidSendRate("\(maxSendRate)", setting: names.maxSendRate)
+        }
         self.credentials = credentials
         self.region = region
         self.endpoint = try endpoint.map { try Self.validated(endpoint: $0.absoluteString, setting: names.endpoint) }
             ?? Self.defaultEndpoint(region: region)
         self.configurationSetName = configurationSetName
         self.requestTimeout = requestTimeout
+        self.maxSendRate = maxSendRate
         self.names = names
     }
 
-    /// Reads and checks the settings of the transport's scope `config` and the AWS scope `aws`.
+    /// Reads and checks the settings of the transport's scope `config` and the AWS scope `aws`;
+    /// `max_send_rate` is messages per second (decimals allowed), 14 when unset.
     ///
     /// - Parameter credentials: where the credentials come from; `nil` reads a key from the AWS
     ///   scope (`access_key_id`, `secret_access_key`, `session_token`).
@@ -117,9 +134,16 @@ public struct SESConfiguration: Sendable {
         }
         guard Self.isRegionName(region) else { throw SESConfigurationError.invalidRegion(region, from: scope.name(key)) }
         let endpoint = try config.string("endpoint").map { try Self.validated(endpoint: $0, setting: names.endpoint) }
+        var maxSendRate = Self.defaultMaxSendRate
+        if let text = config.string("max_send_rate") {
+            guard let rate = Double(text), rate.isFinite, Self.sendRates.contains(rate) else {
+                throw SESConfigurationError.invalidSendRate(text, setting: names.maxSendRate)
+            }
+            maxSendRate = rate
+        }
         try self.init(
             credentials: credentials, region: region, endpoint: endpoint,
-            configurationSetName: config.string("configuration_set"), names: names)
+            configurationSetName: config.string("configuration_set"), maxSendRate: maxSendRate, names: names)
     }
 
     /// `https://email.<region>.amazonaws.com`, the SES API endpoint of a region.
@@ -157,7 +181,7 @@ public struct SESConfiguration: Sendable {
 extension SESConfiguration: CustomStringConvertible, CustomReflectable {
     /// The settings with the credentials redacted, safe to log.
     public var description: String {
-        "SESConfiguration(region: \(region), endpoint: \(endpoint.absoluteString), configurationSet: \(configurationSetName ?? "none"), credentials: \(credentials))"
+        "SESConfiguration(region: \(region), endpoint: \(endpoint.absoluteString), configurationSet: \(configurationSetName ?? "none"), maxSendRate: \(maxSendRate), credentials: \(credentials))"
     }
 
     /// What `dump` and the debugger see: the same redacted fields as `description`.
@@ -170,6 +194,7 @@ extension SESConfiguration: CustomStringConvertible, CustomReflectable {
                 "configurationSetName": configurationSetName ?? "none",
                 "credentials": String(describing: credentials),
                 "requestTimeout": requestTimeout,
+                "maxSendRate": maxSendRate,
             ],
             displayStyle: .struct
         )

@@ -9,6 +9,7 @@ public struct SESConfigurationError: Error, Sendable, Equatable, CustomStringCon
         case missingRegion
         case invalidRegion
         case invalidEndpoint
+        case invalidSendRate
     }
 
     public let code: Code
@@ -51,6 +52,13 @@ public struct SESConfigurationError: Error, Sendable, Equatable, CustomStringCon
         .init(
             .invalidEndpoint,
             "\(setting)=\"\(value)\" \(reason); give a URL such as https://email.us-east-1.amazonaws.com, or unset it to use the region's endpoint."
+        )
+    }
+
+    static func invalidSendRate(_ value: String, setting: String) -> Self {
+        .init(
+            .invalidSendRate,
+            "\(setting)=\(value) is not valid; expected messages per second from \(SESConfiguration.sendRates.lowerBound) to \(Int(SESConfiguration.sendRates.upperBound)), decimals allowed, e.g. 14 (SES's default quota) or 0.5; see the account's \"Maximum send rate\" in the SES console."
         )
     }
 }

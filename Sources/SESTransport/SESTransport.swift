@@ -12,11 +12,22 @@ import SigV4
 /// credential is permanent, with SES's own words and what to check; throttling, server faults,
 /// timeouts and network failures are transient, and so is a credential provider that cannot give
 /// credentials now (it is asked before every request). The receipt carries SES's `MessageId`.
+///
+/// Sends are paced to ``SESConfiguration/maxSendRate`` however many are in flight (see
+/// ``SESRateLimiter``). A throttling answer (HTTP 429, `TooManyRequestsException`, `Throttling`)
+/// halves the pace and the same message is tried again; after ``throttleRetries`` of them the
+/// message waits as ``MailTransportError/Kind/suspended``: it is never dead of throttling.
 public final class SESTransport: MailTransport {
     public let name = "ses"
     public let configuration: SESConfiguration
     private let httpClient: HTTPClient
     private let logger: Logger
+    /// Paces every send of this transport to ``SESConfiguration/maxSendRate``, slower while SES throttles.
+    let rateLimiter: SESRateLimiter<ContinuousClock>
+
+    /// How many throttling answers one send takes, slowing down each time, before it gives the
+    /// message back to wait (as ``MailTransportError/Kind/suspended``, so no attempt is counted).
+    static let throttleRetries = 3
 
     /// The largest error or success body read from SES; its answers are a few hundred bytes.
     private static let maximumResponseSize = 1 << 20
@@ -29,6 +40,7 @@ public final class SESTransport: MailTransport {
         self.configuration = configuration
         self.httpClient = httpClient
         self.logger = logger
+        self.rateLimiter = SESRateLimiter(maximumRate: configuration.maxSendRate, clock: ContinuousClock())
     }
 
     public func send(_ email: Email) async throws -> MailReceipt {
@@ -46,6 +58,36 @@ public final class SESTransport: MailTransport {
             throw MailTransportError.permanent("cannot encode the SES SendEmail request: \(error)")
         }
 
+        var throttles = 0
+        while true {
+            try await rateLimiter.acquire()
+            switch try await request(body: body, logger: logger) {
+            case .sent(let receipt):
+                rateLimiter.succeeded()
+                return receipt
+            case .throttled(let error):
+                rateLimiter.throttled()
+                throttles += 1
+                let rate = rateLimiter.rate
+                guard throttles <= Self.throttleRetries else {
+                    // Not the message's fault: it waits, and the attempt does not count against it.
+                    let pause = max(Duration.seconds(1), SESRateLimiter<ContinuousClock>.interval(at: rate) * 4)
+                    throw MailTransportError.suspended("\(error.message) (sending at most \(Self.describe(rate)) messages a second for now)", retryAfter: pause)
+                }
+                logger.debug("SES throttled the send; slowing down and trying again", metadata: ["rate_per_second": "\(Self.describe(rate))"])
+            }
+        }
+    }
+
+    /// What one `SendEmail` request came to, when it was not a failure to report.
+    private enum Answer {
+        case sent(MailReceipt)
+        /// SES asked us to slow down: the same message goes again, more slowly.
+        case throttled(MailTransportError)
+    }
+
+    /// Signs and makes one `SendEmail` request.
+    private func request(body: [UInt8], logger: Logger) async throws -> Answer {
         let credentials: AWSCredentials
         do {
             credentials = try await configuration.credentials.credentials()
@@ -78,6 +120,9 @@ public final class SESTransport: MailTransport {
         guard (200..<300).contains(status) else {
             let answer = SESErrorResponse(status: status, headers: response.headers.map { ($0.name, $0.value) }, body: bytes)
             let error = answer.mailTransportError(configuration: configuration, credentials: credentials)
+            if SESErrorResponse.category(code: answer.code ?? "", status: status) == .throttled {
+                return .throttled(error)
+            }
             logger.debug(
                 "SES refused the message",
                 metadata: ["status": "\(status)", "error_code": "\(answer.code ?? "none")", "permanent": "\(error.kind == .permanent)"]
@@ -91,7 +136,12 @@ public final class SESTransport: MailTransport {
             logger.warning("SES accepted the message but its answer had no MessageId", metadata: ["status": "\(status)"])
         }
         logger.debug("sent through SES", metadata: ["ses_message_id": "\(messageID ?? "unknown")"])
-        return MailReceipt(transportMessageID: messageID)
+        return .sent(MailReceipt(transportMessageID: messageID))
+    }
+
+    /// `14`, `0.5`, `3.5`: a rate as people write it.
+    public static func describe(_ rate: Double) -> String {
+        String(format: "%g", rate)
     }
 
     /// The `SendEmail` request for `body`, signed with `credentials` as made at `date`.

@@ -20,7 +20,12 @@ import Synchronization
 /// read-only), the outcome is kept in memory and written first thing once the outbox takes
 /// writes again, the message is not attempted again meanwhile, and the worker backs off, from a
 /// second up to a minute, instead of spinning. On graceful shutdown the worker finishes the
-/// message in hand and stops; whatever is still pending is picked up at the next start.
+/// messages in hand and stops; whatever is still pending is picked up at the next start.
+///
+/// Up to ``concurrency`` messages are in flight at once, one per conversation: the texts of one
+/// sender to one of our numbers (and the replies and notices between them) go out one at a time,
+/// in outbox order, within a claimed batch. A message that failed and waits for its retry does
+/// not hold back the later messages of its conversation: they go when due, and it follows later.
 public final class DeliveryWorker: Service, Sendable {
     /// Renders a message, with what became of its media (nil: links only).
     public typealias Compose = ComposeEmail
@@ -51,6 +56,8 @@ public final class DeliveryWorker: Service, Sendable {
     private let pollInterval: Duration
     private let batchSize: Int
     private let lease: Duration
+    /// The most messages in flight at once.
+    let concurrency: Int
     /// Who this worker is in the outbox's claims: host, process and a random part.
     let owner: String
     private let logger: Logger
@@ -71,21 +78,26 @@ public final class DeliveryWorker: Service, Sendable {
         pollInterval: Duration = .seconds(1),
         batchSize: Int = 50,
         lease: Duration = DeliveryWorker.defaultLease,
+        concurrency: Int = DeliveryWorker.defaultConcurrency,
         logger: Logger,
         compose: @escaping Compose
     ) {
         self.init(
             store: store, transport: transport, policy: policy, pollInterval: pollInterval, batchSize: batchSize,
-            lease: lease, logger: logger, media: nil, replies: nil, compose: compose)
+            lease: lease, concurrency: concurrency, logger: logger, media: nil, replies: nil, compose: compose)
     }
 
     /// How long a claim on a batch lasts by default: longer than a batch takes, short enough that
     /// another relay sharing the outbox takes over soon after this one dies.
     public static let defaultLease = Duration.seconds(120)
 
+    /// How many messages are in flight at once by default (`SMSRELAY_DELIVERY_CONCURRENCY`).
+    public static let defaultConcurrency = RelaySettings.defaultDeliveryConcurrency
+
     /// - Parameters:
     ///   - media: downloads MMS media before the email is composed; nil sends links only.
     ///   - replies: sends replies as SMS and notices as email; nil leaves both in the outbox.
+    ///   - concurrency: the most messages in flight at once (at least 1).
     init(
         store: any OutboxStore,
         transport: any MailTransport,
@@ -93,6 +105,7 @@ public final class DeliveryWorker: Service, Sendable {
         pollInterval: Duration = .seconds(1),
         batchSize: Int = 50,
         lease: Duration = DeliveryWorker.defaultLease,
+        concurrency: Int = DeliveryWorker.defaultConcurrency,
         logger: Logger,
         media: MediaCollector?,
         replies: ReplyDispatch?,
@@ -107,6 +120,7 @@ public final class DeliveryWorker: Service, Sendable {
         self.pollInterval = pollInterval
         self.batchSize = batchSize
         self.lease = lease
+        self.concurrency = max(1, concurrency)
         self.owner = Self.makeOwner()
         self.logger = logger
     }
@@ -127,7 +141,7 @@ public final class DeliveryWorker: Service, Sendable {
     public var unrecordedCount: Int { state.withLock { $0.unrecorded.count } }
 
     public func run() async throws {
-        logger.info("delivery worker started", metadata: ["transport": "\(transport.name)"])
+        logger.info("delivery worker started", metadata: ["transport": "\(transport.name)", "concurrency": "\(concurrency)"])
         await withGracefulShutdownHandler {
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 let moreDue = await drainOnce()
@@ -151,11 +165,16 @@ public final class DeliveryWorker: Service, Sendable {
     }
 
     /// Records what waits to be recorded, then claims the messages due now, one batch at most,
-    /// and attempts them. Returns true when a full batch was taken (more may be due).
+    /// and attempts them, up to ``concurrency`` at once. Returns true when more may be due (a
+    /// full batch was taken, or its rest was given back at half the lease).
     ///
-    /// A message is attempted only while at least half of the batch's lease is left; the rest
-    /// of the batch is given back for the next claim, so that no claim runs out mid-attempt and
-    /// hands the message to another relay too.
+    /// The batch is split into conversations (``OutboxItem/conversation``): the messages of one
+    /// conversation go one after another, in outbox order, never two at once; those of different
+    /// conversations overlap. A message is started only while at least half of the batch's lease
+    /// is left; the rest of the batch is given back for the next claim, so that no claim runs out
+    /// mid-attempt and hands the message to another relay too. A graceful stop, or an outcome
+    /// the outbox cannot record, starts nothing more: the sends in flight finish, the rest is
+    /// given back.
     @discardableResult
     public func drainOnce(now: @Sendable () -> Date = Date.init) async -> Bool {
         guard await recordPending(now: now()) else { return false }
@@ -169,23 +188,64 @@ public final class DeliveryWorker: Service, Sendable {
             return false
         }
         noteStoreSuccess()
-        for (index, entry) in entries.enumerated() {
-            let stopping = Task.isShuttingDownGracefully || Task.isCancelled
-            if stopping || now().timeIntervalSince(claimedAt) > lease.timeInterval / 2 {
-                let rest = entries[index...].map(\.id).filter { id in state.withLock { $0.unrecorded[id] == nil } }
-                try? await store.release(ids: rest, owner: owner)
-                return !stopping
+        let halt = BatchHalt()
+        let notStarted: [Int64] = await withoutActuallyEscaping(now) { now in
+            await withTaskGroup(of: [Int64].self) { group in
+                var lanes = Self.lanes(entries)[...]
+                var notStarted: [Int64] = []
+                for _ in 0..<concurrency {
+                    guard let lane = lanes.popFirst() else { break }
+                    group.addTask { await self.deliver(lane, claimedAt: claimedAt, halt: halt, now: now) }
+                }
+                while let rest = await group.next() {
+                    notStarted += rest
+                    if let lane = lanes.popFirst() {
+                        group.addTask { await self.deliver(lane, claimedAt: claimedAt, halt: halt, now: now) }
+                    }
+                }
+                return notStarted
             }
+        }
+        let rest = notStarted.filter { id in state.withLock { $0.unrecorded[id] == nil } }
+        if !rest.isEmpty { try? await store.release(ids: rest, owner: owner) }
+        switch halt.reason {
+        case .stopping?, .storeFailure?: return false
+        case .halfLease?: return true
+        case nil: return entries.count == batchSize
+        }
+    }
+
+    /// The claimed batch as lanes: each conversation's messages in id order, the conversations
+    /// in the order of their oldest message in the claim.
+    static func lanes(_ entries: [OutboxEntry]) -> [[OutboxEntry]] {
+        var order: [String] = []
+        var byConversation: [String: [OutboxEntry]] = [:]
+        for entry in entries {
+            let key = entry.item.conversation
+            if byConversation[key] == nil { order.append(key) }
+            byConversation[key, default: []].append(entry)
+        }
+        return order.map { key in byConversation[key, default: []].sorted { $0.id < $1.id } }
+    }
+
+    /// Attempts one lane's messages in turn, until the batch halts. Returns the ids it did not start.
+    private func deliver(_ lane: [OutboxEntry], claimedAt: Date, halt: BatchHalt, now: @Sendable () -> Date) async -> [Int64] {
+        for (index, entry) in lane.enumerated() {
+            if Task.isShuttingDownGracefully || Task.isCancelled {
+                halt.note(.stopping)
+            } else if now().timeIntervalSince(claimedAt) > lease.timeInterval / 2 {
+                halt.note(.halfLease)
+            }
+            if halt.reason != nil { return lane[index...].map(\.id) }
             if state.withLock({ $0.unrecorded[entry.id] != nil }) { continue }
             let outcome = await attemptHoldingClaim(entry, now: now)
             guard await record(outcome, for: entry, now: now()) else {
                 // Sending more now would only add to what cannot be recorded.
-                let rest = entries[(index + 1)...].map(\.id)
-                try? await store.release(ids: rest, owner: owner)
-                return false
+                halt.note(.storeFailure)
+                return lane[(index + 1)...].map(\.id)
             }
         }
-        return entries.count == batchSize
+        return []
     }
 
     // MARK: - One attempt

@@ -52,7 +52,10 @@ public struct RelayAssembly: Sendable {
             store: store,
             transport: components.transport,
             policy: policy,
+            // Enough in each claim to keep every lane busy.
+            batchSize: max(50, 4 * settings.deliveryConcurrency),
             lease: settings.outboxLease,
+            concurrency: settings.deliveryConcurrency,
             logger: logger,
             media: components.mediaCollector(folder: folder, policy: policy),
             replies: ReplyDispatch(

@@ -22,6 +22,8 @@ public struct RelayPlan: Sendable {
     package let renderer: EmailRenderer
     package let routing: RoutingTable
     package let transport: TransportConfiguration
+    /// The most messages in flight at once: the SMTP transport opens up to this many connections.
+    package let concurrency: Int
     package let media: MediaSettings
     /// The media fetcher's rules, when media are fetched.
     package let mediaPolicy: MediaFetchPolicy?
@@ -43,6 +45,7 @@ public struct RelayPlan: Sendable {
         routing = settings.routing
         awsCredentials = try Self.awsCredentials(settings, lambda: lambda)
         transport = try TransportConfiguration(settings: settings, credentials: awsCredentials, lambda: lambda)
+        concurrency = settings.deliveryConcurrency
         media = settings.media
         mediaPolicy = settings.media.fetch ? try Self.mediaPolicy(settings.media) : nil
         replies = settings.replies
@@ -163,7 +166,7 @@ public struct RelayPlan: Sendable {
         // One provider for every AWS client, so that they share its cached credentials.
         let credentials = awsCredentialProvider(logger: logger)
         return RelayComponents(
-            transport: try transport.open(logger: logger, credentials: credentials),
+            transport: try transport.open(logger: logger, credentials: credentials, connections: concurrency),
             compose: { message, media in
                 var email = try renderer.render(message, route: routing.route(for: message.to), media: media)
                 email.replyTo = replyTo(message.to, message.from)
@@ -276,13 +279,16 @@ package enum TransportConfiguration: Sendable {
     package var summary: String {
         switch self {
         case .maildir(let root): "maildir → \(root.path)"
-        case .ses(let configuration): "ses → \(configuration.endpoint.absoluteString) (\(configuration.region))"
+        case .ses(let configuration):
+            "ses → \(configuration.endpoint.absoluteString) (\(configuration.region)), at most \(SESTransport.describe(configuration.maxSendRate)) messages a second"
         case .smtp(let configuration): "smtp → \(configuration.redactedDescription)"
         }
     }
 
-    /// - Parameter credentials: the provider SES asks for its credentials, when it takes the platform's.
-    package func open(logger: Logger, credentials: (any AWSCredentialProvider)? = nil) throws -> any MailTransport {
+    /// - Parameters:
+    ///   - credentials: the provider SES asks for its credentials, when it takes the platform's.
+    ///   - connections: the most SMTP connections open at once, one message in flight on each.
+    package func open(logger: Logger, credentials: (any AWSCredentialProvider)? = nil, connections: Int = 1) throws -> any MailTransport {
         var logger = logger
         switch self {
         case .maildir(let root):
@@ -297,7 +303,7 @@ package enum TransportConfiguration: Sendable {
             return SESTransport(configuration: configuration, logger: logger)
         case .smtp(let configuration):
             logger[metadataKey: "transport"] = "smtp"
-            return SMTPTransport(configuration: configuration, logger: logger)
+            return SMTPTransport(configuration: configuration, maxConnections: connections, logger: logger)
         }
     }
 }

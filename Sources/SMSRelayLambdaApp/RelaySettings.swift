@@ -46,6 +46,10 @@ public struct RelaySettings: Sendable {
     public var databaseURLText: String?
     /// How long a worker's claim on the messages it took lasts.
     public var outboxLease: Duration
+    /// The most messages the delivery worker has in flight at once (and SMTP connections open).
+    public var deliveryConcurrency: Int
+    /// Messages in flight at once when `SMSRELAY_DELIVERY_CONCURRENCY` is not set.
+    public static let defaultDeliveryConcurrency = 4
     public var transport: TransportKind
     public var maildir: URL
     /// Every layer of the configuration, for the components that read their own settings (the
@@ -181,6 +185,7 @@ public struct RelaySettings: Sendable {
             retryMaxDelay: .seconds(retryMax),
             databaseURLText: databaseURLText,
             outboxLease: .seconds(try source.int(.outboxLeaseSeconds, default: 120, in: 10...86_400)),
+            deliveryConcurrency: try source.int(.deliveryConcurrency, default: Self.defaultDeliveryConcurrency, in: 1...64),
             transport: transport,
             maildir: maildir,
             components: ComponentConfig(reader: reader).rooted(at: ["smsrelay"]),

@@ -83,6 +83,9 @@ extension SettingKey {
     public static let outboxLeaseSeconds = SettingKey(
         "outbox_lease_seconds", default: "120",
         "how long a worker holds the messages it took; the other relays take over those of one that died after it")
+    public static let deliveryConcurrency = SettingKey(
+        "delivery_concurrency", default: "4",
+        "messages in flight at once (1 to 64); one conversation's go one at a time, in order; SMTP opens up to this many connections")
     public static let transport = SettingKey(
         "transport", default: "maildir (ses in Lambda)", "how mail is delivered: maildir, smtp or ses")
     public static let maildir = SettingKey("maildir", default: "<data_dir>/mail", "maildir the maildir transport writes to")
@@ -104,6 +107,9 @@ extension SettingKey {
         "ses_endpoint", path: ["ses", "endpoint"], default: "https://email.<region>.amazonaws.com", "SES endpoint override (VPC endpoints, tests)")
     public static let sesConfigurationSet = SettingKey(
         "ses_configuration_set", path: ["ses", "configuration_set"], default: nil, "SES configuration set to send with")
+    public static let sesMaxSendRate = SettingKey(
+        "ses_max_send_rate", path: ["ses", "max_send_rate"], default: "14",
+        "messages per second sent through SES, decimals allowed (the account's maximum send rate); throttling slows it down for a while")
     public static let mailTo = SettingKey(
         "mail_to", default: "inbox@localhost", "comma-separated recipients for numbers without a route of their own")
     public static let mailFrom = SettingKey("mail_from", default: "sms@localhost", "sender address of the emails")
@@ -184,9 +190,9 @@ extension SettingKey {
     public static let all: [SettingKey] = [
         .host, .port, .dataDir, .config, .publicURL, .webhookToken, .maxBodyBytes,
         .requestTimeoutSeconds, .idleTimeoutSeconds, .maxConnections, .maxAttempts, .retryFor,
-        .retryBaseSeconds, .retryMaxSeconds, .databaseURL, .outboxLeaseSeconds, .transport, .maildir, .smtpURL, .smtpPasswordFile, .smtpCAFile,
+        .retryBaseSeconds, .retryMaxSeconds, .databaseURL, .outboxLeaseSeconds, .deliveryConcurrency, .transport, .maildir, .smtpURL, .smtpPasswordFile, .smtpCAFile,
         .smtpHeloName, .smtpIdleSeconds,
-        .sesRegion, .sesEndpoint, .sesConfigurationSet, .mailTo, .mailFrom, .subjectTemplate, .textTemplate, .htmlTemplate,
+        .sesRegion, .sesEndpoint, .sesConfigurationSet, .sesMaxSendRate, .mailTo, .mailFrom, .subjectTemplate, .textTemplate, .htmlTemplate,
         .mediaFetch, .mediaMaxBytes, .mediaMaxTotalBytes, .mediaTrustedHosts, .mediaTimeoutSeconds, .mediaAttempts, .mediaKeep,
         .replyDomain, .replySecret, .replyFrom, .replyAuthservID, .replyMaxChars, .replyConfirm,
         .replySMTPListen, .replyTLSCert, .replyTLSKey, .replyMaxBytes,

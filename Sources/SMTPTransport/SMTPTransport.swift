@@ -8,11 +8,12 @@ import NIOSSL
 /// Delivers email to any SMTP server: STARTTLS or implicit TLS, AUTH PLAIN or LOGIN, PIPELINING,
 /// SIZE and 8BITMIME when the server offers them.
 ///
-/// The transport keeps one authenticated connection and sends message after message over it,
-/// one at a time. After ``SMTPConfiguration/idleTimeout`` without a message it says QUIT. A
-/// connection the server closed while idle is replaced; one found dead before the server accepted
-/// MAIL FROM is replaced once, quietly, and the message tried again. Call ``shutdown()`` to say
-/// QUIT and close it.
+/// The transport keeps a small pool of authenticated connections, at most ``maxConnections``, and
+/// sends one message at a time over each: up to that many messages are in flight at once, and a
+/// connection is opened only when every open one is busy. After ``SMTPConfiguration/idleTimeout``
+/// without a message it says QUIT on them. A connection the server closed while idle is replaced;
+/// one found dead before the server accepted MAIL FROM is replaced once, quietly, and the message
+/// tried again. Call ``shutdown()`` to say QUIT and close them.
 ///
 /// Errors are ``MailTransportError``s: 4xx replies and connection, timeout and TLS failures are
 /// transient; 5xx replies are permanent and quote the server. Refused credentials and an
@@ -23,14 +24,24 @@ public actor SMTPTransport: MailTransport {
     public nonisolated let configuration: SMTPConfiguration
     public nonisolated let timeouts: SMTPTimeouts
     public nonisolated let reuseConnections: Bool
+    /// The most connections open, and so messages in flight, at once.
+    public nonisolated let maxConnections: Int
 
     private let logger: Logger
     private let group: any EventLoopGroup
     private var tlsContext: NIOSSLContext?
-    private var session: SMTPSession?
+    /// Open connections no send is using, the most recently used last.
+    private var idle: [SMTPSession] = []
     private var isShutDown = false
-    private var busy = false
+    /// Sends (or a shutdown) under way: each holds one of ``maxConnections`` permits.
+    private var inUse = 0
     private var waiting: [CheckedContinuation<Void, Never>] = []
+    /// Whether a connection was opened since the transport started or the server last refused
+    /// the relay. Until then connections are opened one at a time, so that wrong credentials cost
+    /// one failed login however many messages are in flight.
+    private var proven = false
+    private var openingUnproven = false
+    private var openWaiters: [CheckedContinuation<Void, Never>] = []
     private var breaker: SMTPCircuitBreaker
     /// Says QUIT once the session has been idle for the configured time; replaced after each send.
     private var idleTimer: Task<Void, Never>?
@@ -40,18 +51,20 @@ public actor SMTPTransport: MailTransport {
     ///   - configuration: the server and credentials, from ``SMTPConfiguration/init(config:)`` or given in code.
     ///   - timeouts: time limits; RFC 5321's by default.
     ///   - reuseConnections: keep the session open between messages (the default) or open one per message.
+    ///   - maxConnections: the most connections open, and messages in flight, at once (at least 1).
     ///   - logger: for connection events; commands and replies at `trace`, never a password.
     ///   - eventLoopGroup: where the connection runs.
     public init(
         configuration: SMTPConfiguration,
         timeouts: SMTPTimeouts = .init(),
         reuseConnections: Bool = true,
+        maxConnections: Int = 1,
         logger: Logger,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) {
         self.init(
             configuration: configuration, timeouts: timeouts, reuseConnections: reuseConnections,
-            pauses: .init(), logger: logger, eventLoopGroup: eventLoopGroup)
+            maxConnections: maxConnections, pauses: .init(), logger: logger, eventLoopGroup: eventLoopGroup)
     }
 
     /// As the public initialiser, with the circuit breaker's pauses chosen (tests use short ones).
@@ -59,6 +72,7 @@ public actor SMTPTransport: MailTransport {
         configuration: SMTPConfiguration,
         timeouts: SMTPTimeouts = .init(),
         reuseConnections: Bool = true,
+        maxConnections: Int = 1,
         pauses: SMTPCircuitBreaker.Policy,
         logger: Logger,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
@@ -66,6 +80,7 @@ public actor SMTPTransport: MailTransport {
         self.configuration = configuration
         self.timeouts = timeouts
         self.reuseConnections = reuseConnections
+        self.maxConnections = max(1, maxConnections)
         self.breaker = SMTPCircuitBreaker(policy: pauses)
         self.group = eventLoopGroup
         var logger = logger
@@ -95,6 +110,11 @@ public actor SMTPTransport: MailTransport {
             startIdleTimer()
             return receipt
         } catch where SMTPCircuitBreaker.trips(on: error) {
+            proven = false
+            if let pause = breaker.remainingPause(at: .now) {
+                // Another send in flight tripped the breaker for the same reason meanwhile.
+                throw Self.paused(by: error, for: pause)
+            }
             let opening = breaker.open(after: error, at: .now)
             let metadata: Logger.Metadata = ["error": "\(error.message)", "pause": "\(Self.describe(opening.pause))"]
             if opening.isFirst {
@@ -111,16 +131,17 @@ public actor SMTPTransport: MailTransport {
         }
     }
 
-    /// Says QUIT on the open connection, if any, and closes it. Later sends fail (transiently).
+    /// Waits for the sends under way, then says QUIT on the open connections and closes them.
+    /// Later sends fail (transiently).
     public func shutdown() async {
-        await acquire()
-        defer { release() }
         isShutDown = true
         cancelIdleTimer()
-        if let session {
-            self.session = nil
-            await session.quit()
-        }
+        // Every permit: the sends under way finish first.
+        for _ in 0..<maxConnections { await acquire() }
+        defer { for _ in 0..<maxConnections { release() } }
+        let sessions = idle
+        idle = []
+        for session in sessions { await session.quit() }
     }
 
     private func deliver(_ message: [UInt8], sender: String, recipients: [String]) async throws(SMTPError) -> MailReceipt {
@@ -134,8 +155,9 @@ public actor SMTPTransport: MailTransport {
             let (current, reused) = try await readySession()
             do {
                 let delivery = try await current.deliver(envelope, body: body)
-                if !reuseConnections {
-                    session = nil
+                if reuseConnections, !isShutDown {
+                    idle.append(current)
+                } else {
                     await current.quit()
                 }
                 if !delivery.rejected.isEmpty {
@@ -145,33 +167,53 @@ public actor SMTPTransport: MailTransport {
                 }
                 return MailReceipt(transportMessageID: Self.queueID(in: delivery.reply), rejectedRecipients: delivery.rejected)
             } catch {
-                if await !current.isReusable() {
-                    session = nil
-                    await current.connection.close()
-                }
+                let reusable = await current.isReusable()
                 if reused, !retried, !current.mailAccepted, error.code == .connectionClosed {
+                    if !reusable { await current.connection.close() } else { idle.append(current) }
                     logger.debug("reused SMTP connection was dead; reconnecting", metadata: ["smtp_error": "\(error.message)"])
                     retried = true
                     continue
                 }
-                if !reuseConnections, session != nil {
-                    session = nil
+                if reusable, reuseConnections, !isShutDown {
+                    idle.append(current)
+                } else if reusable {
                     await current.quit()
+                } else {
+                    await current.connection.close()
                 }
                 throw error
             }
         }
     }
 
-    /// The open session if it can still be used, else a new one.
+    /// An idle session that can still be used, else a new one. The session is the caller's
+    /// until it puts it back in ``idle``.
     private func readySession() async throws(SMTPError) -> (SMTPSession, reused: Bool) {
-        if let session {
+        while let session = idle.popLast() {
             if await session.isReusable() {
                 return (session, true)
             }
             logger.debug("SMTP connection closed while idle; reconnecting")
-            self.session = nil
             await session.connection.close()
+        }
+        let unproven = !proven
+        if unproven {
+            while openingUnproven {
+                await withCheckedContinuation { openWaiters.append($0) }
+            }
+            if !proven, let reason = breaker.reason, breaker.remainingPause(at: .now) != nil {
+                // The connection opened meanwhile was refused: this one would be too.
+                throw reason
+            }
+            openingUnproven = true
+        }
+        defer {
+            if unproven {
+                openingUnproven = false
+                let waiters = openWaiters
+                openWaiters = []
+                for waiter in waiters { waiter.resume() }
+            }
         }
         let context = try makeTLSContext()
         let opened = try await SMTPSession.open(
@@ -181,7 +223,7 @@ public actor SMTPTransport: MailTransport {
             group: group,
             logger: logger
         )
-        session = opened
+        proven = true
         return (opened, false)
     }
 
@@ -201,10 +243,10 @@ public actor SMTPTransport: MailTransport {
 
     // MARK: - Idle sessions
 
-    /// After a send, QUIT the session if no other message comes within the idle limit, so that
-    /// the server does not hold a process for us until its own timeout.
+    /// After a send, QUIT the idle sessions if no other message comes within the idle limit, so
+    /// that the server does not hold a process for us until its own timeout.
     private func startIdleTimer() {
-        guard session != nil else { return }
+        guard !idle.isEmpty, inUse <= 1 else { return }
         idleGeneration += 1
         let generation = idleGeneration
         let limit = configuration.idleTimeout
@@ -222,13 +264,14 @@ public actor SMTPTransport: MailTransport {
     }
 
     private func quitIfIdle(generation: Int) async {
-        await acquire()
-        defer { release() }
-        guard generation == idleGeneration, let session else { return }
-        self.session = nil
+        guard generation == idleGeneration, inUse == 0, !idle.isEmpty else { return }
+        let sessions = idle
+        idle = []
         idleTimer = nil
-        logger.debug("SMTP connection idle; saying QUIT", metadata: ["smtp_idle_seconds": "\(configuration.idleTimeout.components.seconds)"])
-        await session.quit()
+        logger.debug(
+            "SMTP connections idle; saying QUIT",
+            metadata: ["smtp_idle_seconds": "\(configuration.idleTimeout.components.seconds)", "smtp_connections": "\(sessions.count)"])
+        for session in sessions { await session.quit() }
     }
 
     /// What a send meets while the breaker is open: the cause, and when the next try comes.
@@ -252,13 +295,13 @@ public actor SMTPTransport: MailTransport {
         return id.isEmpty ? nil : String(id)
     }
 
-    // MARK: - One send at a time
+    // MARK: - One send per connection
 
-    /// Actor methods interleave at every await; this queue keeps one send (or shutdown) on the
-    /// connection at a time, in arrival order.
+    /// Actor methods interleave at every await; these permits keep at most ``maxConnections``
+    /// sends under way, one per connection, and hand the next permit out in arrival order.
     private func acquire() async {
-        guard busy else {
-            busy = true
+        guard inUse >= maxConnections else {
+            inUse += 1
             return
         }
         await withCheckedContinuation { waiting.append($0) }
@@ -266,8 +309,9 @@ public actor SMTPTransport: MailTransport {
 
     private func release() {
         if waiting.isEmpty {
-            busy = false
+            inUse -= 1
         } else {
+            // The permit passes to the next in line.
             waiting.removeFirst().resume()
         }
     }

@@ -34,6 +34,8 @@ struct SettingsOptions: ParsableArguments {
     var retryMaxSeconds: String?
     @Option(help: "Seconds a worker holds the messages it took; with a shared outbox (SMSRELAY_DATABASE_URL, environment or file only: it holds a password), the other relays deliver those of one that died after it. [env: SMSRELAY_OUTBOX_LEASE_SECONDS, default: 120]")
     var outboxLeaseSeconds: String?
+    @Option(help: "Messages in flight at once, 1 to 64; one conversation's go one at a time, in order. [env: SMSRELAY_DELIVERY_CONCURRENCY, default: 4]")
+    var deliveryConcurrency: String?
     @Option(help: "Mail transport: maildir, smtp or ses. [env: SMSRELAY_TRANSPORT, default: maildir]")
     var transport: String?
     @Option(help: "Maildir to deliver to. [env: SMSRELAY_MAILDIR, default: <data-dir>/mail]")
@@ -52,6 +54,8 @@ struct SettingsOptions: ParsableArguments {
     var sesEndpoint: String?
     @Option(help: "SES configuration set to send with. [env: SMSRELAY_SES_CONFIGURATION_SET]")
     var sesConfigurationSet: String?
+    @Option(help: "Messages per second sent through SES, decimals allowed; throttling slows it down for a while. [env: SMSRELAY_SES_MAX_SEND_RATE, default: 14]")
+    var sesMaxSendRate: String?
     @Option(help: "Comma-separated recipients. [env: SMSRELAY_MAIL_TO, default: inbox@localhost]")
     var mailTo: String?
     @Option(help: "Sender address. [env: SMSRELAY_MAIL_FROM, default: sms@localhost]")
@@ -107,10 +111,11 @@ struct SettingsOptions: ParsableArguments {
             (.maxBodyBytes, maxBodyBytes), (.requestTimeoutSeconds, requestTimeoutSeconds),
             (.idleTimeoutSeconds, idleTimeoutSeconds), (.maxConnections, maxConnections),
             (.maxAttempts, maxAttempts), (.retryFor, retryFor), (.retryBaseSeconds, retryBaseSeconds),
-            (.retryMaxSeconds, retryMaxSeconds), (.outboxLeaseSeconds, outboxLeaseSeconds), (.transport, transport), (.maildir, maildir),
+            (.retryMaxSeconds, retryMaxSeconds), (.outboxLeaseSeconds, outboxLeaseSeconds),
+            (.deliveryConcurrency, deliveryConcurrency), (.transport, transport), (.maildir, maildir),
             (.smtpPasswordFile, smtpPasswordFile), (.smtpCAFile, smtpCaFile), (.smtpHeloName, smtpHeloName),
             (.smtpIdleSeconds, smtpIdleSeconds), (.sesRegion, sesRegion), (.sesEndpoint, sesEndpoint),
-            (.sesConfigurationSet, sesConfigurationSet), (.mailTo, mailTo), (.mailFrom, mailFrom),
+            (.sesConfigurationSet, sesConfigurationSet), (.sesMaxSendRate, sesMaxSendRate), (.mailTo, mailTo), (.mailFrom, mailFrom),
             (.subjectTemplate, subjectTemplate), (.textTemplate, textTemplate), (.htmlTemplate, htmlTemplate),
             (.mediaFetch, mediaFetch), (.mediaMaxBytes, mediaMaxBytes), (.mediaMaxTotalBytes, mediaMaxTotalBytes),
             (.mediaTrustedHosts, mediaTrustedHosts), (.mediaTimeoutSeconds, mediaTimeoutSeconds),

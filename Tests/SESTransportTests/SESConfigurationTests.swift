@@ -122,3 +122,21 @@ struct SESConfigurationTests {
         }
     }
 }
+
+extension SESConfigurationTests {
+    @Test("the send rate is 14 a second unless SMSRELAY_SES_MAX_SEND_RATE says otherwise, decimals allowed")
+    func sendRate() throws {
+        #expect(try SESConfiguration(environment: Self.environment(["AWS_REGION": "us-east-1"])).maxSendRate == 14)
+        let configured = try SESConfiguration(environment: Self.environment(["AWS_REGION": "us-east-1", "SMSRELAY_SES_MAX_SEND_RATE": "2.5"]))
+        #expect(configured.maxSendRate == 2.5)
+    }
+
+    @Test("a send rate that is not a positive number is an error naming the variable", arguments: ["0", "-3", "fast", "nan", "100000"])
+    func invalidSendRate(value: String) {
+        let error = #expect(throws: SESConfigurationError.self) {
+            try SESConfiguration(environment: Self.environment(["AWS_REGION": "us-east-1", "SMSRELAY_SES_MAX_SEND_RATE": value]))
+        }
+        #expect(error?.code == .invalidSendRate)
+        #expect(error?.message.contains("SMSRELAY_SES_MAX_SEND_RATE=\(value)") == true)
+    }
+}

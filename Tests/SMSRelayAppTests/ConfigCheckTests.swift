@@ -68,7 +68,7 @@ struct ConfigCheckTests {
     func sesPlatformCredentials() async throws {
         let ses = ["SMSRELAY_TRANSPORT": "ses", "AWS_REGION": "eu-west-1"]
         let metadata = try ConfigCheck.run(flags: [:], environment: ses, mode: .serve)
-        #expect(metadata.contains("ses → https://email.eu-west-1.amazonaws.com (eu-west-1); credentials: instance metadata (http://169.254.169.254)"), "\(metadata)")
+        #expect(metadata.contains("ses → https://email.eu-west-1.amazonaws.com (eu-west-1), at most 14 messages a second; credentials: instance metadata (http://169.254.169.254)"), "\(metadata)")
 
         let container = try ConfigCheck.run(
             flags: [:],

@@ -31,6 +31,8 @@ public final class SMTPTestServer: Sendable {
         /// The name the client gave in EHLO (`ehlo` events).
         public var name: String?
         public var connection: Int
+        /// How many DATA commands a `barrier` event held at once (`--data-barrier`).
+        public var held: Int?
         public var mail_from: String?
         public var mail_options: [String]?
         public var rcpt_tos: [String]?

@@ -49,6 +49,10 @@ def parse_arguments():
                         help="hold the first DATA this many seconds before answering, after writing a data-hang event "
                              "with its Message-ID; if the client is gone by then the message is not taken (RFC 5321: "
                              "the server is responsible for it only once it answered 250)")
+    parser.add_argument("--data-barrier", type=int, default=0,
+                        help="hold each DATA until this many are held at once (30 s at most): shows clients sending at once")
+    parser.add_argument("--data-delay", type=float, default=0,
+                        help="seconds to wait before answering each DATA, as a real server takes its time")
     parser.add_argument("--idle-timeout", type=float, default=300, help="close a connection idle this long")
     parser.add_argument("--size-limit", type=int, default=33554432, help="advertised SIZE")
     parser.add_argument("--quiet", action="store_true", help="write connect events only, no message bodies")
@@ -69,6 +73,8 @@ class Recorder:
         self.failed_once = False
         self.dropped_once = False
         self.hung = False
+        self.barrier_waiting = 0
+        self.barrier_event = None
 
     def write(self, record):
         self.out.write(json.dumps(record, ensure_ascii=True) + "\n")
@@ -79,6 +85,25 @@ class Recorder:
             self.failed_once = True
             return self.options.fail_first_with
         return None
+
+    async def barrier(self, server):
+        """Holds this DATA until --data-barrier of them are held; records a "barrier" event then."""
+        if self.barrier_event is None:
+            self.barrier_event = asyncio.Event()
+        event = self.barrier_event
+        self.barrier_waiting += 1
+        if self.barrier_waiting >= self.options.data_barrier:
+            self.write({"event": "barrier", "connection": server.connection_number, "held": self.barrier_waiting})
+            self.barrier_waiting = 0
+            self.barrier_event = asyncio.Event()
+            event.set()
+            return
+        try:
+            await asyncio.wait_for(event.wait(), 30)
+        except asyncio.TimeoutError:
+            self.write({"event": "barrier-timeout", "connection": server.connection_number, "held": self.barrier_waiting})
+            if self.barrier_event is event:
+                self.barrier_waiting -= 1
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         session.host_name = hostname
@@ -117,6 +142,10 @@ class Recorder:
         failure = self.fail_first("data")
         if failure:
             return failure
+        if self.options.data_barrier:
+            await self.barrier(server)
+        if self.options.data_delay:
+            await asyncio.sleep(self.options.data_delay)
         data = envelope.original_content or envelope.content
         if self.options.hang_first_data and not self.hung:
             self.hung = True

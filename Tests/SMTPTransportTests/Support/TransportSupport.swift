@@ -18,6 +18,7 @@ func withTransport<T>(
     idleTimeout: Duration = SMTPConfiguration.defaultIdleTimeout,
     timeouts: SMTPTimeouts = testTimeouts,
     reuseConnections: Bool = true,
+    maxConnections: Int = 1,
     pauses: SMTPCircuitBreaker.Policy = .init(),
     logger: Logger? = nil,
     _ body: (SMTPTransport) async throws -> T
@@ -27,7 +28,7 @@ func withTransport<T>(
     let configuration = try SMTPConfiguration(
         url: url, passwordFile: passwordFile, caFile: caFile, heloName: heloName, idleTimeout: idleTimeout, names: .relay)
     let transport = SMTPTransport(
-        configuration: configuration, timeouts: timeouts, reuseConnections: reuseConnections, pauses: pauses,
+        configuration: configuration, timeouts: timeouts, reuseConnections: reuseConnections, maxConnections: maxConnections, pauses: pauses,
         logger: logger ?? quiet)
     do {
         let result = try await body(transport)
