@@ -128,7 +128,7 @@ extension OutboxContract {
             let cluster = try #require(PostgresTestCluster.current)
             let database = try await cluster.makeDatabase()
             let store = try await PostgresOutboxStore.open(
-                try Self.url(database, "sslmode=require"), logger: Self.logger, operationTimeout: .seconds(3))
+                try Self.url(database, "sslmode=require"), logger: Self.logger, operationTimeout: .seconds(10))
             _ = try await store.enqueue(.sample("before"), now: Date())
             try await cluster.psql("DROP DATABASE \(database) WITH (FORCE)")
             await #expect {
