@@ -28,7 +28,7 @@ struct FlowrouteRateLimitTests {
 
     @Test("the first sends start at once; the next wait for the oldest to leave the window")
     func reservations() {
-        let clock = TestClock()
+        let clock = ManualClock()
         let limiter = SendRateLimiter(limit: 5, window: .seconds(1), clock: clock)
         let first = (0..<5).map { _ in limiter.reserve().offset }
         #expect(first == Array(repeating: .zero, count: 5))
@@ -42,7 +42,7 @@ struct FlowrouteRateLimitTests {
 
     @Test("a caller sleeps only when the window is full, until its start time")
     func acquireSleepsUntilItsStart() async throws {
-        let clock = TestClock()
+        let clock = ManualClock()
         let limiter = SendRateLimiter(limit: 2, window: .seconds(1), clock: clock)
         for _ in 0..<5 { try await limiter.acquire() }
         #expect(clock.sleeps.map(\.offset) == [.seconds(1), .seconds(2)])
@@ -51,7 +51,7 @@ struct FlowrouteRateLimitTests {
     @Test("whatever the times callers ask at, no window holds more than the limit", arguments: [1, 3, 5])
     func noWindowOverfull(limit: Int) {
         var random = SplitMix64(seed: UInt64(limit))
-        let clock = TestClock()
+        let clock = ManualClock()
         let limiter = SendRateLimiter(limit: limit, window: .seconds(1), clock: clock)
         var now = Duration.zero
         var starts: [Duration] = []
