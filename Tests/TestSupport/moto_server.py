@@ -1,4 +1,5 @@
-"""moto_server, with AssumeRoleWithWebIdentity unsigned as in AWS.
+"""moto_server, with AssumeRoleWithWebIdentity unsigned as in AWS, and DynamoDB's item writes
+atomic as in AWS.
 
 Usage: moto_server.py [moto_server's arguments]
 
@@ -23,6 +24,29 @@ def unsigned_web_identity(self, iam_request_cls, resource="*"):
 
 
 authorization.ActionAuthenticatorMixin._authenticate_and_authorize_action = unsigned_web_identity
+
+# DynamoDB evaluates a write's condition and applies the write as one step: of two conditional
+# PutItems racing for the same key, one fails. moto's server handles requests on threads and
+# checks the condition, then writes, without a lock, so both can pass. The exactly-once tests
+# race two invocations on purpose: each item operation here holds one lock, as DynamoDB's
+# per-item atomicity would.
+import threading  # noqa: E402
+
+from moto.dynamodb.models import DynamoDBBackend  # noqa: E402
+
+item_lock = threading.RLock()
+
+
+def atomic(operation):
+    def locked(self, *args, **kwargs):
+        with item_lock:
+            return operation(self, *args, **kwargs)
+
+    return locked
+
+
+for name in ("put_item", "update_item", "delete_item", "get_item", "transact_write_items"):
+    setattr(DynamoDBBackend, name, atomic(getattr(DynamoDBBackend, name)))
 
 from moto.server import main  # noqa: E402
 
