@@ -19,12 +19,16 @@ struct LambdaLoopTests {
     typealias RelayHandler = CallbackLambdaHandler<SendNowSink>
 
     /// The function's handler as the app builds it: the intake, then a send within the deadline.
-    static func relayHandler(token: String?, transport: any MailTransport) throws -> RelayHandler {
+    static func relayHandler(
+        token: String?, transport: any MailTransport, safetyMargin: Duration = LambdaContext.defaultSafetyMargin
+    ) throws -> RelayHandler {
         let renderer = try EmailRenderer()
         let route = Route(recipients: ["me@example.com"], sender: "sms@example.com")
         return CallbackLambdaHandler(
             intake: CallbackIntake(token: token, maxBodyBytes: 65_536),
-            sink: SendNowSink(transport: transport, compose: { message, media in try renderer.render(message, route: route, media: media) }))
+            sink: SendNowSink(
+                transport: transport, compose: { message, media in try renderer.render(message, route: route, media: media) },
+                safetyMargin: safetyMargin))
     }
 
     func withHandler(token: String? = LambdaLoopTests.token, _ body: (RelayHandler, URL) async throws -> Void) async throws {
@@ -201,12 +205,14 @@ struct LambdaLoopTests {
     func deadline() async throws {
         let transport = StalledTransport()
         defer { transport.gate.open() }
-        let handler = try Self.relayHandler(token: nil, transport: transport)
+        // A 6 s margin: the answer must reach the Runtime API before the deadline even when the
+        // whole suite runs on two cores and this process waits seconds for a core.
+        let handler = try Self.relayHandler(token: nil, transport: transport, safetyMargin: .seconds(6))
         let logs = RecordingLogHandler.Store()
         let server = RuntimeAPIServer()
-        // 10 s less the 2 s margin: room for the send to reach the transport while the whole suite
-        // starts on two cores; the transport never answers, so the test still waits 8 s at most.
-        server.enqueue(id: "req-slow", event: Array(APIGatewayRequestTests.consoleEvent.utf8), timeout: .seconds(10))
+        // 16 s less the 6 s margin: room for the send to reach the transport while the whole suite
+        // starts on two cores; the transport never answers, so the test still waits 10 s at most.
+        server.enqueue(id: "req-slow", event: Array(APIGatewayRequestTests.consoleEvent.utf8), timeout: .seconds(16))
         server.enqueue(id: "req-next", event: Array("not an event".utf8))
         try await server.run { endpoint in
             try await serve(handler, on: endpoint, logger: RecordingLogHandler.logger(logs), until: "two reports") {
@@ -229,9 +235,9 @@ struct LambdaLoopTests {
         try #require(abandoned.count == 1)
         #expect(abandoned[0].level == .error)
         #expect(abandoned[0].metadata["request_id"] == "req-slow")
-        #expect(abandoned[0].metadata["safety_margin_ms"] == "2000")
+        #expect(abandoned[0].metadata["safety_margin_ms"] == "6000")
         let remaining = try #require(abandoned[0].metadata["remaining_ms"].flatMap { Int("\($0)") })
-        #expect(remaining <= 2000, "abandoned with \(remaining) ms left, before the margin was reached")
+        #expect(remaining <= 6000, "abandoned with \(remaining) ms left, before the margin was reached")
     }
 
     @Test("cancelling the loop's task stops it while it waits for an event")

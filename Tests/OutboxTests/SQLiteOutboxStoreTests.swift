@@ -139,19 +139,19 @@ struct SQLiteWALTests {
         try await withTemporaryDirectory { dir in
             let path = dir.appendingPathComponent("o.sqlite").path
             let store = try SQLiteOutboxStore(path: path)
-            let body = String(repeating: "a long text message body ", count: 320)
-            // 3 000 messages of 8 KB, from 32 writers at once (so that batches share commits).
+            let body = String(repeating: "a long text message body ", count: 1280)
+            // 750 messages of 32 KB, from 32 writers at once (so that batches share commits).
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for writer in 0..<32 {
                     group.addTask {
-                        for n in stride(from: writer, to: 3000, by: 32) {
+                        for n in stride(from: writer, to: 750, by: 32) {
                             _ = try await store.enqueue(SQLiteOutboxStoreTests.message("wal-\(n)", body: body), now: Date())
                         }
                     }
                 }
                 try await group.waitForAll()
             }
-            #expect(try await store.counts().pending == 3000)
+            #expect(try await store.counts().pending == 750)
             let database = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
             let wal = try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int ?? 0
             // The limit after a checkpoint, one checkpoint interval of pages, and a batch's worth.
