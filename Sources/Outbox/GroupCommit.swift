@@ -10,10 +10,11 @@ import Synchronization
 /// arriving during a commit waits for it and joins the next one: under load, batches grow by
 /// themselves, and a lone write still commits at once, alone.
 ///
-/// A write returns only after its transaction is committed, with its own result. Each runs in a
-/// savepoint of its own: one that throws is rolled back alone and gets its own error, the others
-/// commit. A failed commit rolls back the whole batch and every write in it gets the error; no
-/// write of a batch is ever kept without the others.
+/// A write returns only after its transaction is committed, with its own result. In a batch of
+/// several, each runs in a savepoint of its own: one that throws is rolled back alone and gets its
+/// own error, the others commit (a write alone is rolled back with its transaction). A failed
+/// commit rolls back the whole batch and every write in it gets the error; no write of a batch is
+/// ever kept without the others.
 final class GroupCommit: Sendable {
     private let pool: DatabasePool
     private let waiting = Mutex<[any QueuedWrite]>([])
