@@ -149,19 +149,18 @@ public final class SQLiteOutboxStore: OutboxStore {
     public func enqueue(_ item: OutboxItem, now: Date) async throws -> EnqueueResult {
         let row = try OutboxRowCoding.storage(of: item)
         return try await write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO message (kind, carrier, carrierMessageID, payload, status, attempts, nextAttemptAt, createdAt, updatedAt, pendingSince)
-                    VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?)
-                    ON CONFLICT (carrier, carrierMessageID) DO NOTHING
-                    """,
-                arguments: [row.kind.rawValue, row.carrier, row.key, row.payload, now.timeIntervalSince1970,
-                            now.timeIntervalSince1970, now.timeIntervalSince1970, now.timeIntervalSince1970])
+            // Cached: every callback runs these, and compiling them each time cost more than running them.
+            try db.cachedStatement(sql: """
+                INSERT INTO message (kind, carrier, carrierMessageID, payload, status, attempts, nextAttemptAt, createdAt, updatedAt, pendingSince)
+                VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?)
+                ON CONFLICT (carrier, carrierMessageID) DO NOTHING
+                """).execute(arguments: [row.kind.rawValue, row.carrier, row.key, row.payload, now.timeIntervalSince1970,
+                                         now.timeIntervalSince1970, now.timeIntervalSince1970, now.timeIntervalSince1970])
             if db.changesCount == 1 {
                 return .stored(id: db.lastInsertedRowID)
             }
             let id = try Int64.fetchOne(
-                db, sql: "SELECT id FROM message WHERE carrier = ? AND carrierMessageID = ?",
+                db.cachedStatement(sql: "SELECT id FROM message WHERE carrier = ? AND carrierMessageID = ?"),
                 arguments: [row.carrier, row.key])
             guard let id else { throw OutboxError.inconsistent("\(row.kind.rawValue) row \(row.key) neither inserted nor found") }
             return .duplicate(id: id)

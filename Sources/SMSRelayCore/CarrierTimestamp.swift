@@ -17,7 +17,7 @@ enum CarrierTimestamp {
         switch value {
         case .integer(let number): date = epoch(Double(number))
         case .double(let number): date = number.isFinite ? epoch(number) : nil
-        case .string(let text): date = parse(text.trimmingCharacters(in: .whitespaces))
+        case .string(let text): date = parse(text.trimmingBlanks())
         default: date = nil
         }
         guard let date, date >= earliest, date <= latest else { return nil }

@@ -77,7 +77,7 @@ enum FlowroutePayload {
     static func parseJSONAPI(_ root: JSONObjectReader, receivedAt: Date, notices: inout [ParseNotice]) throws(PayloadError) -> CarrierEvent {
         let data = try root.object("data")
         let attributes = data.lenientObject("attributes")
-        let type = data.text("type")?.trimmingCharacters(in: .whitespaces).lowercased()
+        let type = data.text("type")?.trimmingBlanks().lowercased()
         switch type {
         case "message", "messages":
             break

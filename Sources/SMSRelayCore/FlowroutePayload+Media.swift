@@ -50,7 +50,7 @@ extension FlowroutePayload {
     private static func mediaItem(_ resource: JSONObjectReader, notices: inout [ParseNotice]) -> MediaItem {
         let attributes = resource.lenientObject("attributes")
         let fileName = attributes?.text("file_name")
-        guard let url = attributes?.text("url")?.trimmingCharacters(in: .whitespaces), !url.isEmpty else {
+        guard let url = attributes?.text("url")?.trimmingBlanks(), !url.isEmpty else {
             notices.append(ParseNotice(field: resource.path, "a media object without a URL"))
             return .unreadable("the carrier gave no address for it", fileName: fileName)
         }

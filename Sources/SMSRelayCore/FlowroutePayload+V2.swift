@@ -26,7 +26,7 @@ extension FlowroutePayload {
                 ? .missing(data.path(of: "attributes"))
                 : data.mismatch("attributes", expected: "an object", found: data.fields["attributes"]!)
         }
-        if let direction = attributes.text("direction")?.trimmingCharacters(in: .whitespaces).lowercased(),
+        if let direction = attributes.text("direction")?.trimmingBlanks().lowercased(),
            direction == "outbound" || direction == "outgoing" {
             return .ignored(reason: "message \(JSONPath.quote(id)) is outbound; only inbound messages are relayed")
         }

@@ -47,7 +47,7 @@ extension JSONObjectReader {
     /// `+` and 3 to 20 digits once spaces, dashes, dots and parentheses are removed; or an
     /// alphanumeric sender id.
     static func normalisedPhoneNumber(_ text: String) -> String? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingBlanks()
         let compact = String(String.UnicodeScalarView(trimmed.unicodeScalars.filter { !" -.()\u{00A0}".unicodeScalars.contains($0) }))
         if isPhoneNumberLike(compact) {
             return compact
@@ -107,7 +107,7 @@ extension JSONObjectReader {
         case .bool(let flag)?: return flag
         case .integer(let number)? where number == 0 || number == 1: return number == 1
         case .string(let text)?:
-            switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+            switch text.trimmingBlanks().lowercased() {
             case "true", "1", "yes": return true
             case "false", "0", "no": return false
             default: return nil
@@ -124,7 +124,7 @@ extension JSONObjectReader {
         case .double(let number)? where number.isFinite && number >= 0 && number < 1e15 && number == number.rounded():
             return Int(number)
         case .string(let text)?:
-            return Int(text.trimmingCharacters(in: .whitespaces)).flatMap { $0 >= 0 ? $0 : nil }
+            return Int(text.trimmingBlanks()).flatMap { $0 >= 0 ? $0 : nil }
         default:
             return nil
         }

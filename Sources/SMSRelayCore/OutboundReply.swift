@@ -103,7 +103,7 @@ public struct ReplyNotice: Sendable, Codable, Equatable {
     /// The first non-blank line of `text`, cut to 80 characters with `…`.
     public static func firstLine(of text: String) -> String {
         let line = text.split(whereSeparator: \.isNewline)
-            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .map { $0.trimmingBlanks() }
             .first { !$0.isEmpty } ?? ""
         return line.count > 80 ? String(line.prefix(79)) + "…" : line
     }

@@ -99,9 +99,10 @@ public struct CallbackIntake: Sendable {
     /// Media types a JSON callback may come with: `application/json`, `application/vnd.api+json`,
     /// `text/json`, `text/plain` (some senders label JSON so), or none.
     static func isJSON(_ contentType: String) -> Bool {
-        let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map {
-            $0.trimmingCharacters(in: .whitespaces).lowercased()
-        } ?? ""
+        let beforeParameters = contentType.utf8.split(separator: UInt8(ascii: ";"), maxSplits: 1, omittingEmptySubsequences: false).first ?? []
+        let isBlank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        let trimmed = beforeParameters.drop(while: isBlank).reversed().drop(while: isBlank).reversed()
+        let mediaType = String(decoding: trimmed, as: UTF8.self).lowercased()
         return mediaType.isEmpty || mediaType == "application/json" || mediaType == "text/json" || mediaType == "text/plain"
             || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))
     }

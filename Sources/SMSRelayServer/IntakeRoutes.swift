@@ -61,13 +61,13 @@ struct IntakeRoutes<Sink: CallbackSink>: Sendable {
     static func response(for verdict: IntakeVerdict) -> Response {
         switch verdict {
         case .accepted(.stored(let id, let isNew)):
-            return JSONResponse.make(.ok, ["status": isNew ? "stored" : "duplicate", "id": id])
+            return JSONResponse.make(.ok, ["id": .integer(id), "status": .string(isNew ? "stored" : "duplicate")])
         case .accepted(.receiptRecorded(let isNew)):
-            return JSONResponse.make(.ok, ["status": isNew ? "receipt recorded" : "duplicate receipt"])
+            return JSONResponse.make(.ok, ["status": .string(isNew ? "receipt recorded" : "duplicate receipt")])
         case .accepted(.delivered):
-            return JSONResponse.make(.ok, ["status": "delivered"])
+            return JSONResponse.make(.ok, ["status": .string("delivered")])
         case .ignored(let reason):
-            return JSONResponse.make(.ok, ["status": "ignored", "reason": reason])
+            return JSONResponse.make(.ok, ["reason": .string(reason), "status": .string("ignored")])
         case .rejected(let rejection):
             switch rejection.kind {
             case .unknownEndpoint:

@@ -33,7 +33,7 @@ public enum RelayServer {
                 return JSONResponse.make(.ok, body)
             } catch {
                 context.logger.error("health check failed", metadata: ["error": "\(error)"])
-                return JSONResponse.make(.serviceUnavailable, ["status": "error", "error": "\(error)"])
+                return JSONResponse.make(.serviceUnavailable, ["error": .string("\(error)"), "status": .string("error")])
             }
         }
         let registry = ConnectionRegistry(limit: limits.maxConnections)

@@ -48,6 +48,11 @@ extension DriftedInput {
             $0.from = "18553569768"
         },
         DriftedInput("a number written as a float", TestPayload.v1(to: "1.2066418E10")).with { $0.to = "12066418000" },
+        DriftedInput("numbers padded with a tab, a no-break space and an ideographic space",
+                     TestPayload.v1(to: #""\t12066418000\u00a0""#, from: #""\u300018553569768 ""#)).with {
+            $0.to = "12066418000"
+            $0.from = "18553569768"
+        },
         DriftedInput("a number with formatting", TestPayload.v1(to: #""+1 (206) 641-8000""#)).with { $0.to = "+12066418000" },
         DriftedInput("an alphanumeric sender id", TestPayload.v2Message(from: #""AMAZON""#)).with { $0.from = "AMAZON" },
         DriftedInput("'to' missing", TestPayload.v1(to: nil)).with { $0.to = "" },
