@@ -2,16 +2,20 @@ import Foundation
 import Logging
 import Synchronization
 
-/// Logs one JSON object a line to standard output, as CloudWatch Logs reads them:
+/// Logs one JSON object a line, as CloudWatch Logs (and journald, Loki, …) read them:
 /// `{"timestamp", "level", "message", …metadata}` (the request id comes in as metadata).
+/// Lambda's lines go to standard output; the server's to standard error, beside its text logs'
+/// place, so that standard output keeps only what the relay prints for people.
 public struct JSONLogHandler: LogHandler {
     public var logLevel: Logger.Level = .info
     public var metadata: Logger.Metadata = [:]
     private let label: String
+    private let toStandardError: Bool
     private static let output = Mutex(())
 
-    public init(label: String) {
+    public init(label: String, toStandardError: Bool = false) {
         self.label = label
+        self.toStandardError = toStandardError
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -30,6 +34,7 @@ public struct JSONLogHandler: LogHandler {
         object["logger"] = label
         guard var data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return }
         data.append(0x0A)
-        Self.output.withLock { _ in FileHandle.standardOutput.write(data) }
+        let stream = toStandardError ? FileHandle.standardError : FileHandle.standardOutput
+        Self.output.withLock { _ in stream.write(data) }
     }
 }

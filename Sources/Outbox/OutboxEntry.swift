@@ -134,12 +134,16 @@ public struct OutboxCounts: Sendable, Equatable, Codable {
     public var sent: Int
     public var dead: Int
     public var receipts: Int
+    /// When the longest-waiting pending message became pending (stored, or revived); nil when
+    /// none is pending.
+    public var oldestPendingSince: Date?
 
-    public init(pending: Int = 0, sent: Int = 0, dead: Int = 0, receipts: Int = 0) {
+    public init(pending: Int = 0, sent: Int = 0, dead: Int = 0, receipts: Int = 0, oldestPendingSince: Date? = nil) {
         self.pending = pending
         self.sent = sent
         self.dead = dead
         self.receipts = receipts
+        self.oldestPendingSince = oldestPendingSince
     }
 }
 

@@ -379,6 +379,8 @@ public final class SQLiteOutboxStore: OutboxStore {
                 }
             }
             counts.receipts = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM receipt") ?? 0
+            counts.oldestPendingSince = try Double.fetchOne(db, sql: "SELECT MIN(pendingSince) FROM message WHERE status = 'pending'")
+                .map(Date.init(timeIntervalSince1970:))
             return counts
         }
     }

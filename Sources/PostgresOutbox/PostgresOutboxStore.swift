@@ -279,6 +279,9 @@ public final class PostgresOutboxStore: OutboxStore {
             }
         }
         counts.receipts = try await rows("SELECT COUNT(*) FROM smsrelay_receipt") { try $0.decode(Int.self) }.first ?? 0
+        counts.oldestPendingSince = try await rows("SELECT MIN(pending_since) FROM smsrelay_message WHERE status = 'pending'") {
+            try $0.decode(Double?.self)
+        }.first.flatMap { $0 }.map(Date.init(timeIntervalSince1970:))
         return counts
     }
 

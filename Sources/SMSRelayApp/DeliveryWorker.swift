@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import MailKit
 import MailRender
+import Metrics
 import Outbox
 import ServiceLifecycle
 import SMSRelayLambdaApp
@@ -305,7 +306,13 @@ public final class DeliveryWorker: Service, Sendable {
     /// Composes an email and hands it to the transport.
     private func mail(_ make: () throws -> Email) async -> Result<MailReceipt, MailTransportError> {
         do {
-            return .success(try await transport.send(try make()))
+            let email = try make()
+            let started = ContinuousClock.now
+            defer {
+                Metrics.Timer(label: RelayMetric.deliveryDuration.name, dimensions: [("transport", transport.name)])
+                    .record(duration: started.duration(to: .now))
+            }
+            return .success(try await transport.send(email))
         } catch let error as MailTransportError {
             return .failure(error)
         } catch let error as MailKitError {
@@ -348,6 +355,33 @@ public final class DeliveryWorker: Service, Sendable {
 
     /// What the outbox records for a send's result: sent, retried later, postponed or dead.
     private func outcome(_ result: Result<MailReceipt, MailTransportError>, for entry: OutboxEntry, now: () -> Date, logger: Logger) -> Outcome {
+        let outcome = decide(result, for: entry, now: now, logger: logger)
+        count(outcome, for: entry, now: now())
+        return outcome
+    }
+
+    /// `smsrelay_deliveries_total` (emails) or `smsrelay_replies_total` (SMS), and for a sent
+    /// email `smsrelay_delivery_latency_seconds`.
+    private func count(_ outcome: Outcome, for entry: OutboxEntry, now: Date) {
+        let name: String
+        switch outcome {
+        case .sent: name = "sent"
+        case .failed(_, let retryAt, _): name = retryAt == nil ? (entry.item.kind == .reply ? "failed" : "dead") : "retry"
+        case .postponed: name = "postponed"
+        case .mediaPending: return
+        }
+        if entry.item.kind == .reply {
+            Metrics.Counter(label: RelayMetric.replies.name, dimensions: [("outcome", name)]).increment()
+            return
+        }
+        Metrics.Counter(label: RelayMetric.deliveries.name, dimensions: [("transport", transport.name), ("outcome", name)]).increment()
+        if case .sent = outcome {
+            Metrics.Timer(label: RelayMetric.deliveryLatency.name, dimensions: [("transport", transport.name)])
+                .record(duration: .nanoseconds(Int64(max(0, now.timeIntervalSince(entry.pendingSince)) * 1e9)))
+        }
+    }
+
+    private func decide(_ result: Result<MailReceipt, MailTransportError>, for entry: OutboxEntry, now: () -> Date, logger: Logger) -> Outcome {
         switch result {
         case .success(let receipt):
             var metadata: Logger.Metadata = ["transport_id": "\(receipt.transportMessageID ?? "-")"]

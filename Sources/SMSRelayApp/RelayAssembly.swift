@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import Metrics
 import Outbox
 import SMSRelayCore
 import SMSRelayIntake
@@ -26,6 +27,8 @@ public struct RelayAssembly: Sendable {
     public let replyReceiver: SMTPReceiverServer?
     /// The outbox database in the data folder.
     public static let outboxFileName = "outbox.sqlite"
+    /// Every figure recorded while the relay runs inside `withMetricsFactory(metrics.factory)`.
+    public let metrics = PrometheusMetrics()
 
     public init(settings: RelaySettings, logger: Logger) async throws {
         self.settings = settings
@@ -125,6 +128,47 @@ public struct RelayAssembly: Sendable {
             }
         }
         return services
+    }
+
+    /// The admin listener (`/metrics`, `/healthz`), when `SMSRELAY_ADMIN_LISTEN` is set.
+    public func makeAdminApplication(
+        logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> (any Service)? {
+        guard let address = settings.adminListen else { return nil }
+        let (store, metrics) = (self.store, self.metrics)
+        return AdminServer.makeApplication(
+            host: address.host,
+            port: address.port,
+            metrics: {
+                await Self.recordOutboxGauges(store, into: metrics.factory, logger: logger)
+                return (PrometheusMetrics.contentType, metrics.exposition())
+            },
+            health: { try await Self.health(store, logger: logger) },
+            logger: logger,
+            onServerRunning: onServerRunning)
+    }
+
+    /// `smsrelay_outbox_messages` and `smsrelay_outbox_oldest_pending_age_seconds`, read from the
+    /// outbox at each scrape (so that every relay sharing one reports the same). An outbox that
+    /// cannot be read leaves the last figures and is logged.
+    static func recordOutboxGauges(_ store: any OutboxStore, into factory: any MetricsFactory, logger: Logger, now: Date = Date()) async {
+        let counts: OutboxCounts
+        do {
+            counts = try await store.counts()
+        } catch {
+            logger.error("metrics cannot read the outbox", metadata: ["error": "\(error)"])
+            return
+        }
+        for (status, n) in [("pending", counts.pending), ("sent", counts.sent), ("dead", counts.dead)] {
+            Gauge(label: RelayMetric.outboxMessages.name, dimensions: [("status", status)], factory: factory).record(n)
+        }
+        let age = counts.oldestPendingSince.map { max(0, now.timeIntervalSince($0)) } ?? 0
+        Gauge(label: RelayMetric.outboxOldestPendingAge.name, factory: factory).record(age)
+    }
+
+    /// `smsrelay_build_info{version}` 1.
+    func recordBuildInfo() {
+        Gauge(label: RelayMetric.buildInfo.name, dimensions: [("version", SMSRelayVersion.current)], factory: metrics.factory).record(1)
     }
 
     /// The body of `GET /healthz`: the version and the outbox counts.

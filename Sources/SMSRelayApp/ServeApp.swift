@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import Metrics
 import SMSRelayCore
 import SMSRelayServer
 import SMTPReceiver
@@ -50,11 +51,23 @@ public enum ServeApp {
                 "ready for carrier callbacks; `smsrelay callback-url` prints the URL with its token",
                 metadata: ["callback_url": "\(assembly.redactedCallbackURL(port: port))", "transport": "\(assembly.components.transportSummary)"])
         }
+        var services: [any Service] = [app]
+        if let admin = assembly.makeAdminApplication(logger: logger, onServerRunning: { port in
+            let address = ListenAddress(host: settings.adminListen?.host ?? "", port: port)
+            FileHandle.standardOutput.write(Data("Admin listener (/metrics, /healthz) on http://\(address)\n".utf8))
+        }) {
+            services.append(admin)
+        }
         var configuration = ServiceGroupConfiguration(
-            services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         configuration.maximumGracefulShutdownDuration = maximumShutdownDuration
+        assembly.recordBuildInfo()
         do {
-            try await ServiceGroup(configuration: configuration).run()
+            // Every figure the relay's tasks record goes to the assembly's registry, which the
+            // admin listener's /metrics shows.
+            try await withMetricsFactory(assembly.metrics.factory) {
+                try await ServiceGroup(configuration: configuration).run()
+            }
             await assembly.store.close()
         } catch {
             await assembly.store.close()

@@ -3,6 +3,7 @@ import LambdaRuntime
 import Logging
 import MailRender
 import SMSRelayCore
+import Metrics
 
 /// Downloads a message's media for its email, within the per-item and per-email limits.
 ///
@@ -95,7 +96,20 @@ package struct MediaCollector: Sendable {
         case retry(String)
     }
 
+    /// One download, counted in `smsrelay_media_fetches_total`.
     package func attemptDownload(_ url: String, budget: Int) async -> AttemptResult {
+        let result = await download(url, budget: budget)
+        let outcome: String
+        switch result {
+        case .success: outcome = "fetched"
+        case .retry: outcome = "retry"
+        case .giveUp: outcome = "given_up"
+        }
+        Metrics.Counter(label: RelayMetric.mediaFetches.name, dimensions: [("outcome", outcome)]).increment()
+        return result
+    }
+
+    private func download(_ url: String, budget: Int) async -> AttemptResult {
         guard budget > 0 else { return .giveUp(totalLimitReason) }
         let limit = min(settings.maxBytes, budget)
         switch await downloader.download(url, maxBytes: limit) {

@@ -65,6 +65,10 @@ public struct RelaySettings: Sendable {
     /// Lambda: the DynamoDB table that makes delivery exactly once; nil: at least once.
     public var idempotency: IdempotencySettings?
     public var logLevel: String
+    /// How log lines are written: text for people, or JSON for a log collector.
+    public var logFormat: LogFormat
+    /// Where the admin listener (`/metrics`, `/healthz`) listens; nil: it is off.
+    public var adminListen: ListenAddress?
 
     /// Reads the settings, highest precedence first: command-line `flags` (keyed by ``SettingKey/name``),
     /// then `environment`, then the config file named by either, then the documented defaults.
@@ -167,6 +171,23 @@ public struct RelaySettings: Sendable {
             throw ConfigError.invalid(.logLevel, logLevel, expected: "trace, debug, info, notice, warning, error or critical")
         }
 
+        let formatText = try source.string(.logFormat, default: "text").lowercased()
+        guard let logFormat = LogFormat(rawValue: formatText) else {
+            throw ConfigError.invalid(.logFormat, formatText, expected: "text or json")
+        }
+        var adminListen: ListenAddress?
+        if let listen = try source.optional(.adminListen) {
+            guard let address = ReplyReceiverSettings.listenAddress(listen) else {
+                throw ConfigError.invalid(.adminListen, listen, expected: "host:port, such as 127.0.0.1:8081")
+            }
+            guard address.port == 0 || address.port != port else {
+                throw ConfigError(
+                    "\(SettingKey.adminListen.environmentName) \(listen) is the public callback port (\(SettingKey.port.environmentName)): "
+                        + "the admin listener needs a port of its own, such as 127.0.0.1:8081")
+            }
+            adminListen = ListenAddress(host: address.host, port: address.port)
+        }
+
         return RelaySettings(
             host: host,
             port: port,
@@ -201,7 +222,9 @@ public struct RelaySettings: Sendable {
             replies: replies,
             lambdaSafetyMargin: .milliseconds(try source.int(.lambdaSafetyMarginMs, default: 2000, in: 0...60_000)),
             idempotency: try loadIdempotency(source),
-            logLevel: logLevel
+            logLevel: logLevel,
+            logFormat: logFormat,
+            adminListen: adminListen
         )
     }
 

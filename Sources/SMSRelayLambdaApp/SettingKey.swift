@@ -185,6 +185,12 @@ extension SettingKey {
         "dynamodb_endpoint", default: "https://dynamodb.<region>.amazonaws.com", "Lambda only: DynamoDB endpoint override (VPC endpoints, tests)")
     public static let logLevel = SettingKey(
         "log_level", default: "info", "trace, debug, info, notice, warning, error or critical")
+    public static let logFormat = SettingKey(
+        "log_format", default: "text (json in Lambda)",
+        "text (a line each, for people) or json (one JSON object a line: timestamp, level, message and metadata such as message_id and outbox_id)")
+    public static let adminListen = SettingKey(
+        "admin_listen", default: "none (off)",
+        "host:port of the admin listener (/metrics, /healthz), e.g. 127.0.0.1:8081; apart from the public callback port")
 
     /// Every setting, in the order the README documents them.
     public static let all: [SettingKey] = [
@@ -198,6 +204,6 @@ extension SettingKey {
         .replySMTPListen, .replyTLSCert, .replyTLSKey, .replyMaxBytes,
         .replyS3Bucket, .replyS3Prefix, .replyS3Endpoint,
         .flowrouteAPIURL, .flowrouteAccessKey, .flowrouteSecretKey,
-        .lambdaSafetyMarginMs, .idempotencyTable, .dynamoDBEndpoint, .logLevel,
+        .lambdaSafetyMarginMs, .idempotencyTable, .dynamoDBEndpoint, .adminListen, .logLevel, .logFormat,
     ]
 }

@@ -1,7 +1,9 @@
+import Metrics
 import Foundation
 import Hummingbird
 import NIOCore
 import Logging
+import SMSRelayCore
 import SMSRelayIntake
 
 /// The carrier callback endpoint: `POST /flowroute/{token}`.
@@ -32,6 +34,21 @@ struct IntakeRoutes<Sink: CallbackSink>: Sendable {
     }
 
     func handle(_ request: Request, context: BasicRequestContext) async -> Response {
+        let started = ContinuousClock.now
+        let (response, outcome) = await answer(request, context: context)
+        Self.count(response.status, outcome: outcome, since: started)
+        return response
+    }
+
+    /// `smsrelay_callbacks_total` and `smsrelay_intake_duration_seconds`; a wrong token's 404 is
+    /// counted too (as `unknown_endpoint`), so that someone knocking shows.
+    static func count(_ status: HTTPResponse.Status, outcome: String, since started: ContinuousClock.Instant) {
+        Metrics.Counter(label: RelayMetric.callbacks.name, dimensions: [("outcome", outcome), ("code", "\(status.code)")]).increment()
+        Metrics.Timer(label: RelayMetric.intakeDuration.name).record(duration: started.duration(to: .now))
+    }
+
+    /// The answer, and the verdict's name for the count.
+    private func answer(_ request: Request, context: BasicRequestContext) async -> (Response, String) {
         let receivedAt = Date()
         let verdict: IntakeVerdict
         do {
@@ -52,9 +69,28 @@ struct IntakeRoutes<Sink: CallbackSink>: Sendable {
             verdict = intake.refuse(rejection, logger: context.logger)
         } catch {
             context.logger.warning("cannot read callback body", metadata: ["error": "\(error)"])
-            return JSONResponse.error(.badRequest, "cannot read the request body")
+            return (JSONResponse.error(.badRequest, "cannot read the request body"), "unreadable_body")
         }
-        return Self.response(for: verdict)
+        return (Self.response(for: verdict), Self.outcome(of: verdict))
+    }
+
+    /// The verdict as `smsrelay_callbacks_total` names it.
+    static func outcome(of verdict: IntakeVerdict) -> String {
+        switch verdict {
+        case .accepted(.stored(_, let isNew)): isNew ? "stored" : "duplicate"
+        case .accepted(.receiptRecorded(let isNew)): isNew ? "receipt" : "duplicate_receipt"
+        case .accepted(.delivered): "delivered"
+        case .ignored: "ignored"
+        case .failed: "not_stored"
+        case .rejected(let rejection):
+            switch rejection.kind {
+            case .unknownEndpoint: "unknown_endpoint"
+            case .methodNotAllowed: "method_not_allowed"
+            case .unsupportedContentType: "unsupported_content_type"
+            case .tooLarge: "too_large"
+            case .invalidPayload: "invalid_payload"
+            }
+        }
     }
 
     /// The server's answer to each verdict: the one place intake outcomes become HTTP.

@@ -27,14 +27,7 @@ public enum RelayServer {
         router.add(middleware: JSONErrorMiddleware())
         IntakeRoutes(intake: intake, sink: sink).register(on: router)
         router.get("/healthz") { _, context in
-            do {
-                var body = try await health()
-                body["status"] = "ok"
-                return JSONResponse.make(.ok, body)
-            } catch {
-                context.logger.error("health check failed", metadata: ["error": "\(error)"])
-                return JSONResponse.make(.serviceUnavailable, ["error": .string("\(error)"), "status": .string("error")])
-            }
+            await HealthRoute.answer(health, logger: context.logger)
         }
         let registry = ConnectionRegistry(limit: limits.maxConnections)
         let app = Application(

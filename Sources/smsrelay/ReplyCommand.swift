@@ -38,7 +38,7 @@ struct ReplyCommand: AsyncParsableCommand {
         } catch let error as ValidationError {
             Self.fail(75, "the settings cannot be used: \(error.message)")
         }
-        let logger = LogSetup.bootstrap(level: settings.logLevel)
+        let logger = LogSetup.bootstrap(level: settings.logLevel, format: settings.logFormat)
         do throws(ReplyRefusal) {
             let intake = try await ReplyApp.intake(settings: settings, logger: logger)
             let input = FileHandle.standardInput.readData(ofLength: ReplyIntake.maximumBytes + 1)
@@ -98,7 +98,7 @@ struct SendSMSCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try options.load()
-        let logger = LogSetup.bootstrap(level: settings.logLevel)
+        let logger = LogSetup.bootstrap(level: settings.logLevel, format: settings.logFormat)
         do {
             let id = try await ReplyApp.sendSMS(settings: settings, from: from, to: to, text: text, logger: logger)
             print("Sent; Flowroute's id for the message: \(id.isEmpty ? "(none given)" : id)")

@@ -24,7 +24,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try options.load()
-        let logger = LogSetup.bootstrap(level: settings.logLevel)
+        let logger = LogSetup.bootstrap(level: settings.logLevel, format: settings.logFormat)
         do {
             try await ServeApp.run(settings: settings, logger: logger)
         } catch let error as ConfigError {

@@ -102,8 +102,12 @@ struct SettingsOptions: ParsableArguments {
     var flowrouteApiUrl: String?
     @Option(help: "Flowroute API access key (the secret key is environment or file only). [env: SMSRELAY_FLOWROUTE_ACCESS_KEY]")
     var flowrouteAccessKey: String?
+    @Option(help: "host:port of the admin listener: /metrics (Prometheus) and /healthz, e.g. 127.0.0.1:8081. [env: SMSRELAY_ADMIN_LISTEN, default: off]")
+    var adminListen: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. [env: SMSRELAY_LOG_LEVEL, default: info]")
     var logLevel: String?
+    @Option(help: "Log format: text, or json (one object a line). [env: SMSRELAY_LOG_FORMAT, default: text]")
+    var logFormat: String?
 
     var flags: [String: String] {
         let pairs: [(SettingKey, String?)] = [
@@ -123,7 +127,8 @@ struct SettingsOptions: ParsableArguments {
             (.replyDomain, replyDomain), (.replyFrom, replyFrom), (.replyAuthservID, replyAuthservId),
             (.replyMaxChars, replyMaxChars), (.replyConfirm, replyConfirm), (.flowrouteAPIURL, flowrouteApiUrl),
             (.flowrouteAccessKey, flowrouteAccessKey), (.replySMTPListen, replySmtpListen), (.replyTLSCert, replyTlsCert),
-            (.replyTLSKey, replyTlsKey), (.replyMaxBytes, replyMaxBytes), (.logLevel, logLevel),
+            (.replyTLSKey, replyTlsKey), (.replyMaxBytes, replyMaxBytes), (.adminListen, adminListen), (.logLevel, logLevel),
+            (.logFormat, logFormat),
         ]
         var flags: [String: String] = [:]
         for (key, value) in pairs {

@@ -97,6 +97,24 @@ final class ServeProcess: @unchecked Sendable {
         throw TestFailure("smsrelay serve did not start listening; it printed: \(printed)\(standardError)")
     }
 
+    /// What `serve` has written to standard output so far.
+    var standardOutput: String {
+        (try? String(contentsOf: outputFile, encoding: .utf8)) ?? ""
+    }
+
+    /// The first whole line of standard output that starts with `prefix`, once it is printed;
+    /// throws when the process ends or `timeout` passes first.
+    func line(startingWith prefix: String, timeout: Duration = .seconds(15)) async throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let lines = standardOutput.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+            if let line = lines.first(where: { $0.hasPrefix(prefix) }) { return String(line) }
+            guard process.isRunning else { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw TestFailure("no line starting with '\(prefix)'; it printed: \(standardOutput)\(standardError)")
+    }
+
     /// What `serve` has written to standard error (its log) so far.
     var standardError: String {
         (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
