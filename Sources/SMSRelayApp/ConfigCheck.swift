@@ -59,6 +59,8 @@ public enum ConfigCheck {
             lines.append("  connections     at most \(settings.maxConnections); a request must arrive within \(settings.requestTimeout.components.seconds)s, idle ones close after \(settings.idleTimeout.components.seconds)s")
             lines.append("  delivery        up to \(settings.deliveryConcurrency) message\(settings.deliveryConcurrency == 1 ? "" : "s") at once, one at a time per conversation")
             lines.append("  retries         transient failures for \(describe(settings.retryFor))\(settings.maxAttempts.map { ", at most \($0) attempts" } ?? "")")
+            lines.append("  admin           \(settings.adminListen.map { "http://\($0) (/metrics, /healthz)" } ?? "off (SMSRELAY_ADMIN_LISTEN)")")
+            lines.append("  logs            \(settings.logLevel), \(settings.logFormat.rawValue)")
         } else {
             lines.append("  deadline        a send still running \(settings.lambdaSafetyMargin.milliseconds) ms before the invocation's deadline is abandoned (500)")
             lines.append("  exactly once    \(idempotencySummary(settings.idempotency))")
