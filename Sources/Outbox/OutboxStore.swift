@@ -55,6 +55,9 @@ public protocol OutboxStore: Sendable {
     /// Revives every dead message; returns how many.
     func retryAllDead(now: Date) async throws -> Int
     func counts() async throws -> OutboxCounts
+    /// How many messages of each kind were stored in each hour since `since`: hour 0 is
+    /// `since` to an hour after it. Hours without any are left out.
+    func hourlyVolume(since: Date) async throws -> [HourlyVolume]
     /// Closes the connections; the store is not used afterwards.
     func close() async
 }
@@ -81,5 +84,19 @@ extension OutboxStore {
     /// Rows of every kind in a state (all when nil), newest first.
     public func list(status: OutboxStatus?, limit: Int) async throws -> [OutboxEntry] {
         try await list(Set(OutboxKind.allCases), status: status, limit: limit)
+    }
+}
+
+/// Messages of one kind stored in one hour (``OutboxStore/hourlyVolume(since:)``).
+public struct HourlyVolume: Sendable, Equatable, Hashable {
+    public var kind: OutboxKind
+    /// Whole hours after the start of the period.
+    public var hour: Int
+    public var count: Int
+
+    public init(kind: OutboxKind, hour: Int, count: Int) {
+        self.kind = kind
+        self.hour = hour
+        self.count = count
     }
 }

@@ -366,6 +366,21 @@ public final class SQLiteOutboxStore: OutboxStore {
         }
     }
 
+    public func hourlyVolume(since: Date) async throws -> [HourlyVolume] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT kind, CAST((createdAt - ?) / 3600 AS INTEGER) AS hour, COUNT(*) AS n FROM message
+                    WHERE createdAt >= ? GROUP BY kind, hour ORDER BY hour, kind
+                    """,
+                arguments: [since.timeIntervalSince1970, since.timeIntervalSince1970]
+            ).compactMap { row in
+                OutboxKind(rawValue: row["kind"]).map { HourlyVolume(kind: $0, hour: row["hour"], count: row["n"]) }
+            }
+        }
+    }
+
     public func counts() async throws -> OutboxCounts {
         try await pool.read { db in
             var counts = OutboxCounts()

@@ -265,6 +265,19 @@ public final class PostgresOutboxStore: OutboxStore {
         try await entries("SELECT * FROM smsrelay_message WHERE id = \(id)").first
     }
 
+    public func hourlyVolume(since: Date) async throws -> [HourlyVolume] {
+        let start = since.timeIntervalSince1970
+        return try await rows(
+            """
+            SELECT kind, FLOOR((created_at - \(start)) / 3600)::bigint AS hour, COUNT(*) FROM smsrelay_message
+            WHERE created_at >= \(start) GROUP BY kind, hour ORDER BY hour, kind
+            """
+        ) { row in
+            let (kind, hour, count) = try row.decode((String, Int, Int).self)
+            return OutboxKind(rawValue: kind).map { HourlyVolume(kind: $0, hour: hour, count: count) }
+        }.compactMap { $0 }
+    }
+
     public func counts() async throws -> OutboxCounts {
         var counts = OutboxCounts()
         let statuses = try await rows("SELECT status, COUNT(*) FROM smsrelay_message GROUP BY status") {

@@ -8,6 +8,7 @@ import SMSRelayIntake
 import SMSRelayServer
 import SMTPReceiver
 import ServiceLifecycle
+import Synchronization
 import SMSRelayLambdaApp
 
 /// Puts a relay together from its settings: outbox, transport, renderer, worker and HTTP server.
@@ -29,6 +30,8 @@ public struct RelayAssembly: Sendable {
     public static let outboxFileName = "outbox.sqlite"
     /// Every figure recorded while the relay runs inside `withMetricsFactory(metrics.factory)`.
     public let metrics = PrometheusMetrics()
+    /// The public port, once the HTTP server listens: the admin page shows the callback URL with it.
+    public let publicPort = BoundPort()
 
     public init(settings: RelaySettings, logger: Logger) async throws {
         self.settings = settings
@@ -135,7 +138,15 @@ public struct RelayAssembly: Sendable {
         logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> (any Service)? {
         guard let address = settings.adminListen else { return nil }
-        let (store, metrics) = (self.store, self.metrics)
+        let (store, metrics, worker) = (self.store, self.metrics, self.worker)
+        let page = settings.adminPasswordHash.map { hash in
+            let (publicPort, settings, token) = (self.publicPort, self.settings, intake.token ?? "")
+            return (
+                data: OutboxAdminData(store: store, wake: { worker.wake() }) as any AdminData,
+                settings: AdminPageSettings(
+                    passwordHash: hash, callbackURL: { publicPort.value.map { settings.callbackURL(token: token, port: $0) } }),
+                version: SMSRelayVersion.current)
+        }
         return AdminServer.makeApplication(
             host: address.host,
             port: address.port,
@@ -144,6 +155,7 @@ public struct RelayAssembly: Sendable {
                 return (PrometheusMetrics.contentType, metrics.exposition())
             },
             health: { try await Self.health(store, logger: logger) },
+            page: page,
             logger: logger,
             onServerRunning: onServerRunning)
     }
@@ -194,4 +206,15 @@ enum HealthFailure: Error, CustomStringConvertible {
     case outboxUnreadable
 
     var description: String { "outbox unreadable" }
+}
+
+/// A port known once a server listens.
+public final class BoundPort: Sendable {
+    private let port = Mutex<Int?>(nil)
+
+    public init() {}
+
+    public var value: Int? { port.withLock { $0 } }
+
+    func set(_ value: Int) { port.withLock { $0 = value } }
 }

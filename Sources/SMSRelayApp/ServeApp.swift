@@ -35,6 +35,7 @@ public enum ServeApp {
         let listening = ListeningFlag()
         let app = assembly.makeApplication(logger: logger) { port in
             listening.set()
+            assembly.publicPort.set(port)
             var banner = "SMSRelay \(SMSRelayVersion.current) listening on \(settings.host):\(port), delivering by \(settings.transport.rawValue)\n"
             if let receiver = assembly.replyReceiver, let bound = try? await receiver.boundPort {
                 banner += "Receiving reply email for \(settings.replies.domain ?? "") by SMTP on \(receiver.configuration.host):\(bound)"
@@ -54,7 +55,8 @@ public enum ServeApp {
         var services: [any Service] = [app]
         if let admin = assembly.makeAdminApplication(logger: logger, onServerRunning: { port in
             let address = ListenAddress(host: settings.adminListen?.host ?? "", port: port)
-            FileHandle.standardOutput.write(Data("Admin listener (/metrics, /healthz) on http://\(address)\n".utf8))
+            let page = settings.adminPasswordHash == nil ? "" : ", the admin page"
+            FileHandle.standardOutput.write(Data("Admin listener (/metrics, /healthz\(page)) on http://\(address)\n".utf8))
         }) {
             services.append(admin)
         }

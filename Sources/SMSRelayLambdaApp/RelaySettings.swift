@@ -69,6 +69,8 @@ public struct RelaySettings: Sendable {
     public var logFormat: LogFormat
     /// Where the admin listener (`/metrics`, `/healthz`) listens; nil: it is off.
     public var adminListen: ListenAddress?
+    /// The bcrypt hash of the admin page's password; nil: no admin page, only `/metrics` and `/healthz`.
+    public var adminPasswordHash: String?
 
     /// Reads the settings, highest precedence first: command-line `flags` (keyed by ``SettingKey/name``),
     /// then `environment`, then the config file named by either, then the documented defaults.
@@ -188,6 +190,16 @@ public struct RelaySettings: Sendable {
             adminListen = ListenAddress(host: address.host, port: address.port)
         }
 
+        var adminPasswordHash: String?
+        if let file = try source.optional(.adminPasswordFile) {
+            guard adminListen != nil else {
+                throw ConfigError(
+                    "\(SettingKey.adminPasswordFile.environmentName) is set but \(SettingKey.adminListen.environmentName) is not: "
+                        + "the admin page is served on the admin listener")
+            }
+            adminPasswordHash = try AdminPassword.readHash(file)
+        }
+
         return RelaySettings(
             host: host,
             port: port,
@@ -224,7 +236,8 @@ public struct RelaySettings: Sendable {
             idempotency: try loadIdempotency(source),
             logLevel: logLevel,
             logFormat: logFormat,
-            adminListen: adminListen
+            adminListen: adminListen,
+            adminPasswordHash: adminPasswordHash
         )
     }
 

@@ -185,6 +185,9 @@ extension SettingKey {
         "dynamodb_endpoint", default: "https://dynamodb.<region>.amazonaws.com", "Lambda only: DynamoDB endpoint override (VPC endpoints, tests)")
     public static let logLevel = SettingKey(
         "log_level", default: "info", "trace, debug, info, notice, warning, error or critical")
+    public static let adminPasswordFile = SettingKey(
+        "admin_password_file", default: "none (no admin page)", isPath: true,
+        "file holding the bcrypt hash of the admin page's password, as `smsrelay admin-password` writes it; needs admin_listen")
     public static let logFormat = SettingKey(
         "log_format", default: "text (json in Lambda)",
         "text (a line each, for people) or json (one JSON object a line: timestamp, level, message and metadata such as message_id and outbox_id)")
@@ -204,6 +207,6 @@ extension SettingKey {
         .replySMTPListen, .replyTLSCert, .replyTLSKey, .replyMaxBytes,
         .replyS3Bucket, .replyS3Prefix, .replyS3Endpoint,
         .flowrouteAPIURL, .flowrouteAccessKey, .flowrouteSecretKey,
-        .lambdaSafetyMarginMs, .idempotencyTable, .dynamoDBEndpoint, .adminListen, .logLevel, .logFormat,
+        .lambdaSafetyMarginMs, .idempotencyTable, .dynamoDBEndpoint, .adminListen, .adminPasswordFile, .logLevel, .logFormat,
     ]
 }

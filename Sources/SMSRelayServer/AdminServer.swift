@@ -3,8 +3,9 @@ import Logging
 import NIOCore
 
 /// The admin listener (`SMSRELAY_ADMIN_LISTEN`): `/metrics` in Prometheus's text format and
-/// `/healthz`, on an address of its own, never on the public callback port. Off unless
-/// configured; meant for loopback or a private network, where Prometheus scrapes it.
+/// `/healthz`, on an address of its own, never on the public callback port, and with a password
+/// the admin page (``AdminRoutes``). Off unless configured; meant for loopback or a private
+/// network, where Prometheus scrapes it.
 public enum AdminServer {
     /// At most this many admin connections at once; a scraper needs one or two.
     static let maxConnections = 16
@@ -14,6 +15,7 @@ public enum AdminServer {
         port: Int,
         metrics: @escaping @Sendable () async -> (contentType: String, body: [UInt8]),
         health: @escaping @Sendable () async throws -> [String: any Sendable],
+        page: (data: any AdminData, settings: AdminPageSettings, version: String)? = nil,
         logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
@@ -25,6 +27,9 @@ public enum AdminServer {
         }
         router.get("/healthz") { _, context in
             await HealthRoute.answer(health, logger: context.logger)
+        }
+        if let page {
+            AdminRoutes(data: page.data, settings: page.settings, version: page.version).register(on: router)
         }
         let limits = HTTPEdgeLimits(requestTimeout: .seconds(10), idleTimeout: .seconds(60), maxConnections: maxConnections)
         return Application(

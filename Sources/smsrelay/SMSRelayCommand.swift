@@ -21,7 +21,7 @@ struct SMSRelayCommand: AsyncParsableCommand {
         version: RelaySettings.version,
         subcommands: [
             ServeCommand.self, CallbackURLCommand.self, ReplyCommand.self, SendSMSCommand.self, LambdaCommand.self, OutboxCommand.self,
-            ConfigCommand.self,
+            ConfigCommand.self, AdminPasswordCommand.self,
         ]
     )
 

@@ -104,6 +104,8 @@ struct SettingsOptions: ParsableArguments {
     var flowrouteAccessKey: String?
     @Option(help: "host:port of the admin listener: /metrics (Prometheus) and /healthz, e.g. 127.0.0.1:8081. [env: SMSRELAY_ADMIN_LISTEN, default: off]")
     var adminListen: String?
+    @Option(help: "File holding the bcrypt hash of the admin page's password (smsrelay admin-password writes it). [env: SMSRELAY_ADMIN_PASSWORD_FILE, default: no admin page]")
+    var adminPasswordFile: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. [env: SMSRELAY_LOG_LEVEL, default: info]")
     var logLevel: String?
     @Option(help: "Log format: text, or json (one object a line). [env: SMSRELAY_LOG_FORMAT, default: text]")
@@ -127,7 +129,7 @@ struct SettingsOptions: ParsableArguments {
             (.replyDomain, replyDomain), (.replyFrom, replyFrom), (.replyAuthservID, replyAuthservId),
             (.replyMaxChars, replyMaxChars), (.replyConfirm, replyConfirm), (.flowrouteAPIURL, flowrouteApiUrl),
             (.flowrouteAccessKey, flowrouteAccessKey), (.replySMTPListen, replySmtpListen), (.replyTLSCert, replyTlsCert),
-            (.replyTLSKey, replyTlsKey), (.replyMaxBytes, replyMaxBytes), (.adminListen, adminListen), (.logLevel, logLevel),
+            (.replyTLSKey, replyTlsKey), (.replyMaxBytes, replyMaxBytes), (.adminListen, adminListen), (.adminPasswordFile, adminPasswordFile), (.logLevel, logLevel),
             (.logFormat, logFormat),
         ]
         var flags: [String: String] = [:]
