@@ -32,6 +32,8 @@ public enum ServeApp {
             throw ConfigError("\(error)")
         }
         let listening = ListeningFlag()
+        // Under systemd with Type=notify: ready once listening, stopping at SIGTERM.
+        let notifier = SystemdNotifier(environment: ProcessInfo.processInfo.environment)
         let app = assembly.makeApplication(logger: logger) { port in
             listening.set()
             var banner = "SMSRelay \(SMSRelayVersion.current) listening on \(settings.host):\(port), delivering by \(settings.transport.rawValue)\n"
@@ -46,12 +48,23 @@ public enum ServeApp {
                 banner += "(shown once; `smsrelay callback-url` prints it again)\n"
             }
             FileHandle.standardOutput.write(Data(banner.utf8))
+            if let notifier,
+               !notifier.notify(["READY=1", "STATUS=Listening on \(settings.host):\(port), delivering by \(settings.transport.rawValue)"])
+            {
+                logger.warning(
+                    "could not tell systemd the relay is ready; check that the unit's RestrictAddressFamilies= allows AF_UNIX",
+                    metadata: ["notify_socket": "\(notifier.socketName)"])
+            }
             logger.info(
                 "ready for carrier callbacks; `smsrelay callback-url` prints the URL with its token",
                 metadata: ["callback_url": "\(assembly.redactedCallbackURL(port: port))", "transport": "\(assembly.components.transportSummary)"])
         }
+        var services = [ServiceGroupConfiguration.ServiceConfiguration(service: app)]
+        if let notifier {
+            services.append(.init(service: SystemdStoppingService(notifier: notifier, logger: logger), successTerminationBehavior: .ignore))
+        }
         var configuration = ServiceGroupConfiguration(
-            services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         configuration.maximumGracefulShutdownDuration = maximumShutdownDuration
         do {
             try await ServiceGroup(configuration: configuration).run()
