@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of SMSRelay. On a fresh machine it first installs what the tests need:
-# the SQLite headers, PostgreSQL, Postfix, Dovecot and swaks (apt) and the Python tools the
-# integration tests drive (pip).
+# the SQLite headers, PostgreSQL, Postfix, Dovecot, swaks and systemd's tools (apt) and the
+# Python tools the integration tests drive (pip).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,7 +12,9 @@ as_root() {
 missing=()
 # PostgreSQL, Postfix, Dovecot (SASL only) and swaks are test peers: the tests run private
 # instances of them (a PostgreSQL cluster per suite, initdb into a temporary folder).
-for package in libsqlite3-dev postgresql postfix dovecot-core swaks openssl; do
+# systemd brings systemd-analyze, which checks packaging/smsrelay.service offline; nothing of it
+# is started.
+for package in libsqlite3-dev postgresql postfix dovecot-core swaks openssl systemd; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -25,7 +25,7 @@ public enum SendTestApp {
         public var replyNote: String?
 
         public var description: String {
-            var lines = ["Sent a test message through \(transport)."]
+            var lines = ["Sent a test message through \(transport)"]
             lines.append("  route        \(route)")
             lines.append("  from         \(Self.mailbox(email.from))")
             lines.append("  to           \(email.to.map(\.address).joined(separator: ", "))")

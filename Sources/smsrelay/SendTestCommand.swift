@@ -22,9 +22,9 @@ struct SendTestCommand: AsyncParsableCommand {
 
     @Option(help: "Our number the sample is sent to, which picks the route. [default: the first number with a route of its own, else \(SendTestApp.defaultNumber)]")
     var to: String?
-    @Option(help: "The texter's number. [default: \(SendTestApp.defaultSender)]")
+    @Option(help: "The texter's number.")
     var from: String = SendTestApp.defaultSender
-    @Option(help: "The sample's text. [default: a sentence saying it is a test]")
+    @Option(help: "The sample's text.")
     var text: String = SendTestApp.defaultText
 
     @OptionGroup var options: SettingsOptions
