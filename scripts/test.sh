@@ -12,9 +12,10 @@ as_root() {
 missing=()
 # PostgreSQL, Postfix, Dovecot (SASL only) and swaks are test peers: the tests run private
 # instances of them (a PostgreSQL cluster per suite, initdb into a temporary folder).
-# systemd brings systemd-analyze, which checks packaging/smsrelay.service offline; nothing of it
-# is started.
-for package in libsqlite3-dev postgresql postfix dovecot-core swaks openssl systemd; do
+# systemd brings systemd-analyze, which checks packaging/smsrelay.service offline (nothing of it
+# is started); python3-seccomp (for Debian's /usr/bin/python3) lets a test run the relay under
+# the unit's system call filters, as systemd would.
+for package in libsqlite3-dev postgresql postfix dovecot-core swaks openssl systemd python3-seccomp; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -43,12 +43,17 @@ final class ServeProcess: @unchecked Sendable {
     /// - Parameters:
     ///   - umask: the umask to start it with (through `/bin/sh`), e.g. `"022"`.
     ///   - fileLimit: the open-file limit to start it with (`ulimit -n`).
+    ///   - launcher: a program and its arguments that start the server, given its path and arguments.
     init(
-        arguments: [String] = [], environment: [String: String], umask: String? = nil, fileLimit: Int? = nil
+        arguments: [String] = [], environment: [String: String], umask: String? = nil, fileLimit: Int? = nil,
+        launcher: [String] = []
     ) async throws {
         let binary = try Self.executable
         let serveArguments = ["serve", "--host", "127.0.0.1", "--port", "0"] + arguments
-        if umask != nil || fileLimit != nil {
+        if let program = launcher.first {
+            process.executableURL = URL(fileURLWithPath: program)
+            process.arguments = launcher.dropFirst() + [binary.path] + serveArguments
+        } else if umask != nil || fileLimit != nil {
             var script = ""
             if let fileLimit { script += "ulimit -n \(fileLimit) && " }
             if let umask { script += "umask \(umask) && " }

@@ -77,6 +77,67 @@ struct SystemdTests {
         }
     }
 
+    /// Starts a program under the unit's seccomp filters (`Tests/TestSupport/seccomp_exec.py`).
+    static var sandbox: [String] {
+        ["/usr/bin/python3", root.appendingPathComponent("Tests/TestSupport/seccomp_exec.py").path, "--unit", unit.path, "--"]
+    }
+
+    @Test("the sandbox the tests run the relay in refuses what the unit forbids")
+    func sandboxHolds() async throws {
+        let run = try await ProcessRun(
+            URL(fileURLWithPath: Self.sandbox[0]), Array(Self.sandbox.dropFirst().dropLast()) + ["--self-test"], timeout: .seconds(60))
+        let lines = String(decoding: run.stdout, as: UTF8.self).split(separator: "\n").map(String.init)
+        #expect(run.status == 0, "is python3-seccomp installed? \(String(decoding: run.stderr, as: UTF8.self))")
+        #expect(lines == [
+            "refused mmap of writable and executable memory", "refused an AF_NETLINK socket", "refused chown (@privileged)",
+            "refused setpriority (@resources)", "ALLOWED an AF_INET socket",
+        ])
+    }
+
+    @Test("under the unit's system call filter, MemoryDenyWriteExecute and RestrictAddressFamilies, serve takes a callback, delivers it and stops on SIGTERM")
+    func serveSandboxed() async throws {
+        try await withTemporaryDirectory { dir in
+            let data = dir.appendingPathComponent("data")
+            let server = try await ServeProcess(
+                environment: ["SMSRELAY_DATA_DIR": data.path, "SMSRELAY_WEBHOOK_TOKEN": testToken], launcher: Self.sandbox)
+            defer { server.kill() }
+            #expect(try await server.post(IntakeTests.seed) == 200)
+            try await eventually("the maildir delivery") { try !maildirMessages(data.appendingPathComponent("mail")).isEmpty }
+            #expect(try maildirMessages(data.appendingPathComponent("mail")).first?.contains("Hello there from Flowroute!") == true)
+            #expect(server.terminate() == 0, "\(server.standardError)")
+            #expect(!server.standardError.contains("error"), "\(server.standardError)")
+        }
+    }
+
+    @Test("under the same filters, send-test speaks STARTTLS and AUTH to aiosmtpd")
+    func sendTestSandboxed() async throws {
+        let certificate = try await TestCertificate.make()
+        defer { certificate.remove() }
+        let arguments = [
+            "--tls-cert", certificate.certificatePath, "--tls-key", certificate.keyPath, "--require-starttls",
+            "--auth-user", "relay", "--auth-password", "sandboxed",
+        ]
+        try await SMTPTestServer.with(arguments) { smtp in
+            try await withTemporaryDirectory { dir in
+                let password = dir.appendingPathComponent("smtp-password")
+                try Data("sandboxed".utf8).write(to: password)
+                let environment = ProcessInfo.processInfo.environment
+                    .filter { !$0.key.hasPrefix("SMSRELAY_") && !$0.key.hasPrefix("AWS_") && !systemdVariables.contains($0.key) }
+                    .merging([
+                        "SMSRELAY_SMTP_URL": "smtp://relay@localhost:\(smtp.port)", "SMSRELAY_SMTP_PASSWORD_FILE": password.path,
+                        "SMSRELAY_SMTP_CA_FILE": certificate.certificatePath, "SMSRELAY_TRANSPORT": "smtp",
+                        "SMSRELAY_DATA_DIR": dir.path,
+                    ]) { $1 }
+                let run = try await ProcessRun(
+                    URL(fileURLWithPath: Self.sandbox[0]), Array(Self.sandbox.dropFirst()) + [try ServeProcess.executable.path, "send-test"],
+                    environment: environment, timeout: .seconds(60))
+                #expect(run.status == 0, "\(String(decoding: run.stderr, as: UTF8.self))")
+                #expect(String(decoding: run.stdout, as: UTF8.self).contains("answer       250 "))
+                #expect(try smtp.messages().count == 1)
+            }
+        }
+    }
+
     @Test("the webhook token from $CREDENTIALS_DIRECTORY: callbacks with it are taken, nothing is generated, and it is never printed or logged")
     func webhookTokenCredential() async throws {
         try await withTemporaryDirectory { dir in
