@@ -69,7 +69,8 @@ public struct RelaySettings: Sendable {
     public var credentials: [String] = []
 
     /// Reads the settings, highest precedence first: command-line `flags` (keyed by ``SettingKey/name``),
-    /// then `environment`, then the config file named by either, then the documented defaults.
+    /// then `environment`, then the config file named by either, then the systemd credentials in the
+    /// folder `environment` names as `CREDENTIALS_DIRECTORY` (secrets only), then the documented defaults.
     /// - Parameters:
     ///   - defaultTransport: the transport when none is configured (`ses` in Lambda).
     ///   - configFile: reads the config file, when one is named; nil refuses one (the lean Lambda
