@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of SMSRelay. On a fresh machine it first installs what the tests need:
-# the SQLite headers, PostgreSQL, Postfix, Dovecot, swaks, Prometheus's promtool and headless
-# Chromium with its driver (apt), and the Python tools the integration tests drive (pip).
+# the SQLite headers, PostgreSQL, Postfix, Dovecot, swaks, systemd's tools, Prometheus's promtool
+# and headless Chromium with its driver (apt), and the Python tools the integration tests drive (pip).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,7 +12,10 @@ as_root() {
 missing=()
 # PostgreSQL, Postfix, Dovecot (SASL only) and swaks are test peers: the tests run private
 # instances of them (a PostgreSQL cluster per suite, initdb into a temporary folder).
-for package in libsqlite3-dev postgresql postfix dovecot-core swaks openssl prometheus chromium chromium-driver; do
+# systemd brings systemd-analyze, which checks packaging/smsrelay.service offline (nothing of it
+# is started); python3-seccomp (for Debian's /usr/bin/python3) lets a test run the relay under
+# the unit's system call filters, as systemd would.
+for package in libsqlite3-dev postgresql postfix dovecot-core swaks openssl systemd python3-seccomp prometheus chromium chromium-driver; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -4,10 +4,14 @@ public struct MailReceipt: Sendable, Equatable {
     public var transportMessageID: String?
     /// Recipients the server refused while accepting the message for others, with its reply.
     public var rejectedRecipients: [String: String]
+    /// What the mail system answered, for a person to read: the SMTP server's reply to the
+    /// message (`250 2.0.0 Ok: queued as 4Xk9`), SES's answer, the maildir file's path.
+    public var answer: String?
 
-    public init(transportMessageID: String? = nil, rejectedRecipients: [String: String] = [:]) {
+    public init(transportMessageID: String? = nil, rejectedRecipients: [String: String] = [:], answer: String? = nil) {
         self.transportMessageID = transportMessageID
         self.rejectedRecipients = rejectedRecipients
+        self.answer = answer
     }
 }
 

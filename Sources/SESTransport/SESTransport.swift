@@ -136,7 +136,7 @@ public final class SESTransport: MailTransport {
             logger.warning("SES accepted the message but its answer had no MessageId", metadata: ["status": "\(status)"])
         }
         logger.debug("sent through SES", metadata: ["ses_message_id": "\(messageID ?? "unknown")"])
-        return .sent(MailReceipt(transportMessageID: messageID))
+        return .sent(MailReceipt(transportMessageID: messageID, answer: "\(status), MessageId \(messageID ?? "(none given)")"))
     }
 
     /// `14`, `0.5`, `3.5`: a rate as people write it.

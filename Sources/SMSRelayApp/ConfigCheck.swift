@@ -47,6 +47,9 @@ public enum ConfigCheck {
             lines.append("  outbox          \(outbox)")
         }
         lines.append("  config file     \(settings.configFile ?? "(none)")")
+        if !settings.credentials.isEmpty {
+            lines.append("  credentials     \(settings.credentials.joined(separator: ", ")) (systemd's, in \(CredentialsDirectory.environmentName))")
+        }
         if mode == .serve {
             lines.append("  public URL      \(settings.publicURL)")
             lines.append("  webhook token   \(settings.webhookToken == nil ? "stored in the data folder (generated on first start)" : "set (hidden)")")

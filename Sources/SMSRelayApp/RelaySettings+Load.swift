@@ -3,7 +3,8 @@ import SMSRelayLambdaApp
 
 extension RelaySettings {
     /// Reads the settings, highest precedence first: command-line `flags` (keyed by ``SettingKey/name``),
-    /// then `environment`, then the YAML config file named by either, then the documented defaults.
+    /// then `environment`, then the YAML config file named by either, then the systemd credentials of
+    /// `CREDENTIALS_DIRECTORY` (secrets only), then the documented defaults.
     /// - Parameter defaultTransport: the transport when none is configured (`ses` in Lambda).
     public static func load(
         flags: [String: String] = [:], environment: [String: String], defaultTransport: TransportKind = .maildir

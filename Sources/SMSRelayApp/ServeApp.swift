@@ -33,6 +33,8 @@ public enum ServeApp {
             throw ConfigError("\(error)")
         }
         let listening = ListeningFlag()
+        // Under systemd with Type=notify: ready once listening, stopping at SIGTERM.
+        let notifier = SystemdNotifier(environment: ProcessInfo.processInfo.environment)
         let app = assembly.makeApplication(logger: logger) { port in
             listening.set()
             assembly.publicPort.set(port)
@@ -48,17 +50,27 @@ public enum ServeApp {
                 banner += "(shown once; `smsrelay callback-url` prints it again)\n"
             }
             FileHandle.standardOutput.write(Data(banner.utf8))
+            if let notifier,
+               !notifier.notify(["READY=1", "STATUS=Listening on \(settings.host):\(port), delivering by \(settings.transport.rawValue)"])
+            {
+                logger.warning(
+                    "could not tell systemd the relay is ready; check that the unit's RestrictAddressFamilies= allows AF_UNIX",
+                    metadata: ["notify_socket": "\(notifier.socketName)"])
+            }
             logger.info(
                 "ready for carrier callbacks; `smsrelay callback-url` prints the URL with its token",
                 metadata: ["callback_url": "\(assembly.redactedCallbackURL(port: port))", "transport": "\(assembly.components.transportSummary)"])
         }
-        var services: [any Service] = [app]
+        var services = [ServiceGroupConfiguration.ServiceConfiguration(service: app)]
         if let admin = assembly.makeAdminApplication(logger: logger, onServerRunning: { port in
             let address = ListenAddress(host: settings.adminListen?.host ?? "", port: port)
             let page = settings.adminPasswordHash == nil ? "" : ", the admin page"
             FileHandle.standardOutput.write(Data("Admin listener (/metrics, /healthz\(page)) on http://\(address)\n".utf8))
         }) {
-            services.append(admin)
+            services.append(.init(service: admin))
+        }
+        if let notifier {
+            services.append(.init(service: SystemdStoppingService(notifier: notifier, logger: logger), successTerminationBehavior: .ignore))
         }
         var configuration = ServiceGroupConfiguration(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

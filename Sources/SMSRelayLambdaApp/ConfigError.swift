@@ -8,7 +8,8 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
 
     package static func invalid(_ key: SettingKey, _ value: String, expected: String) -> ConfigError {
         let shown = key.isSecret ? "<redacted>" : "'\(value)'"
-        let elsewhere = key.hasFlag ? "\(key.flagName), or '\(key.name)' in the config file" : "or '\(key.name)' in the config file"
+        var elsewhere = key.hasFlag ? "\(key.flagName), or '\(key.name)' in the config file" : "or '\(key.name)' in the config file"
+        if let credential = key.credentialName { elsewhere += ", or the credential \(credential)" }
         return ConfigError("\(key.environmentName) (\(elsewhere)) is \(shown); expected \(expected)")
     }
 }

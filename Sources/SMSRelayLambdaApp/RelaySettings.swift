@@ -71,9 +71,12 @@ public struct RelaySettings: Sendable {
     public var adminListen: ListenAddress?
     /// The bcrypt hash of the admin page's password; nil: no admin page, only `/metrics` and `/healthz`.
     public var adminPasswordHash: String?
+    /// The systemd credentials (`$CREDENTIALS_DIRECTORY`) that stand for settings, by name.
+    public var credentials: [String] = []
 
     /// Reads the settings, highest precedence first: command-line `flags` (keyed by ``SettingKey/name``),
-    /// then `environment`, then the config file named by either, then the documented defaults.
+    /// then `environment`, then the config file named by either, then the systemd credentials in the
+    /// folder `environment` names as `CREDENTIALS_DIRECTORY` (secrets only), then the documented defaults.
     /// - Parameters:
     ///   - defaultTransport: the transport when none is configured (`ses` in Lambda).
     ///   - configFile: reads the config file, when one is named; nil refuses one (the lean Lambda
@@ -104,11 +107,14 @@ public struct RelaySettings: Sendable {
             file.settings[name] = resolve(value, against: fileDirectory)
         }
         let secrets = SettingKey.all.filter(\.isSecret).map(\.environmentName) + Self.awsSecrets
-        let reader = ConfigReader(providers: [
+        let given: [any ConfigProvider] = [
             InMemoryProvider(values: Self.values(flags)),
             EnvironmentVariablesProvider(environmentVariables: environment, secretsSpecifier: .specific(Set(secrets))),
             InMemoryProvider(values: Self.values(file.settings)),
-        ])
+        ]
+        // systemd's credentials come last: they stand for the settings not given otherwise.
+        let credentials = try Self.credentials(in: CredentialsDirectory(environment: environment), given: ConfigReader(providers: given))
+        let reader = ConfigReader(providers: given + [InMemoryProvider(values: Self.values(credentials))])
         let source = Source(reader: reader)
 
         let host = try source.string(.host, default: "127.0.0.1")
@@ -237,8 +243,33 @@ public struct RelaySettings: Sendable {
             logLevel: logLevel,
             logFormat: logFormat,
             adminListen: adminListen,
-            adminPasswordHash: adminPasswordHash
+            adminPasswordHash: adminPasswordHash,
+            credentials: SettingKey.all.compactMap { credentials[$0.name] == nil ? nil : $0.credentialName }
         )
+    }
+
+    /// The settings systemd's credentials stand for, by setting name: each secret whose credential
+    /// `directory` holds and that is not `given` otherwise, and `smtp_password_file` for the
+    /// `smtp-password` credential when neither it nor a password in the SMTP URL is given.
+    private static func credentials(in directory: CredentialsDirectory?, given: ConfigReader) throws -> [String: String] {
+        guard let directory else { return [:] }
+        var values: [String: String] = [:]
+        for key in SettingKey.all where key.isSecret {
+            guard let name = key.credentialName, Self.isBlank(given.string(forKey: ConfigKey(key.configKey), isSecret: true)) else { continue }
+            values[key.name] = try directory.secret(name)
+        }
+        let passwordFile = SettingKey.smtpPasswordFile
+        if let name = passwordFile.credentialName, let file = directory.file(name),
+           Self.isBlank(given.string(forKey: ConfigKey(passwordFile.configKey))),
+           Self.isBlank(given.string(forKey: ConfigKey(SettingKey.smtpURL.configKey), isSecret: true).flatMap { URLComponents(string: $0)?.password })
+        {
+            values[passwordFile.name] = file
+        }
+        return values
+    }
+
+    private static func isBlank(_ value: String?) -> Bool {
+        value?.trimmingCharacters(in: .whitespaces).isEmpty ?? true
     }
 
     /// The shared outbox's URL, checked. Relays that share an outbox take callbacks (and

@@ -38,6 +38,14 @@ public struct SettingKey: Sendable, Hashable, CustomStringConvertible {
         "lambda_safety_margin_ms", "reply_s3_bucket", "reply_s3_prefix", "reply_s3_endpoint",
         "idempotency_table", "dynamodb_endpoint",
     ]
+    /// The systemd credential that stands for the setting when it is not given otherwise: a file of
+    /// this name in `$CREDENTIALS_DIRECTORY` (see ``CredentialsDirectory``). It holds the secret
+    /// itself, but `smtp-password`, which stands for `smtp_password_file`.
+    public var credentialName: String? { Self.credentialNames[name] }
+    private static let credentialNames = [
+        "webhook_token": "webhook-token", "reply_secret": "reply-secret", "flowroute_secret_key": "flowroute-secret-key",
+        "database_url": "database-url", "smtp_password_file": "smtp-password",
+    ]
     /// The key in swift-configuration's hierarchy; the environment provider maps it to ``environmentName``.
     package var configKey: String { (["smsrelay"] + path).joined(separator: ".") }
 

@@ -165,7 +165,9 @@ public actor SMTPTransport: MailTransport {
                         "smtp_refused": "\(delivery.rejected.count)", "smtp_accepted": "\(delivery.accepted.count)",
                     ])
                 }
-                return MailReceipt(transportMessageID: Self.queueID(in: delivery.reply), rejectedRecipients: delivery.rejected)
+                return MailReceipt(
+                    transportMessageID: Self.queueID(in: delivery.reply), rejectedRecipients: delivery.rejected,
+                    answer: delivery.reply.summary)
             } catch {
                 let reusable = await current.isReusable()
                 if reused, !retried, !current.mailAccepted, error.code == .connectionClosed {

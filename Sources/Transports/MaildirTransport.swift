@@ -65,7 +65,7 @@ public struct MaildirTransport: MailTransport {
             throw MailTransportError.transient("cannot move \(tmp) into new/: \(reason)")
         }
         Self.syncDirectory(root.appendingPathComponent("new").path)
-        return MailReceipt(transportMessageID: name)
+        return MailReceipt(transportMessageID: name, answer: new)
     }
 
     /// A maildir file name: time, a random part and the host, unique across processes.

@@ -20,8 +20,8 @@ struct SMSRelayCommand: AsyncParsableCommand {
             """,
         version: RelaySettings.version,
         subcommands: [
-            ServeCommand.self, CallbackURLCommand.self, ReplyCommand.self, SendSMSCommand.self, LambdaCommand.self, OutboxCommand.self,
-            ConfigCommand.self, AdminPasswordCommand.self,
+            ServeCommand.self, CallbackURLCommand.self, SendTestCommand.self, ReplyCommand.self, SendSMSCommand.self, LambdaCommand.self,
+            OutboxCommand.self, ConfigCommand.self, AdminPasswordCommand.self,
         ]
     )
 

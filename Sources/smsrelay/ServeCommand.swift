@@ -16,7 +16,11 @@ struct ServeCommand: AsyncParsableCommand {
             (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or _FULL_URI) or the EC2 instance metadata service \
             (off with AWS_EC2_METADATA_DISABLED=true). \
             SIGTERM or SIGINT stops the server gracefully within seconds; pending messages are delivered \
-            after the next start.
+            after the next start. \
+            Under systemd (packaging/smsrelay.service), it says READY=1 on $NOTIFY_SOCKET once it listens \
+            and STOPPING=1 as it begins to stop, and takes the secrets not set otherwise from \
+            $CREDENTIALS_DIRECTORY: webhook-token, reply-secret, flowroute-secret-key, database-url, and \
+            smtp-password for SMSRELAY_SMTP_PASSWORD_FILE.
             """
     )
 

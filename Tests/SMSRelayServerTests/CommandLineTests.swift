@@ -15,7 +15,7 @@ struct CommandLineTests {
         ["lambda", "--help"],
         ["outbox", "--help"], ["outbox", "list", "--help"], ["outbox", "retry", "--help"],
         ["config", "--help"], ["config", "check", "--help"],
-        ["reply", "--help"], ["help", "reply"], ["send-sms", "--help"],
+        ["reply", "--help"], ["help", "reply"], ["send-sms", "--help"], ["send-test", "--help"], ["help", "send-test"],
     ]
 
     @Test("--help of every command and subcommand prints its usage and exits 0", arguments: helpCommands)
@@ -33,7 +33,7 @@ struct CommandLineTests {
 
     @Test("serve and config check take a flag for every setting the README gives one, and none for the others")
     func flags() async throws {
-        for command in [["serve", "--help"], ["config", "check", "--help"]] {
+        for command in [["serve", "--help"], ["config", "check", "--help"], ["send-test", "--help"]] {
             let help = try await CommandRun(command).stdout
             for key in SettingKey.all {
                 #expect(help.contains(key.flagName + " ") == key.hasFlag, "\(command): \(key.flagName)")
@@ -106,7 +106,7 @@ struct CommandRun {
         let result = try await ProcessRun(
             try ServeProcess.executable, arguments,
             environment: ProcessInfo.processInfo.environment
-                .filter { !$0.key.hasPrefix("SMSRELAY_") && !$0.key.hasPrefix("AWS_") }
+                .filter { !$0.key.hasPrefix("SMSRELAY_") && !$0.key.hasPrefix("AWS_") && !systemdVariables.contains($0.key) }
                 .merging(environment) { $1 },
             directory: folder,
             input: input,

@@ -3,6 +3,9 @@ import Foundation
 import TestSupport
 import NIOCore
 
+/// Variables systemd sets for a service, which the runner may have and the relay reads.
+let systemdVariables: Set<String> = ["CREDENTIALS_DIRECTORY", "NOTIFY_SOCKET"]
+
 /// The built `smsrelay` executable, run as a user runs it: `smsrelay serve` in a child process.
 final class ServeProcess: @unchecked Sendable {
     let process = Process()
@@ -40,12 +43,17 @@ final class ServeProcess: @unchecked Sendable {
     /// - Parameters:
     ///   - umask: the umask to start it with (through `/bin/sh`), e.g. `"022"`.
     ///   - fileLimit: the open-file limit to start it with (`ulimit -n`).
+    ///   - launcher: a program and its arguments that start the server, given its path and arguments.
     init(
-        arguments: [String] = [], environment: [String: String], umask: String? = nil, fileLimit: Int? = nil
+        arguments: [String] = [], environment: [String: String], umask: String? = nil, fileLimit: Int? = nil,
+        launcher: [String] = []
     ) async throws {
         let binary = try Self.executable
         let serveArguments = ["serve", "--host", "127.0.0.1", "--port", "0"] + arguments
-        if umask != nil || fileLimit != nil {
+        if let program = launcher.first {
+            process.executableURL = URL(fileURLWithPath: program)
+            process.arguments = launcher.dropFirst() + [binary.path] + serveArguments
+        } else if umask != nil || fileLimit != nil {
             var script = ""
             if let fileLimit { script += "ulimit -n \(fileLimit) && " }
             if let umask { script += "umask \(umask) && " }
@@ -55,9 +63,9 @@ final class ServeProcess: @unchecked Sendable {
             process.executableURL = binary
             process.arguments = serveArguments
         }
-        // The runner's own SMSRELAY_* and AWS_* settings never reach the server under test.
+        // The runner's own SMSRELAY_* and AWS_* settings, and systemd's variables, never reach the server under test.
         process.environment = ProcessInfo.processInfo.environment
-            .filter { !$0.key.hasPrefix("SMSRELAY_") && !$0.key.hasPrefix("AWS_") }
+            .filter { !$0.key.hasPrefix("SMSRELAY_") && !$0.key.hasPrefix("AWS_") && !systemdVariables.contains($0.key) }
             .merging(environment) { $1 }
         let name = "smsrelay-serve-\(UUID().uuidString)"
         errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("\(name).stderr")
@@ -89,6 +97,7 @@ final class ServeProcess: @unchecked Sendable {
             self.port = port
             let token = try environment["SMSRELAY_WEBHOOK_TOKEN"]
                 ?? printedCallbackURL.flatMap { $0.split(separator: "/").last.map(String.init) }
+                ?? Self.credentialToken(environment["CREDENTIALS_DIRECTORY"])
                 ?? Self.storedToken(dataDirectory: environment["SMSRELAY_DATA_DIR"])
             callbackURL = "http://127.0.0.1:\(port)/flowroute/\(token)"
             return
@@ -124,6 +133,12 @@ final class ServeProcess: @unchecked Sendable {
         guard let range = line.range(of: " listening on ") else { return nil }
         let address = line[range.upperBound...].prefix { $0 != "," && $0 != " " }
         return address.split(separator: ":").last.flatMap { Int($0) }
+    }
+
+    private static func credentialToken(_ directory: String?) -> String? {
+        guard let directory else { return nil }
+        let file = URL(fileURLWithPath: directory).appendingPathComponent("webhook-token")
+        return (try? String(contentsOf: file, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     private static func storedToken(dataDirectory: String?) throws -> String {

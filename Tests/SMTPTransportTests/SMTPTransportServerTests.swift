@@ -17,6 +17,7 @@ struct SMTPTransportServerTests {
             }
             #expect(receipt.rejectedRecipients.isEmpty)
             #expect(receipt.transportMessageID?.hasPrefix("Q1x") == true, "the queue id from the 250 reply")
+            #expect(receipt.answer?.hasPrefix("250 ") == true && receipt.answer?.contains("Q1x") == true, "the 250 reply itself: \(receipt.answer ?? "")")
 
             let message = try #require(try server.messages().first)
             #expect(message.mail_from == "relay@example.org")

@@ -33,6 +33,7 @@ struct MaildirTransportTests {
             let name = try #require(receipt.transportMessageID)
             let files = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("new").path)
             #expect(files == [name])
+            #expect(receipt.answer == root.appendingPathComponent("new").appendingPathComponent(name).path, "the answer is the file's path")
             #expect(try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("tmp").path).isEmpty)
             let bytes = try Data(contentsOf: root.appendingPathComponent("new").appendingPathComponent(name))
             #expect(Array(bytes) == MIMEWriter.render(Self.email))
