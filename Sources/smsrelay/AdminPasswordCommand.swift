@@ -5,12 +5,13 @@ import SMSRelayApp
 struct AdminPasswordCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin-password",
-        abstract: "Hash a password for the admin page: read it from standard input, print its bcrypt hash.",
+        abstract: "Hash a password for the admin page and print its bcrypt hash.",
         discussion: """
             The admin page (on SMSRELAY_ADMIN_LISTEN) asks for a password whose bcrypt hash is in the \
-            file SMSRELAY_ADMIN_PASSWORD_FILE names; the password itself is never stored. Reads the \
-            first line of standard input (at least 12 characters), so that it stays out of the shell's \
-            history and the process list:
+            file SMSRELAY_ADMIN_PASSWORD_FILE names; the password itself is never stored. At a terminal \
+            it asks for the password without echo; otherwise it reads the first line of standard input. \
+            Either way the password (at least 12 characters) stays out of the shell's history and the \
+            process list:
 
               smsrelay admin-password > /etc/smsrelay/admin-password
               chmod 600 /etc/smsrelay/admin-password
