@@ -18,12 +18,32 @@ public enum MessageID {
         return left + "@" + normalizedDomain(domain)
     }
 
+    /// The Message-ID (without angle brackets) at the root of a conversation's thread: the same
+    /// for every email of the conversation in one `segment`, different for any other
+    /// conversation or segment. No email has it; each names it in `References` and
+    /// `In-Reply-To`, so that mail clients hang them all under it.
+    ///
+    /// The result is `smsrelay.conversation.<hash>.<segment>@<domain>`, where the hash (128
+    /// bits, hex) stands for `conversation`, a key such as `12066418000:18553569768`, and the
+    /// segment is encoded as ``make(carrier:carrierMessageID:domain:)`` encodes its parts.
+    public static func conversationRoot(conversation: String, segment: String, domain: String) -> String {
+        let bytes = Array(conversation.utf8)
+        let high = FNV1a.hash(bytes), low = FNV1a.hash([0x00] + bytes)
+        let hash = sixteenHexDigits(high) + sixteenHexDigits(low)
+        return "smsrelay.conversation." + hash + "." + encodePart(segment) + "@" + normalizedDomain(domain)
+    }
+
     /// The Message-ID domain for a sender address: its domain, or ``fallbackDomain``.
     public static func domain(of sender: Mailbox) -> String {
         normalizedDomain(sender.domain ?? "")
     }
 
     private static let maximumPartLength = 100
+
+    private static func sixteenHexDigits(_ value: UInt64) -> String {
+        let hex = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
 
     static func encodePart(_ part: String) -> String {
         guard !part.isEmpty else { return "%" }

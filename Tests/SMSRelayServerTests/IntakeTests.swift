@@ -37,7 +37,7 @@ struct IntakeTests {
                 let mails = try maildirMessages(maildir)
                 #expect(mails.count == 1)
                 let mail = try #require(mails.first)
-                #expect(mail.contains("Subject: Text message from 18553569768 to 12066418000\r\n"))
+                #expect(mail.contains("Subject: Text message from +1 855-356-9768 to +1 206-641-8000\r\n"))
                 #expect(mail.contains("Hello there from Flowroute!"))
                 #expect(mail.contains("Message-ID: <"))
                 let counts = try await assembly.store.counts()
