@@ -71,7 +71,7 @@ enum NumberingPlan {
         rules["34"] = [Rule(9, "XXX XX XX XX")]
         rules["39"] = [Rule(["3"], 10, "XXX XXX XXXX"), Rule(["02", "06"], 10, "XX XXXX XXXX")]
         rules["41"] = [Rule(9, "XX XXX XX XX")]
-        rules["43"] = [Rule(["6"], 10...13, "XXX *")]
+        rules["43"] = [Rule(["6"], 8...13, "XXX *")]
         rules["44"] = [
             Rule(["20", "23", "24", "28", "29", "55", "56", "70", "76"], 10, "XX XXXX XXXX"),
             Rule(["7"], 10, "XXXX XXXXXX"),
