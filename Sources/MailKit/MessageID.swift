@@ -23,14 +23,15 @@ public enum MessageID {
     /// conversation or segment. No email has it; each names it in `References` and
     /// `In-Reply-To`, so that mail clients hang them all under it.
     ///
-    /// The result is `smsrelay.conversation.<hash>.<segment>@<domain>`, where the hash (128
-    /// bits, hex) stands for `conversation`, a key such as `12066418000:18553569768`, and the
-    /// segment is encoded as ``make(carrier:carrierMessageID:domain:)`` encodes its parts.
+    /// The result is `smsrelay.thread.<hash>.<segment>@<domain>`, where the hash (64 bits of
+    /// FNV-1a, 16 hex digits) stands for `conversation`, a key such as `12066418000:18553569768`,
+    /// and the segment is encoded as ``make(carrier:carrierMessageID:domain:)`` encodes its parts.
+    /// It is short enough that `In-Reply-To` and `References` holding it stay within 78
+    /// characters for a sender domain of up to 20.
     public static func conversationRoot(conversation: String, segment: String, domain: String) -> String {
-        let bytes = Array(conversation.utf8)
-        let high = FNV1a.hash(bytes), low = FNV1a.hash([0x00] + bytes)
-        let hash = sixteenHexDigits(high) + sixteenHexDigits(low)
-        return "smsrelay.conversation." + hash + "." + encodePart(segment) + "@" + normalizedDomain(domain)
+        let hash = String(FNV1a.hash(Array(conversation.utf8)), radix: 16)
+        return "smsrelay.thread." + String(repeating: "0", count: 16 - hash.count) + hash + "." + encodePart(segment)
+            + "@" + normalizedDomain(domain)
     }
 
     /// The Message-ID domain for a sender address: its domain, or ``fallbackDomain``.
@@ -40,10 +41,6 @@ public enum MessageID {
 
     private static let maximumPartLength = 100
 
-    private static func sixteenHexDigits(_ value: UInt64) -> String {
-        let hex = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
-    }
 
     static func encodePart(_ part: String) -> String {
         guard !part.isEmpty else { return "%" }

@@ -127,7 +127,7 @@ struct ReadableMailTests {
         #expect(first.messageID != second.messageID)
         #expect(first.subject == second.subject, "a stable subject, as Gmail asks")
         #expect(root == MessageID.conversationRoot(conversation: "12066418000:12065550100", segment: "1", domain: "example.org"))
-        #expect(root.wholeMatch(of: /smsrelay\.conversation\.[0-9a-f]{32}\.1@example\.org/) != nil, "\(root)")
+        #expect(root.wholeMatch(of: /smsrelay\.thread\.[0-9a-f]{16}\.1@example\.org/) != nil, "\(root)")
     }
 
     @Test("another texter, or another of our numbers, is another thread")

@@ -80,7 +80,7 @@ struct ConversationThreadingTests {
 
             let first = Self.headers(try email("a1"))
             let root = try #require(Self.ids(first, "In-Reply-To").first)
-            #expect(root.hasPrefix("smsrelay.conversation.") && root.hasSuffix(".1@example.org"))
+            #expect(root.hasPrefix("smsrelay.thread.") && root.hasSuffix(".1@example.org"))
             var subjects: Set<String> = []
             for index in 1...100 {
                 let fields = Self.headers(try email("a\(index)"))
