@@ -129,7 +129,8 @@ struct IntakeTests {
                 try await eventually("the email") { try maildirMessages(maildir).count == 1 }
                 let mail = try #require(try maildirMessages(maildir).first)
                 #expect(mail.contains("Subject: Text message from "))
-                #expect(mail.contains(" to 16085612999\r\n"), "\(mail.prefix(600))")
+                #expect(mail.contains(" to +1 608-561-2999\r\n"), "\(mail.prefix(600))")
+                #expect(mail.contains(" to 16085612999, as the carrier gave them"), "the raw number in the details")
             }
         }
     }
