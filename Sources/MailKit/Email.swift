@@ -52,8 +52,13 @@ public struct Email: Sendable, Equatable {
     /// Where answers go (`Reply-To`), when not to ``from``.
     public var replyTo: Mailbox?
     /// The Message-ID (without angle brackets) of the email this one answers: written as
-    /// `In-Reply-To` and `References`, so that mail clients thread the two.
+    /// `In-Reply-To` (and as `References` when ``references`` is empty), so that mail clients
+    /// thread the two.
     public var inReplyTo: String?
+    /// The Message-IDs (without angle brackets) of the thread this email belongs to, oldest
+    /// first: written as `References`, which clients that thread by headers alone (Thunderbird)
+    /// follow.
+    public var references: [String]
     /// `Auto-Submitted` (RFC 3834), e.g. `auto-replied` for a notice answering a person's email,
     /// so that their auto-responder does not answer it in turn.
     public var autoSubmitted: String?
@@ -69,6 +74,7 @@ public struct Email: Sendable, Equatable {
         attachments: [Attachment] = [],
         replyTo: Mailbox? = nil,
         inReplyTo: String? = nil,
+        references: [String] = [],
         autoSubmitted: String? = nil
     ) {
         self.from = from
@@ -81,6 +87,7 @@ public struct Email: Sendable, Equatable {
         self.attachments = attachments
         self.replyTo = replyTo
         self.inReplyTo = inReplyTo
+        self.references = references
         self.autoSubmitted = autoSubmitted
     }
 }

@@ -58,12 +58,19 @@ public enum MIMEWriter {
         messageID.append(word: "<" + HeaderText.neutralisingControls(email.messageID) + ">")
         output += messageID.bytes
 
-        if let original = email.inReplyTo.map(HeaderText.neutralisingControls), !original.isEmpty {
-            for name in ["In-Reply-To", "References"] {
-                var field = HeaderField(name: name)
-                field.append(word: "<" + original.filter { $0 != " " && $0 != "<" && $0 != ">" } + ">")
-                output += field.bytes
+        let original = email.inReplyTo.map(msgID) ?? ""
+        if !original.isEmpty {
+            var field = HeaderField(name: "In-Reply-To")
+            field.append(word: "<" + original + ">")
+            output += field.bytes
+        }
+        let references = email.references.isEmpty ? [original] : email.references.map(msgID)
+        if references.contains(where: { !$0.isEmpty }) {
+            var field = HeaderField(name: "References")
+            for reference in references where !reference.isEmpty {
+                field.append(word: "<" + reference + ">")
             }
+            output += field.bytes
         }
         if let value = email.autoSubmitted, HeaderText.isDotAtomText(value) {
             output += line("Auto-Submitted: " + value)
@@ -111,6 +118,12 @@ public enum MIMEWriter {
     }
 
     private static let crlf: [UInt8] = [0x0D, 0x0A]
+
+    /// A Message-ID as written between angle brackets: nothing in it can end the line, the
+    /// brackets or the id (control characters, spaces and angle brackets are dropped).
+    private static func msgID(_ id: String) -> String {
+        HeaderText.neutralisingControls(id).filter { $0 != " " && $0 != "<" && $0 != ">" }
+    }
 
     private static func line(_ text: String) -> [UInt8] {
         Array(text.utf8) + crlf

@@ -18,12 +18,29 @@ public enum MessageID {
         return left + "@" + normalizedDomain(domain)
     }
 
+    /// The Message-ID (without angle brackets) at the root of a conversation's thread: the same
+    /// for every email of the conversation in one `segment`, different for any other
+    /// conversation or segment. No email has it; each names it in `References` and
+    /// `In-Reply-To`, so that mail clients hang them all under it.
+    ///
+    /// The result is `smsrelay.thread.<hash>.<segment>@<domain>`, where the hash (64 bits of
+    /// FNV-1a, 16 hex digits) stands for `conversation`, a key such as `12066418000:18553569768`,
+    /// and the segment is encoded as ``make(carrier:carrierMessageID:domain:)`` encodes its parts.
+    /// It is short enough that `In-Reply-To` and `References` holding it stay within 78
+    /// characters for a sender domain of up to 20.
+    public static func conversationRoot(conversation: String, segment: String, domain: String) -> String {
+        let hash = String(FNV1a.hash(Array(conversation.utf8)), radix: 16)
+        return "smsrelay.thread." + String(repeating: "0", count: 16 - hash.count) + hash + "." + encodePart(segment)
+            + "@" + normalizedDomain(domain)
+    }
+
     /// The Message-ID domain for a sender address: its domain, or ``fallbackDomain``.
     public static func domain(of sender: Mailbox) -> String {
         normalizedDomain(sender.domain ?? "")
     }
 
     private static let maximumPartLength = 100
+
 
     static func encodePart(_ part: String) -> String {
         guard !part.isEmpty else { return "%" }

@@ -55,7 +55,28 @@ public struct UTCTime: Sendable, Equatable {
 
     /// For people, in English: `Wednesday, 25 November 2026, 06:30:00 UTC`.
     public var readable: String {
-        "\(Self.longWeekdays[weekday]), \(day) \(Self.longMonths[month - 1]) \(year), \(clock) UTC"
+        readable(zone: "UTC")
+    }
+
+    /// For people, in English, with the name of the zone the fields are in:
+    /// `Wednesday, 25 November 2026, 07:30:00 UTC+01:00`.
+    public func readable(zone: String) -> String {
+        "\(Self.longWeekdays[weekday]), \(day) \(Self.longMonths[month - 1]) \(year), \(clock) \(zone)"
+    }
+
+    /// ISO 8601 to the second with a UTC offset, for fields that are `offsetSeconds` ahead of
+    /// UTC: `2026-11-25T07:30:00+01:00` (`Z` for an offset of zero).
+    public func iso8601(offsetSeconds: Int) -> String {
+        guard offsetSeconds != 0 else { return iso8601 }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(clock)\(Self.offset(offsetSeconds))"
+    }
+
+    /// `+01:00`, `-05:00`, `+05:30`: a UTC offset in hours and minutes.
+    public static func offset(_ seconds: Int) -> String {
+        let minutes = abs(seconds) / 60
+        let hours = String(minutes / 60), rest = String(minutes % 60)
+        return (seconds < 0 ? "-" : "+") + String(repeating: "0", count: 2 - min(2, hours.count)) + hours
+            + ":" + String(repeating: "0", count: 2 - rest.count) + rest
     }
 
     private var clock: String { "\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2))" }

@@ -5,13 +5,18 @@
 /// | key | value |
 /// |---|---|
 /// | `subject` | the rendered subject (text and HTML templates only) |
-/// | `from` | the sender's number, as the carrier gave it |
-/// | `to` | our number that received the message (`(unknown number)` if the carrier gave none) |
+/// | `from` | the sender's number in international form: `+1 855-356-9768`, `+44 20 7946 0958` (a short code or a sender name as given) |
+/// | `fromRaw` | the sender's number as the carrier gave it: `18553569768` |
+/// | `fromName`? | the sender's name in the route's `contacts` |
+/// | `fromDisplay` | `Alice (+1 206-555-0100)` with a contact name, else `from` |
+/// | `to`, `toRaw`, `toName`?, `toDisplay` | the same for our number that received the message (`to` and `toDisplay` read `(unknown number)`, and `toRaw` is missing, if the carrier gave none) |
 /// | `body` | the message text |
 /// | `hasBody` | whether the text is non-empty |
 /// | `bodyLines` | the text's lines, each with `text` and `lineBreak` (false on the last line) |
 /// | `receivedAt` | when the carrier received it, ISO 8601 UTC: `2026-11-25T06:30:00Z` |
-/// | `receivedAtReadable` | the same for people: `Wednesday, 25 November 2026, 06:30:00 UTC` |
+/// | `receivedAtReadable` | the same for people, in `SMSRELAY_TIMEZONE`: `Wednesday, 25 November 2026, 07:30:00 UTC+01:00` (`… 06:30:00 UTC` in UTC) |
+/// | `receivedAtLocal` | ISO 8601 in `SMSRELAY_TIMEZONE`, with its offset: `2026-11-25T07:30:00+01:00` |
+/// | `timeZone` | `SMSRELAY_TIMEZONE` as configured: `Europe/Paris` (`UTC` by default) |
 /// | `carrier` | the carrier's name, e.g. `flowroute` |
 /// | `messageID` | the carrier's id for the message |
 /// | `hasMedia`, `mediaCount` | whether the MMS has media, and how many items |
@@ -33,12 +38,13 @@
 /// Subject and text templates are rendered without escaping; HTML templates escape every
 /// `{{value}}` (see ``TemplateKind``).
 public enum DefaultTemplates {
-    /// `Text message from <from> to <to>`.
-    public static let subject = "Text message from {{from}} to {{to}}"
+    /// `Text message from <fromDisplay> to <toDisplay>`: the same for every text of a
+    /// conversation, as threading asks.
+    public static let subject = "Text message from {{fromDisplay}} to {{toDisplay}}"
 
     /// The `text/plain` part.
     public static let text = """
-        Text message from {{from}} to {{to}}
+        Text message from {{fromDisplay}} to {{toDisplay}}
 
         {{#hasBody}}
         {{body}}
@@ -70,8 +76,9 @@ public enum DefaultTemplates {
 
         {{/hasMedia}}
         --
-        From:       {{from}}
-        To:         {{to}}
+        From:       {{fromDisplay}}
+        To:         {{toDisplay}}
+        Numbers:    from {{fromRaw}}{{#toRaw}} to {{toRaw}}{{/toRaw}}, as the carrier gave them
         Received:   {{receivedAtReadable}} ({{receivedAt}})
         Carrier:    {{carrier}}
         Message ID: {{messageID}}
@@ -89,7 +96,7 @@ public enum DefaultTemplates {
         <title>{{subject}}</title>
         </head>
         <body style="margin:0;padding:16px;font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;font-size:15px;line-height:1.45;color:#1a1a1a;">
-        <p style="margin:0 0 12px;color:#555555;">Text message from <strong>{{from}}</strong> to <strong>{{to}}</strong></p>
+        <p style="margin:0 0 12px;color:#555555;">Text message from <strong>{{fromDisplay}}</strong> to <strong>{{toDisplay}}</strong></p>
         {{#hasBody}}
         <div dir="auto" style="margin:0 0 16px;padding:12px 14px;border-left:3px solid #4a7bd0;background:#f4f6fa;white-space:pre-wrap;">{{#bodyLines}}{{text}}{{#lineBreak}}<br>{{/lineBreak}}{{/bodyLines}}</div>
         {{/hasBody}}
@@ -120,8 +127,9 @@ public enum DefaultTemplates {
         </ul>
         {{/hasMedia}}
         <table role="presentation" style="border-collapse:collapse;font-size:13px;color:#555555;">
-        <tr><td style="padding:2px 12px 2px 0;">From</td><td>{{from}}</td></tr>
-        <tr><td style="padding:2px 12px 2px 0;">To</td><td>{{to}}</td></tr>
+        <tr><td style="padding:2px 12px 2px 0;">From</td><td>{{fromDisplay}}</td></tr>
+        <tr><td style="padding:2px 12px 2px 0;">To</td><td>{{toDisplay}}</td></tr>
+        <tr><td style="padding:2px 12px 2px 0;">Numbers</td><td>from {{fromRaw}}{{#toRaw}} to {{toRaw}}{{/toRaw}}, as the carrier gave them</td></tr>
         <tr><td style="padding:2px 12px 2px 0;">Received</td><td>{{receivedAtReadable}} (<time datetime="{{receivedAt}}">{{receivedAt}}</time>)</td></tr>
         <tr><td style="padding:2px 12px 2px 0;">Carrier</td><td>{{carrier}}</td></tr>
         <tr><td style="padding:2px 12px 2px 0;">Message ID</td><td>{{messageID}}</td></tr>

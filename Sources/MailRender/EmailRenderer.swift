@@ -17,13 +17,17 @@ public struct EmailRenderer: Sendable {
     private let builtInText: EmailTemplate
     private let builtInHTML: EmailTemplate
     private let overrides: [Key: EmailTemplate]
+    /// The zone the emails show times in.
+    public let timeZone: ReadableTimeZone
 
     /// Compiles the built-in templates and every distinct file named in `templateSets`
     /// (typically the default route's and each override's ``TemplatePaths``).
+    /// - Parameter timeZone: the zone of the readable times (`SMSRELAY_TIMEZONE`).
     /// - Throws: ``MailKitError`` (``MailKitError/Code/templateNotFound``,
     ///   ``MailKitError/Code/templateUnreadable`` or ``MailKitError/Code/templateSyntax``)
     ///   naming the first file that cannot be used.
-    public init(templateSets: [TemplatePaths] = []) throws {
+    public init(templateSets: [TemplatePaths] = [], timeZone: ReadableTimeZone = .utc) throws {
+        self.timeZone = timeZone
         builtInSubject = try EmailTemplate(source: DefaultTemplates.subject, kind: .subject, origin: "built-in")
         builtInText = try EmailTemplate(source: DefaultTemplates.text, kind: .text, origin: "built-in")
         builtInHTML = try EmailTemplate(source: DefaultTemplates.html, kind: .html, origin: "built-in")
@@ -39,10 +43,15 @@ public struct EmailRenderer: Sendable {
 
     /// The email for `message`, sent the way `route` says.
     ///
-    /// `From` is the route's sender address with the SMS sender's number as display name; `To`
+    /// `From` is the route's sender address with the texter as display name: its contact name
+    /// and number, `Alice (+1 206-555-0100)`, or its number alone in international form; `To`
     /// is every recipient of the route (each entry may itself be a comma-separated list); `Date`
     /// is when the carrier received the message; the Message-ID comes from ``MessageID`` and the
-    /// sender's domain, so a retried callback gives the same email.
+    /// sender's domain, so a retried callback gives the same email. `In-Reply-To` and
+    /// `References` name the root of the conversation's `thread`
+    /// (``MessageID/conversationRoot(conversation:segment:domain:)``), so that every mail client
+    /// threads the conversation's emails together, Thunderbird (which reads only these headers)
+    /// included.
     ///
     /// Without `media` the email lists each media item's link. With it, outcome *i* tells what
     /// became of `message.media[i]`: a fetched file is attached, in the carrier's order (JPEG,
@@ -50,14 +59,18 @@ public struct EmailRenderer: Sendable {
     /// when the carrier's name or type is hostile or wrong; an item that was not fetched keeps
     /// its link and the reason. Items the carrier's callback described badly (``MediaItem/problem``)
     /// are listed as without `media`, whatever their outcome.
+    /// - Parameter thread: the thread of the conversation the email goes in; nil: the month the
+    ///   carrier received the text in (``ConversationThread/month(of:)``).
     /// - Throws: ``MailKitError`` when the route's sender or a recipient is not an address, the
     ///   route has no recipient, it names a template file that was not given to
-    ///   ``init(templateSets:)``, or `media` does not hold one outcome per item
+    ///   ``init(templateSets:timeZone:)``, or `media` does not hold one outcome per item
     ///   (``MailKitError/Code/mediaCountMismatch``).
-    public func render(_ message: InboundMessage, route: Route, media: [MediaOutcome]? = nil) throws -> Email {
+    public func render(
+        _ message: InboundMessage, route: Route, media: [MediaOutcome]? = nil, thread: ConversationThread? = nil
+    ) throws -> Email {
         var from = try Mailbox(parsing: route.sender)
-        let number = HeaderText.neutralisingControls(message.from).trimmingCharacters(in: .whitespaces)
-        from.displayName = number.isEmpty ? nil : number
+        let sender = TemplateContext.party("from", message.from, route: route)
+        from.displayName = sender["fromRaw"] == nil ? nil : sender["fromDisplay"] as? String
 
         var to: [Mailbox] = []
         for recipient in route.recipients {
@@ -67,14 +80,13 @@ public struct EmailRenderer: Sendable {
             throw MailKitError(.noRecipients, "the route for \(message.to) has no recipients; set at least one email address")
         }
 
-        let messageID = MessageID.make(
-            carrier: message.carrier,
-            carrierMessageID: message.id,
-            domain: MessageID.domain(of: from)
-        )
+        let domain = MessageID.domain(of: from)
+        let messageID = MessageID.make(carrier: message.carrier, carrierMessageID: message.id, domain: domain)
+        let root = MessageID.conversationRoot(
+            conversation: Conversation(message).key, segment: (thread ?? .month(of: message.receivedAt)).segment, domain: domain)
         let deliveries = try media.map { try Self.deliveries(of: message, outcomes: $0, messageID: messageID) }
 
-        var values = TemplateContext.values(for: message, deliveries: deliveries)
+        var values = TemplateContext.values(for: message, deliveries: deliveries, route: route, timeZone: timeZone)
         let subject = Self.singleLine(try template(.subject, route.templates.subject).render(values))
         values["subject"] = subject
         let text = try template(.text, route.templates.text).render(values)
@@ -91,7 +103,9 @@ public struct EmailRenderer: Sendable {
             attachments: (deliveries ?? []).compactMap { delivery in
                 guard case .attached(let attachment) = delivery else { return nil }
                 return attachment.attachment
-            }
+            },
+            inReplyTo: root,
+            references: [root]
         )
     }
 

@@ -8,29 +8,55 @@ import SMSRelayCore
 /// string as present, and a missing key inside `{{#media}}` would otherwise be looked up in the
 /// enclosing scope. Every key of a media item is therefore distinct from the top-level keys.
 enum TemplateContext {
-    /// - Parameter deliveries: when the email carries the downloaded media, what it does with
-    ///   each item, in the order of `message.media` (nil for an item it only lists, such as one
-    ///   with a problem); nil when the email only lists the links.
-    static func values(for message: InboundMessage, deliveries: [MediaDelivery?]? = nil) -> [String: Any] {
-        let time = UTCTime(message.receivedAt)
+    /// - Parameters:
+    ///   - deliveries: when the email carries the downloaded media, what it does with
+    ///     each item, in the order of `message.media` (nil for an item it only lists, such as one
+    ///     with a problem); nil when the email only lists the links.
+    ///   - route: the route whose contacts name known numbers (``Route/contactName(for:)``).
+    ///   - timeZone: the zone of the readable time, and its name as configured.
+    static func values(
+        for message: InboundMessage, deliveries: [MediaDelivery?]? = nil, route: Route? = nil,
+        timeZone: ReadableTimeZone = .utc
+    ) -> [String: Any] {
         let media = message.media.enumerated().map { index, item in
             mediaValues(item, position: index + 1, delivery: deliveries?[index] ?? nil)
         }
         let body = Neutralise.body(message.body)
-        return [
-            "from": Neutralise.singleLine(message.from),
-            "to": message.to.isEmpty ? "(unknown number)" : Neutralise.singleLine(message.to),
+        var values: [String: Any] = [
             "body": body,
             "hasBody": !body.isEmpty,
             "bodyLines": bodyLines(body),
-            "receivedAt": time.iso8601,
-            "receivedAtReadable": time.readable,
+            "receivedAt": UTCTime(message.receivedAt).iso8601,
+            "receivedAtReadable": timeZone.readable(message.receivedAt),
+            "receivedAtLocal": timeZone.iso8601(message.receivedAt),
+            "timeZone": timeZone.name,
             "carrier": Neutralise.singleLine(message.carrier),
             "messageID": Neutralise.singleLine(message.id),
             "hasMedia": !media.isEmpty,
             "mediaCount": media.count,
             "media": media,
         ]
+        values.merge(party("from", message.from, route: route)) { _, new in new }
+        values.merge(party("to", message.to, route: route)) { _, new in new }
+        return values
+    }
+
+    /// A number's values under `key`: `from` (readable), `fromRaw` (as the carrier gave it),
+    /// `fromName` (its contact name, when it has one) and `fromDisplay` (`Alice (+1 206-555-0100)`,
+    /// or the readable number). A number the carrier did not give reads `(unknown number)`,
+    /// without a raw value.
+    static func party(_ key: String, _ number: String, route: Route?) -> [String: Any] {
+        let raw = Neutralise.singleLine(number).trimmingCharacters(in: .whitespaces)
+        guard !raw.isEmpty else {
+            return [key: "(unknown number)", key + "Display": "(unknown number)"]
+        }
+        let readable = PhoneNumberText.readable(raw)
+        var values: [String: Any] = [key: readable, key + "Raw": raw, key + "Display": readable]
+        if let name = route?.contactName(for: raw).map(Neutralise.singleLine)?.trimmingCharacters(in: .whitespaces), !name.isEmpty {
+            values[key + "Name"] = name
+            values[key + "Display"] = "\(name) (\(readable))"
+        }
+        return values
     }
 
     /// The text's lines (split at CRLF, LF or CR), each flagged with whether a break follows.

@@ -62,6 +62,10 @@ public struct OutboxEntry: Sendable, Equatable {
     /// The download progress of the message's media, one record per item; nil until the worker
     /// first looks at them (and always when fetching is off).
     public var media: [MediaProgress]?
+    /// Which text of its conversation an inbound message is, counting from 1 in the order they
+    /// were stored (a retried callback is not counted again); its email threads by it. Nil for
+    /// replies and notices, and for messages stored before the outbox counted them.
+    public var conversationPosition: Int?
 
     public init(
         id: Int64,
@@ -76,7 +80,8 @@ public struct OutboxEntry: Sendable, Equatable {
         pendingSince: Date? = nil,
         updatedAt: Date,
         sentAt: Date?,
-        media: [MediaProgress]? = nil
+        media: [MediaProgress]? = nil,
+        conversationPosition: Int? = nil
     ) {
         self.id = id
         self.item = item
@@ -91,6 +96,7 @@ public struct OutboxEntry: Sendable, Equatable {
         self.updatedAt = updatedAt
         self.sentAt = sentAt
         self.media = media
+        self.conversationPosition = conversationPosition
     }
 }
 

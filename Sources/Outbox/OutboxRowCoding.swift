@@ -20,11 +20,12 @@ package struct OutboxRow: Sendable {
     package var sentAt: Double?
     /// JSON array of ``MediaProgress``.
     package var media: String?
+    package var conversationPosition: Int?
 
     package init(
         id: Int64, kind: String, payload: Data, status: String, attempts: Int, nextAttemptAt: Double?, lastError: String?,
         transportMessageID: String?, failedRecipients: String?, createdAt: Double, pendingSince: Double?, updatedAt: Double,
-        sentAt: Double?, media: String?
+        sentAt: Double?, media: String?, conversationPosition: Int? = nil
     ) {
         self.id = id
         self.kind = kind
@@ -40,6 +41,7 @@ package struct OutboxRow: Sendable {
         self.updatedAt = updatedAt
         self.sentAt = sentAt
         self.media = media
+        self.conversationPosition = conversationPosition
     }
 }
 
@@ -54,6 +56,13 @@ package enum OutboxRowCoding {
         case .reply(let reply): (.reply, "reply", reply.replyMessageID, try encoder.encode(reply))
         case .notice(let notice): (.notice, "notice", notice.key, try encoder.encode(notice))
         }
+    }
+
+    /// The key an inbound message's conversation is counted under (``Conversation/key``); nil
+    /// for the other kinds, which are not counted.
+    package static func conversationKey(of item: OutboxItem) -> String? {
+        guard case .inbound(let message) = item else { return nil }
+        return Conversation(message).key
     }
 
     package static func encodeRecipients(_ recipients: [String: String]) throws -> String {
@@ -131,7 +140,8 @@ package enum OutboxRowCoding {
             pendingSince: Date(timeIntervalSince1970: row.pendingSince ?? row.createdAt),
             updatedAt: Date(timeIntervalSince1970: row.updatedAt),
             sentAt: date(row.sentAt),
-            media: media
+            media: media,
+            conversationPosition: row.conversationPosition
         )
     }
 

@@ -130,6 +130,17 @@ public final class SQLiteOutboxStore: OutboxStore {
                 t.add(column: "claimedBy", .text)
             }
         }
+        migrator.registerMigration("v6: texts counted per conversation") { db in
+            // How many inbound texts each conversation (Conversation.key) has had, and which of
+            // them a message is: its email threads by it. NULL for rows stored before.
+            try db.create(table: "conversation") { t in
+                t.primaryKey("key", .text)
+                t.column("messages", .integer).notNull()
+            }
+            try db.alter(table: "message") { t in
+                t.add(column: "conversationPosition", .integer)
+            }
+        }
         return migrator
     }
 
@@ -148,6 +159,7 @@ public final class SQLiteOutboxStore: OutboxStore {
 
     public func enqueue(_ item: OutboxItem, now: Date) async throws -> EnqueueResult {
         let row = try OutboxRowCoding.storage(of: item)
+        let conversation = OutboxRowCoding.conversationKey(of: item)
         return try await write { db in
             // Cached: every callback runs these, and compiling them each time cost more than running them.
             try db.cachedStatement(sql: """
@@ -157,7 +169,20 @@ public final class SQLiteOutboxStore: OutboxStore {
                 """).execute(arguments: [row.kind.rawValue, row.carrier, row.key, row.payload, now.timeIntervalSince1970,
                                          now.timeIntervalSince1970, now.timeIntervalSince1970, now.timeIntervalSince1970])
             if db.changesCount == 1 {
-                return .stored(id: db.lastInsertedRowID)
+                let id = db.lastInsertedRowID
+                if let conversation {
+                    // In the same transaction as the row: counted once, whatever the carrier retries.
+                    let position = try Int.fetchOne(
+                        db.cachedStatement(sql: """
+                            INSERT INTO conversation (key, messages) VALUES (?, 1)
+                            ON CONFLICT (key) DO UPDATE SET messages = messages + 1
+                            RETURNING messages
+                            """),
+                        arguments: [conversation])
+                    try db.cachedStatement(sql: "UPDATE message SET conversationPosition = ? WHERE id = ?")
+                        .execute(arguments: [position, id])
+                }
+                return .stored(id: id)
             }
             let id = try Int64.fetchOne(
                 db.cachedStatement(sql: "SELECT id FROM message WHERE carrier = ? AND carrierMessageID = ?"),
@@ -428,6 +453,7 @@ public final class SQLiteOutboxStore: OutboxStore {
                 id: row["id"], kind: row["kind"], payload: row["payload"], status: row["status"], attempts: row["attempts"],
                 nextAttemptAt: row["nextAttemptAt"], lastError: row["lastError"], transportMessageID: row["transportMessageID"],
                 failedRecipients: row["failedRecipients"], createdAt: row["createdAt"], pendingSince: row["pendingSince"],
-                updatedAt: row["updatedAt"], sentAt: row["sentAt"], media: row["media"]))
+                updatedAt: row["updatedAt"], sentAt: row["sentAt"], media: row["media"],
+                conversationPosition: row["conversationPosition"]))
     }
 }

@@ -79,14 +79,39 @@ public final class PostgresOutboxStore: OutboxStore {
         let row = try OutboxRowCoding.storage(of: item)
         let payload = String(decoding: row.payload, as: UTF8.self)
         let t = now.timeIntervalSince1970
-        let inserted = try await ids(
-            """
-            INSERT INTO smsrelay_message
-              (kind, carrier, carrier_message_id, payload, status, attempts, next_attempt_at, created_at, updated_at, pending_since)
-            VALUES (\(row.kind.rawValue), \(row.carrier), \(row.key), \(payload), 'pending', 0, \(t), \(t), \(t), \(t))
-            ON CONFLICT (carrier, carrier_message_id) DO NOTHING
-            RETURNING id
-            """)
+        let inserted: [Int64]
+        if let conversation = OutboxRowCoding.conversationKey(of: item) {
+            // One statement, so one round trip and one commit: the conversation's counter goes up
+            // unless the message is already stored, and the row takes the new count. The counter's
+            // row lock makes concurrent texts of a conversation take turns. Two relays storing the
+            // same retried callback at the same instant may both count it (one row is kept): the
+            // thread then turns over a text early, which is harmless.
+            inserted = try await ids(
+                """
+                WITH counted AS (
+                  INSERT INTO smsrelay_conversation (key, messages)
+                  SELECT \(conversation), 1
+                  WHERE NOT EXISTS (SELECT 1 FROM smsrelay_message WHERE carrier = \(row.carrier) AND carrier_message_id = \(row.key))
+                  ON CONFLICT (key) DO UPDATE SET messages = smsrelay_conversation.messages + 1
+                  RETURNING messages)
+                INSERT INTO smsrelay_message
+                  (kind, carrier, carrier_message_id, payload, status, attempts, next_attempt_at, created_at, updated_at,
+                   pending_since, conversation_position)
+                SELECT \(row.kind.rawValue), \(row.carrier), \(row.key), \(payload), 'pending', 0, \(t), \(t), \(t), \(t),
+                  (SELECT messages FROM counted)
+                ON CONFLICT (carrier, carrier_message_id) DO NOTHING
+                RETURNING id
+                """)
+        } else {
+            inserted = try await ids(
+                """
+                INSERT INTO smsrelay_message
+                  (kind, carrier, carrier_message_id, payload, status, attempts, next_attempt_at, created_at, updated_at, pending_since)
+                VALUES (\(row.kind.rawValue), \(row.carrier), \(row.key), \(payload), 'pending', 0, \(t), \(t), \(t), \(t))
+                ON CONFLICT (carrier, carrier_message_id) DO NOTHING
+                RETURNING id
+                """)
+        }
         if let id = inserted.first { return .stored(id: id) }
         let found = try await ids(
             "SELECT id FROM smsrelay_message WHERE carrier = \(row.carrier) AND carrier_message_id = \(row.key)")
@@ -402,6 +427,7 @@ public final class PostgresOutboxStore: OutboxStore {
             pendingSince: try cells["pending_since"].decode(Double?.self),
             updatedAt: try cells["updated_at"].decode(Double.self),
             sentAt: try cells["sent_at"].decode(Double?.self),
-            media: try cells["media"].decode(String?.self))
+            media: try cells["media"].decode(String?.self),
+            conversationPosition: try cells["conversation_position"].decode(Int?.self))
     }
 }

@@ -74,6 +74,14 @@ enum PostgresSchema {
                 """,
                 "CREATE INDEX smsrelay_receipt_message ON smsrelay_receipt (message_id)",
             ]),
+        Migration(
+            version: 2, name: "texts counted per conversation",
+            statements: [
+                // How many inbound texts each conversation (Conversation.key) has had, and which of
+                // them a message is: its email threads by it. NULL for rows stored before.
+                "CREATE TABLE smsrelay_conversation (key text PRIMARY KEY, messages integer NOT NULL)",
+                "ALTER TABLE smsrelay_message ADD COLUMN conversation_position integer",
+            ]),
     ]
 
     /// Brings the schema up to date; returns the versions this call applied.

@@ -1,6 +1,7 @@
 import Foundation
 import LambdaRuntime
 import Logging
+import MailRender
 import SMSRelayLambdaApp
 
 /// `smsrelay config check`: the validation a start runs, without starting.
@@ -68,12 +69,18 @@ public enum ConfigCheck {
             lines.append("  deadline        a send still running \(settings.lambdaSafetyMargin.milliseconds) ms before the invocation's deadline is abandoned (500)")
             lines.append("  exactly once    \(idempotencySummary(settings.idempotency))")
         }
+        lines.append("  times           \(settings.timeZone.name) (now \(settings.timeZone.readable(Date())))")
         lines.append("  media           \(mediaSummary(settings.media))")
         lines.append("  replies         \(replySummary(settings.replies, mode: mode))")
         lines.append("  default route   to \(settings.routing.defaultRoute.recipients.joined(separator: ", ")) from \(settings.routing.defaultRoute.sender)")
         for number in settings.routing.overrides.keys.sorted() {
             let route = settings.routing.route(for: number)
             lines.append("  route \(number)   to \(route.recipients.joined(separator: ", ")) from \(route.sender)")
+        }
+        let contacts = settings.routing.defaultRoute.contacts.count
+        if contacts > 0 || settings.routing.overrides.values.contains(where: { !($0.contacts ?? [:]).isEmpty }) {
+            let perRoute = settings.routing.overrides.values.reduce(0) { $0 + ($1.contacts?.count ?? 0) }
+            lines.append("  contacts        \(contacts) for every route, \(perRoute) in routes of their own")
         }
         return lines.joined(separator: "\n")
     }

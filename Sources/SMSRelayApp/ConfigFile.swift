@@ -33,6 +33,8 @@ extension ConfigFile {
             guard let key = keyNode.string else { continue }
             if key == "routes" {
                 file.routes = try parseRoutes(value, path: path)
+            } else if key == "contacts" {
+                file.contacts = try parseContacts(value, at: "contacts", path: path)
             } else if [SettingKey.mailTo.name, SettingKey.replyFrom.name].contains(key), let list = value.sequence {
                 file.settings[key] = list.compactMap(\.string).joined(separator: ", ")
             } else if known.contains(key) {
@@ -41,7 +43,7 @@ extension ConfigFile {
                 }
                 file.settings[key] = scalar
             } else {
-                let names = (known.sorted() + ["routes"]).joined(separator: ", ")
+                let names = (known.sorted() + ["contacts", "routes"]).joined(separator: ", ")
                 throw ConfigError("config file \(path): unknown setting '\(key)'; known ones are \(names)")
             }
         }
@@ -59,7 +61,7 @@ extension ConfigFile {
             }
             let at = "routes.\(number)"
             guard let fields = value.mapping else {
-                throw ConfigError("config file \(path): '\(at)' must be a mapping (to, from, *_template)")
+                throw ConfigError("config file \(path): '\(at)' must be a mapping (to, from, reply_from, *_template, contacts)")
             }
             var route = RouteOverride()
             for (fieldNode, fieldValue) in fields {
@@ -84,14 +86,32 @@ extension ConfigFile {
                 case "subject_template": route.templates.subject = try scalar(fieldValue, "\(at).subject_template", path)
                 case "text_template": route.templates.text = try scalar(fieldValue, "\(at).text_template", path)
                 case "html_template": route.templates.html = try scalar(fieldValue, "\(at).html_template", path)
+                case "contacts": route.contacts = try parseContacts(fieldValue, at: "\(at).contacts", path: path)
                 default:
                     throw ConfigError(
-                        "config file \(path): unknown field '\(at).\(field)'; use to, from, reply_from, subject_template, text_template, html_template")
+                        "config file \(path): unknown field '\(at).\(field)'; "
+                            + "use to, from, reply_from, subject_template, text_template, html_template, contacts")
                 }
             }
             routes[number] = route
         }
         return routes
+    }
+
+    /// `contacts`: a mapping from a number to the name the emails show for it.
+    private static func parseContacts(_ node: Node, at: String, path: String) throws -> [String: String] {
+        guard let mapping = node.mapping else {
+            throw ConfigError("config file \(path): '\(at)' must map numbers to names, e.g. \"12065550100\": Alice")
+        }
+        var contacts: [String: String] = [:]
+        for (keyNode, value) in mapping {
+            guard let number = keyNode.string else { continue }
+            guard let name = value.scalar?.string else {
+                throw ConfigError("config file \(path): '\(at).\(number)' must be a name")
+            }
+            contacts[number] = name
+        }
+        return contacts
     }
 
     private static func scalar(_ node: Node, _ at: String, _ path: String) throws -> String {

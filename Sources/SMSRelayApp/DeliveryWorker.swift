@@ -291,7 +291,9 @@ public final class DeliveryWorker: Service, Sendable {
                 }
             }
             let compose = self.compose
-            return outcome(await mail { try compose(message, outcomes) }, for: entry, now: now, logger: logger)
+            // The outbox counted the conversation's texts; a row stored before it did goes by month.
+            let thread = entry.conversationPosition.map(ConversationThread.position)
+            return outcome(await mail { try compose(message, outcomes, thread) }, for: entry, now: now, logger: logger)
         case .notice(let notice):
             guard let replies else { return .postponed(reason: "notices are not sent by this worker", until: now().addingTimeInterval(3600)) }
             return outcome(await mail { try replies.composeNotice(notice) }, for: entry, now: now, logger: logger)

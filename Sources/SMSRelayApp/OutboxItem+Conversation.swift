@@ -3,7 +3,7 @@ import SMSRelayCore
 
 extension OutboxItem {
     /// The conversation the row belongs to: one of our numbers and one texter's, whichever way
-    /// the row goes. Texts in, replies out and the notices about them share it, so the worker
+    /// the row goes (``Conversation/key``, as the outbox counts texts by). Texts in, replies out and the notices about them share it, so the worker
     /// sends them one at a time, in outbox order.
     var conversation: String {
         switch self {
@@ -14,6 +14,6 @@ extension OutboxItem {
     }
 
     private static func conversation(ours: String, texter: String) -> String {
-        "\(RoutingTable.normalize(ours)):\(RoutingTable.normalize(texter))"
+        Conversation(ourNumber: ours, participants: [texter]).key
     }
 }

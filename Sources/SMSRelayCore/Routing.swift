@@ -8,12 +8,32 @@ public struct Route: Sendable, Equatable {
     public var templates: TemplatePaths
     /// Addresses besides the recipients that may answer a text by email (`reply_from`).
     public var replyFrom: [String]
+    /// Names of known numbers (`contacts`), keyed by ``Conversation/participantKey(_:)``.
+    public var contacts: [String: String]
 
-    public init(recipients: [String], sender: String, templates: TemplatePaths = TemplatePaths(), replyFrom: [String] = []) {
+    public init(
+        recipients: [String], sender: String, templates: TemplatePaths = TemplatePaths(), replyFrom: [String] = [],
+        contacts: [String: String] = [:]
+    ) {
         self.recipients = recipients
         self.sender = sender
         self.templates = templates
         self.replyFrom = replyFrom
+        self.contacts = Self.keyed(contacts)
+    }
+
+    /// The name given to `number` in the route's contacts, if any.
+    public func contactName(for number: String) -> String? {
+        contacts[Conversation.participantKey(number)]
+    }
+
+    /// `contacts` keyed by ``Conversation/participantKey(_:)``.
+    static func keyed(_ contacts: [String: String]) -> [String: String] {
+        var keyed: [String: String] = [:]
+        for (number, name) in contacts {
+            keyed[Conversation.participantKey(number)] = name
+        }
+        return keyed
     }
 }
 
@@ -46,14 +66,19 @@ public struct RouteOverride: Sendable, Equatable {
     public var templates: TemplatePaths
     /// Addresses that may reply besides the route's recipients; added to the default route's.
     public var replyFrom: [String]?
+    /// Names of known numbers for this route; added to the default route's, and used over them
+    /// for a number both name.
+    public var contacts: [String: String]?
 
     public init(
-        recipients: [String]? = nil, sender: String? = nil, templates: TemplatePaths = TemplatePaths(), replyFrom: [String]? = nil
+        recipients: [String]? = nil, sender: String? = nil, templates: TemplatePaths = TemplatePaths(), replyFrom: [String]? = nil,
+        contacts: [String: String]? = nil
     ) {
         self.recipients = recipients
         self.sender = sender
         self.templates = templates
         self.replyFrom = replyFrom
+        self.contacts = contacts
     }
 }
 
@@ -78,7 +103,8 @@ public struct RoutingTable: Sendable, Equatable {
             recipients: override.recipients ?? defaultRoute.recipients,
             sender: override.sender ?? defaultRoute.sender,
             templates: override.templates.merged(over: defaultRoute.templates),
-            replyFrom: defaultRoute.replyFrom + (override.replyFrom ?? [])
+            replyFrom: defaultRoute.replyFrom + (override.replyFrom ?? []),
+            contacts: defaultRoute.contacts.merging(Route.keyed(override.contacts ?? [:])) { _, routes in routes }
         )
     }
 

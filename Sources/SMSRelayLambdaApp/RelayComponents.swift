@@ -38,7 +38,7 @@ public struct RelayPlan: Sendable {
     /// - Throws: ``ConfigError`` naming the setting at fault.
     public init(settings: RelaySettings, lambda: Bool = false) throws {
         do {
-            renderer = try EmailRenderer(templateSets: settings.templateSets)
+            renderer = try EmailRenderer(templateSets: settings.templateSets, timeZone: settings.timeZone)
         } catch {
             throw ConfigError("\(error)")
         }
@@ -167,8 +167,8 @@ public struct RelayPlan: Sendable {
         let credentials = awsCredentialProvider(logger: logger)
         return RelayComponents(
             transport: try transport.open(logger: logger, credentials: credentials, connections: concurrency),
-            compose: { message, media in
-                var email = try renderer.render(message, route: routing.route(for: message.to), media: media)
+            compose: { message, media, thread in
+                var email = try renderer.render(message, route: routing.route(for: message.to), media: media, thread: thread)
                 email.replyTo = replyTo(message.to, message.from)
                 return email
             },
@@ -186,16 +186,17 @@ public struct RelayPlan: Sendable {
     }
 }
 
-/// Routes a message by its destination number and renders it with that route's templates and
-/// what became of its media (nil: links only).
-public typealias ComposeEmail = @Sendable (InboundMessage, [MediaOutcome]?) throws -> Email
+/// Routes a message by its destination number and renders it with that route's templates, what
+/// became of its media (nil: links only) and the thread of its conversation it goes in (nil: the
+/// month it was received in, ``ConversationThread/month(of:)``).
+public typealias ComposeEmail = @Sendable (InboundMessage, [MediaOutcome]?, ConversationThread?) throws -> Email
 
 /// How a relay turns a message into an email and sends it: shared by the server's delivery
 /// worker and the Lambda function.
 public struct RelayComponents: Sendable {
     public let transport: any MailTransport
-    /// Routes the message by its destination number and renders it with that route's templates
-    /// and what became of its media (nil: links only).
+    /// Routes the message by its destination number and renders it with that route's templates,
+    /// what became of its media (nil: links only) and its conversation's thread.
     public let compose: ComposeEmail
     public let transportSummary: String
     public let media: MediaSettings

@@ -2,6 +2,7 @@ import ComponentConfig
 import Configuration
 import Foundation
 import MailKit
+import MailRender
 import SMSRelayCore
 
 /// Which mail transport delivers the outbox.
@@ -56,6 +57,8 @@ public struct RelaySettings: Sendable {
     /// SMTP and SES transports read theirs below `smsrelay.smtp` and `smsrelay.ses`).
     public var components: ComponentConfig
     public var routing: RoutingTable
+    /// The zone the emails show times in (`SMSRELAY_TIMEZONE`).
+    public var timeZone: ReadableTimeZone
     /// Whether and how MMS media are downloaded and attached.
     public var media: MediaSettings
     /// Replies by email, sent back as SMS.
@@ -153,8 +156,15 @@ public struct RelaySettings: Sendable {
             subject: try source.optional(.subjectTemplate),
             text: try source.optional(.textTemplate),
             html: try source.optional(.htmlTemplate))
+        let timeZoneName = try source.string(.timeZone, default: "UTC")
+        guard let timeZone = ReadableTimeZone(named: timeZoneName) else {
+            throw ConfigError.invalid(
+                .timeZone, timeZoneName, expected: "an IANA time zone name such as UTC, Europe/Paris or America/New_York")
+        }
+        let contacts = try validateContacts(file.contacts, route: nil, file: configPath)
         var overrides: [String: RouteOverride] = [:]
         for (number, var route) in file.routes {
+            if let routeContacts = route.contacts { route.contacts = try validateContacts(routeContacts, route: number, file: configPath) }
             if let to = route.recipients {
                 route.recipients = try to.flatMap { try validateMailboxes($0, key: .mailTo, route: number) }
             }
@@ -171,7 +181,9 @@ public struct RelaySettings: Sendable {
         let replies = try loadReplies(source)
         let databaseURLText = try loadDatabaseURL(source, token: token, replies: replies, check: databaseURL)
         let routing = RoutingTable(
-            defaultRoute: Route(recipients: recipients, sender: sender, templates: defaultTemplates, replyFrom: replies.allowedSenders),
+            defaultRoute: Route(
+                recipients: recipients, sender: sender, templates: defaultTemplates, replyFrom: replies.allowedSenders,
+                contacts: contacts),
             overrides: overrides)
 
         let logLevel = try source.string(.logLevel, default: "info").lowercased()
@@ -229,6 +241,7 @@ public struct RelaySettings: Sendable {
             maildir: maildir,
             components: ComponentConfig(reader: reader).rooted(at: ["smsrelay"]),
             routing: routing,
+            timeZone: timeZone,
             media: MediaSettings(
                 fetch: try source.bool(.mediaFetch, default: true),
                 maxBytes: try source.int(.mediaMaxBytes, default: 10 << 20, in: 1024...(1 << 30)),
@@ -394,6 +407,27 @@ public struct RelaySettings: Sendable {
             let place = route.map { " (route \($0))" } ?? ""
             throw ConfigError("\(key.environmentName)\(place): \(error)")
         }
+    }
+
+    /// The names of `contacts` (number → name), checked: a number with a digit or a sender
+    /// name, a name on one line of at most 100 characters.
+    private static func validateContacts(_ contacts: [String: String], route: String?, file: String?) throws -> [String: String] {
+        let place = route.map { "routes.\($0).contacts" } ?? "contacts"
+        let origin = "config file \(file ?? "")"
+        var checked: [String: String] = [:]
+        for (number, name) in contacts {
+            let trimmed = name.trimmingCharacters(in: .whitespaces)
+            guard !Conversation.participantKey(number).isEmpty else {
+                throw ConfigError("\(origin): '\(place)' has an empty number; key each name by a number such as \"12065550100\"")
+            }
+            guard !trimmed.isEmpty, trimmed.count <= 100, !trimmed.unicodeScalars.contains(where: HeaderText.isControl) else {
+                throw ConfigError(
+                    "\(origin): the name of \(number) in '\(place)' must be one line of 1 to 100 characters, "
+                        + "without control characters")
+            }
+            checked[number] = trimmed
+        }
+        return checked
     }
 
     /// Every distinct set of template files in use, for loading them all at start-up.

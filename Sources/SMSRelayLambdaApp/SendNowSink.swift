@@ -69,7 +69,10 @@ public struct SendNowSink: CallbackSink {
             outcomes = await media.collect(message, until: fetchDeadline, logger: logger)
         }
         let ready = outcomes
-        let send: @Sendable () async throws -> MailReceipt = { try await transport.send(try compose(message, ready)) }
+        let send: @Sendable () async throws -> MailReceipt = {
+            // Nothing here counts a conversation's texts: its thread turns over each month instead.
+            try await transport.send(try compose(message, ready, .month(of: message.receivedAt)))
+        }
         do {
             let receipt: MailReceipt
             if let deadline = context.deadline {

@@ -127,6 +127,9 @@ extension SettingKey {
         "text_template", default: "built in", isPath: true, "Mustache file for the plain-text part")
     public static let htmlTemplate = SettingKey(
         "html_template", default: "built in", isPath: true, "Mustache file for the HTML part (values are HTML-escaped)")
+    public static let timeZone = SettingKey(
+        "timezone", default: "UTC",
+        "IANA time zone the emails show times in, e.g. Europe/Paris or America/New_York (ISO 8601 UTC is shown beside it)")
     public static let mediaFetch = SettingKey(
         "media_fetch", default: "true",
         "download MMS media and attach it to the email (images shown inline); false sends the carrier's links only")
@@ -209,7 +212,7 @@ extension SettingKey {
         .requestTimeoutSeconds, .idleTimeoutSeconds, .maxConnections, .maxAttempts, .retryFor,
         .retryBaseSeconds, .retryMaxSeconds, .databaseURL, .outboxLeaseSeconds, .deliveryConcurrency, .transport, .maildir, .smtpURL, .smtpPasswordFile, .smtpCAFile,
         .smtpHeloName, .smtpIdleSeconds,
-        .sesRegion, .sesEndpoint, .sesConfigurationSet, .sesMaxSendRate, .mailTo, .mailFrom, .subjectTemplate, .textTemplate, .htmlTemplate,
+        .sesRegion, .sesEndpoint, .sesConfigurationSet, .sesMaxSendRate, .mailTo, .mailFrom, .subjectTemplate, .textTemplate, .htmlTemplate, .timeZone,
         .mediaFetch, .mediaMaxBytes, .mediaMaxTotalBytes, .mediaTrustedHosts, .mediaTimeoutSeconds, .mediaAttempts, .mediaKeep,
         .replyDomain, .replySecret, .replyFrom, .replyAuthservID, .replyMaxChars, .replyConfirm,
         .replySMTPListen, .replyTLSCert, .replyTLSKey, .replyMaxBytes,

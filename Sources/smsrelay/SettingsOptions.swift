@@ -66,6 +66,8 @@ struct SettingsOptions: ParsableArguments {
     var textTemplate: String?
     @Option(help: "Mustache file for the HTML part. [env: SMSRELAY_HTML_TEMPLATE, default: built in]")
     var htmlTemplate: String?
+    @Option(help: "IANA time zone the emails show times in, e.g. Europe/Paris. [env: SMSRELAY_TIMEZONE, default: UTC]")
+    var timezone: String?
     @Option(help: "Download MMS media and attach it: true or false (links only). [env: SMSRELAY_MEDIA_FETCH, default: true]")
     var mediaFetch: String?
     @Option(help: "Largest media item attached, in bytes. [env: SMSRELAY_MEDIA_MAX_BYTES, default: 10485760]")
@@ -122,7 +124,7 @@ struct SettingsOptions: ParsableArguments {
             (.smtpPasswordFile, smtpPasswordFile), (.smtpCAFile, smtpCaFile), (.smtpHeloName, smtpHeloName),
             (.smtpIdleSeconds, smtpIdleSeconds), (.sesRegion, sesRegion), (.sesEndpoint, sesEndpoint),
             (.sesConfigurationSet, sesConfigurationSet), (.sesMaxSendRate, sesMaxSendRate), (.mailTo, mailTo), (.mailFrom, mailFrom),
-            (.subjectTemplate, subjectTemplate), (.textTemplate, textTemplate), (.htmlTemplate, htmlTemplate),
+            (.subjectTemplate, subjectTemplate), (.textTemplate, textTemplate), (.htmlTemplate, htmlTemplate), (.timeZone, timezone),
             (.mediaFetch, mediaFetch), (.mediaMaxBytes, mediaMaxBytes), (.mediaMaxTotalBytes, mediaMaxTotalBytes),
             (.mediaTrustedHosts, mediaTrustedHosts), (.mediaTimeoutSeconds, mediaTimeoutSeconds),
             (.mediaAttempts, mediaAttempts), (.mediaKeep, mediaKeep),

@@ -2,7 +2,7 @@ import Foundation
 
 /// What must hold of every email the relay writes, checked on its bytes.
 enum EmailInvariants {
-    static let expectedHeaders = ["Content-Type", "Date", "From", "MIME-Version", "Message-ID", "Subject", "To"]
+    static let expectedHeaders = ["Content-Type", "Date", "From", "In-Reply-To", "MIME-Version", "Message-ID", "References", "Subject", "To"]
 
     /// The problems found with `bytes` as an email whose text part must hold `text`; empty when none.
     static func problems(in bytes: [UInt8], text: String) -> [String] {

@@ -34,7 +34,7 @@ struct LambdaEmulatorTests {
         #expect(seed.body["message"] as? String == "Message succeeded")
         #expect(try await moto.rawMessageCount() == before + 1)
         let stored = try await moto.storedMessage("latest")
-        #expect(stored.subject == "Text message from 18553569768 to 12066418000")
+        #expect(stored.subject == "Text message from +1 855-356-9768 to +1 206-641-8000")
         #expect(stored.text?.contains("Hello there from Flowroute!") == true)
         #expect(stored.defects.isEmpty)
 

@@ -27,7 +27,7 @@ struct LambdaLoopTests {
         return CallbackLambdaHandler(
             intake: CallbackIntake(token: token, maxBodyBytes: 65_536),
             sink: SendNowSink(
-                transport: transport, compose: { message, media in try renderer.render(message, route: route, media: media) },
+                transport: transport, compose: { message, media, thread in try renderer.render(message, route: route, media: media, thread: thread) },
                 safetyMargin: safetyMargin))
     }
 

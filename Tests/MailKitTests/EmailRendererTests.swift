@@ -30,7 +30,7 @@ struct EmailRendererTests {
     @Test("addresses, date and Message-ID come from the route and the message")
     func envelope() throws {
         let email = try EmailRenderer().render(Self.message(), route: Self.route)
-        #expect(email.from == Mailbox(displayName: "15551234567", address: "relay@Example.org"))
+        #expect(email.from == Mailbox(displayName: "+1 555-123-4567", address: "relay@Example.org"))
         #expect(email.to == [
             Mailbox(displayName: "Ann", address: "ann@example.com"),
             Mailbox(address: "bob@example.com"),
@@ -42,17 +42,18 @@ struct EmailRendererTests {
         #expect(email.attachments.isEmpty)
     }
 
-    @Test("the default subject names both numbers")
+    @Test("the default subject names both numbers, in international form")
     func subject() throws {
         let email = try EmailRenderer().render(Self.message(), route: Self.route)
-        #expect(email.subject == "Text message from 15551234567 to 12066418000")
+        #expect(email.subject == "Text message from +1 555-123-4567 to +1 206-641-8000")
     }
 
     @Test("the text part shows numbers, text, both times, carrier and message id")
     func textPart() throws {
         let text = try EmailRenderer().render(Self.message(body: "Line one\nLine two"), route: Self.route).textBody
         for expected in [
-            "15551234567", "12066418000", "Line one\nLine two", "2026-11-25T06:30:00Z",
+            "From:       +1 555-123-4567\n", "To:         +1 206-641-8000\n",
+            "Numbers:    from 15551234567 to 12066418000, as the carrier gave them", "Line one\nLine two", "2026-11-25T06:30:00Z",
             "Wednesday, 25 November 2026, 06:30:00 UTC", "flowroute", "mdr2-abc123",
         ] {
             #expect(text.contains(expected), "missing \(expected)")
@@ -63,7 +64,8 @@ struct EmailRendererTests {
     func htmlPart() throws {
         let html = try EmailRenderer().render(Self.message(body: "Line one\r\nLine two\nLine three"), route: Self.route).htmlBody
         for expected in [
-            "15551234567", "12066418000", "Line one<br>Line two<br>Line three", "2026-11-25T06:30:00Z",
+            "<td>+1 555-123-4567</td>", "<td>+1 206-641-8000</td>", "from 15551234567 to 12066418000",
+            "Line one<br>Line two<br>Line three", "2026-11-25T06:30:00Z",
             "Wednesday, 25 November 2026, 06:30:00 UTC", "flowroute", "mdr2-abc123", "dir=\"auto\"",
         ] {
             #expect(html.contains(expected), "missing \(expected)")
@@ -79,14 +81,14 @@ struct EmailRendererTests {
         #expect(email.htmlBody.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;quoted&quot;"))
         #expect(email.htmlBody.contains("&lt;b&gt;&amp;&quot;&#39;"))
         #expect(email.textBody.contains(hostile))
-        #expect(email.subject == "Text message from <b>&\"' to 12066418000")
+        #expect(email.subject == "Text message from <b>&\"' to +1 206-641-8000")
         #expect(email.from.displayName == "<b>&\"'")
     }
 
     @Test("a number with line breaks cannot break the subject or the display name")
     func numberWithLineBreaks() async throws {
         let email = try EmailRenderer().render(Self.message(from: "1555\r\nBcc: x@y"), route: Self.route)
-        #expect(email.subject == "Text message from 1555 Bcc: x@y to 12066418000")
+        #expect(email.subject == "Text message from 1555 Bcc: x@y to +1 206-641-8000")
         #expect(email.from.displayName?.contains("\n") == false)
         let parsed = try await PythonMIMEParser.parse(MIMEWriter.render(email))
         #expect(!parsed.headerNames.contains("Bcc"))

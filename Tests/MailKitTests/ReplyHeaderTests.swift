@@ -37,7 +37,7 @@ struct ReplyHeaderTests {
             Self.notice, sender: "SMS <sms@relay.example.com>", replyTo: Mailbox(address: "sms1-x@sms.example.com"))
         #expect(email.to == [Mailbox(address: "ann@example.com")])
         #expect(email.from.address == "sms@relay.example.com")
-        #expect(email.subject == "Not sent: your text to +1 855 356 9768")
+        #expect(email.subject == "Not sent: your text to +1 855-356-9768")
         #expect(email.inReplyTo == "reply-1@mail.example.com")
         #expect(email.autoSubmitted == "auto-replied")
         #expect(email.htmlBody.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;you&quot;"))
@@ -61,7 +61,7 @@ struct ReplyHeaderTests {
         #expect(try renderer.render(notice, sender: "sms@relay.example.com", replyTo: nil).subject.hasPrefix("Not delivered"))
         notice.kind = .sent
         let sent = try renderer.render(notice, sender: "sms@relay.example.com", replyTo: Mailbox(address: "a@sms.example.com"))
-        #expect(sent.subject == "Sent as a text to +1 855 356 9768")
+        #expect(sent.subject == "Sent as a text to +1 855-356-9768")
         #expect(!sent.textBody.contains("try again"))
         notice.kind = .refused
         #expect(try renderer.render(notice, sender: "sms@relay.example.com", replyTo: nil).subject.hasPrefix("Not sent"))

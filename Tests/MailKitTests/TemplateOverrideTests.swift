@@ -22,13 +22,13 @@ struct TemplateOverrideTests {
         let email = try renderer.render(message, route: route)
 
         // Subject and text are not escaped, even though the files carry no pragma.
-        #expect(email.subject == "SMS 1555 & <Co> → 12066418000")
+        #expect(email.subject == "SMS 1555 & <Co> → +1 206-641-8000")
         #expect(email.textBody == "From 1555 & <Co>: Hi <b>there</b>\nbye\n")
-        #expect(email.htmlBody == "<p>1555 &amp; &lt;Co&gt;</p><div>Hi &lt;b&gt;there&lt;/b&gt;\nbye</div><i>SMS 1555 &amp; &lt;Co&gt; → 12066418000</i>")
+        #expect(email.htmlBody == "<p>1555 &amp; &lt;Co&gt;</p><div>Hi &lt;b&gt;there&lt;/b&gt;\nbye</div><i>SMS 1555 &amp; &lt;Co&gt; → +1 206-641-8000</i>")
 
         // A route without overrides still gets the built-in templates.
         let plain = try renderer.render(message, route: Route(recipients: ["a@example.com"], sender: "relay@example.org"))
-        #expect(plain.subject == "Text message from 1555 & <Co> to 12066418000")
+        #expect(plain.subject == "Text message from 1555 & <Co> to +1 206-641-8000")
     }
 
     @Test("one overridden part leaves the others built in")
@@ -39,7 +39,7 @@ struct TemplateOverrideTests {
         let renderer = try EmailRenderer(templateSets: [TemplatePaths(), paths, paths])
         let email = try renderer.render(message, route: Route(recipients: ["a@example.com"], sender: "r@example.org", templates: paths))
         #expect(email.subject == "Custom flowroute")
-        #expect(email.textBody.hasPrefix("Text message from 1555 & <Co> to 12066418000"))
+        #expect(email.textBody.hasPrefix("Text message from 1555 & <Co> to +1 206-641-8000"))
     }
 
     @Test("a missing template file fails at start-up, naming the path")

@@ -79,7 +79,7 @@ extension OutboxContract {
             }
             #expect(stores.count == 6)
             for store in stores { await store.close() }
-            #expect(try await cluster.psql("SELECT count(*) FROM smsrelay_migrations", database: database) == "1")
+            #expect(try await cluster.psql("SELECT count(*) FROM smsrelay_migrations", database: database) == "2", "each of the two migrations once")
             // Opening again applies nothing and keeps what is there.
             let again = try await PostgresOutboxStore.open(url, logger: Self.logger)
             _ = try await again.enqueue(.sample("kept"), now: Date())
@@ -99,7 +99,7 @@ extension OutboxContract {
             await #expect {
                 try await PostgresOutboxStore.open(url, logger: Self.logger)
             } throws: { error in
-                "\(error)".contains("schema is version 99, newer than this relay's 1")
+                "\(error)".contains("schema is version 99, newer than this relay's 2")
             }
         }
 

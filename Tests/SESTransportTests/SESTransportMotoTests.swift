@@ -57,7 +57,7 @@ struct SESTransportMotoTests {
         #expect(stored.defects.isEmpty)
         #expect(stored.subject == email.subject)
         #expect(stored.subject.hasPrefix("Über 😀 "))
-        #expect(stored.from == [.init(name: "15551234567", address: MotoServer.verifiedSender)])
+        #expect(stored.from == [.init(name: "+1 555-123-4567", address: MotoServer.verifiedSender)])
         #expect(stored.to == [.init(name: "Zoë Ünal", address: "zoe@example.com"), .init(name: "", address: "bob@example.com")])
         #expect(stored.messageID == "<\(email.messageID)>")
         #expect(stored.contentTypes == ["multipart/alternative", "text/plain", "text/html"])

@@ -19,8 +19,9 @@ struct DeliveryWorkerSESThrottleTests {
         // One attempt only: a throttle that counted as one would make the message dead.
         return DeliveryWorker(
             store: store, transport: transport, policy: RetryPolicy(maxAttempts: 1), logger: Logger(label: "test"),
-            compose: { message, media in
-                try EmailRenderer().render(message, route: Route(recipients: ["me@example.com"], sender: MotoServer.verifiedSender), media: media)
+            compose: { message, media, thread in
+                try EmailRenderer().render(
+                    message, route: Route(recipients: ["me@example.com"], sender: MotoServer.verifiedSender), media: media, thread: thread)
             })
     }
 

@@ -47,7 +47,7 @@ final class TestClock: Sendable {
 
 @Suite("Delivery worker")
 struct DeliveryWorkerTests {
-    static func compose(_ message: InboundMessage, _ media: [MediaOutcome]? = nil) -> Email {
+    static func compose(_ message: InboundMessage, _ media: [MediaOutcome]? = nil, _ thread: ConversationThread? = nil) -> Email {
         Email(
             from: Mailbox(displayName: message.from, address: "sms@example.com"),
             to: [Mailbox(address: "me@example.com")],

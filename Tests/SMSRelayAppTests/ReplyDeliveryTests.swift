@@ -79,7 +79,7 @@ struct ReplyDeliveryTests {
             #expect(setup.transport.sent.count == 1)
             let email = try #require(setup.transport.sent.first)
             #expect(email.to.map(\.address) == ["ann@example.com"])
-            #expect(email.subject == "Sent as a text to +1 855 356 9768")
+            #expect(email.subject == "Sent as a text to +1 855-356-9768")
             #expect(email.inReplyTo == "r1@mail.example.com")
         }
     }
@@ -103,7 +103,7 @@ struct ReplyDeliveryTests {
             #expect(try await setup.flowroute.requests().count == 2)
             let notice = try #require(setup.transport.sent.first)
             #expect(setup.transport.sent.count == 1)
-            #expect(notice.subject == "Not sent: your text to +1 855 356 9768")
+            #expect(notice.subject == "Not sent: your text to +1 855-356-9768")
             #expect(notice.textBody.contains("(2 attempts)"), "\(notice.textBody)")
             #expect(notice.textBody.contains("422"), "\(notice.textBody)")
 

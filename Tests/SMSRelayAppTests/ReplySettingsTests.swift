@@ -110,18 +110,18 @@ struct ReplySettingsTests {
             let components = try RelayComponents(settings: settings, logger: Logger(label: "test"), replySecret: secret)
             let message = InboundMessage(
                 carrier: "flowroute", id: "mdr1-1", from: "+1 (855) 356-9768", to: "12066418000", body: "hi", receivedAt: Date())
-            let email = try components.compose(message, nil)
+            let email = try components.compose(message, nil, nil)
             let replyTo = try #require(email.replyTo)
-            #expect(replyTo.displayName == "+1 855 356 9768 (SMS)")
+            #expect(replyTo.displayName == "+1 855-356-9768 (SMS)")
             let codec = ReplyAddressCodec(secret: secret, domain: "sms.example.com")
             #expect(try codec.decode(replyTo.address) == ReplyAddress(ourNumber: "12066418000", texterNumber: "18553569768"))
             // A sender the carrier gave as a name has no number to answer.
             var named = message
             named.from = "ACME"
-            #expect(try components.compose(named, nil).replyTo == nil)
+            #expect(try components.compose(named, nil, nil).replyTo == nil)
             // Replies off: nothing changes.
             let off = try RelayComponents(settings: try RelaySettings.load(environment: here), logger: Logger(label: "test"))
-            #expect(try off.compose(message, nil).replyTo == nil)
+            #expect(try off.compose(message, nil, nil).replyTo == nil)
         }
     }
 }

@@ -37,7 +37,7 @@ struct IntakeTests {
                 let mails = try maildirMessages(maildir)
                 #expect(mails.count == 1)
                 let mail = try #require(mails.first)
-                #expect(mail.contains("Subject: Text message from 18553569768 to 12066418000\r\n"))
+                #expect(mail.contains("Subject: Text message from +1 855-356-9768 to +1 206-641-8000\r\n"))
                 #expect(mail.contains("Hello there from Flowroute!"))
                 #expect(mail.contains("Message-ID: <"))
                 let counts = try await assembly.store.counts()
@@ -129,7 +129,8 @@ struct IntakeTests {
                 try await eventually("the email") { try maildirMessages(maildir).count == 1 }
                 let mail = try #require(try maildirMessages(maildir).first)
                 #expect(mail.contains("Subject: Text message from "))
-                #expect(mail.contains(" to 16085612999\r\n"), "\(mail.prefix(600))")
+                #expect(mail.contains(" to +1 608-561-2999\r\n"), "\(mail.prefix(600))")
+                #expect(mail.contains(" to 16085612999, as the carrier gave them"), "the raw number in the details")
             }
         }
     }

@@ -45,7 +45,7 @@ struct SharedOutboxTests {
                     return (0..<3).map { started[$0]! }
                 }
                 let migrations = try await cluster.psql("SELECT count(*) FROM smsrelay_migrations", database: database)
-                #expect(migrations == "1", "one migration, applied once")
+                #expect(migrations == "2", "two migrations, each applied once")
 
                 let total = 24
                 for n in 0..<total {
