@@ -49,9 +49,11 @@ struct OutboxAdminData: AdminData {
         case .notice(let notice):
             (direction, from, to, body) = (.notice, "relay", notice.replier, "\(notice.kind.rawValue): \(notice.reason)")
         }
+        // Numbers as the emails show them (`+1 855-356-9768`); a notice's replier is an address.
+        let readable = { (text: String) in text.contains("@") || text == "relay" ? text : PhoneNumberText.readable(text) }
         return AdminMessage(
             id: entry.id, direction: direction, status: entry.status.rawValue, attempts: entry.attempts, createdAt: entry.createdAt,
-            from: from, to: to, body: body, lastError: entry.lastError)
+            from: readable(from), to: readable(to), body: body, lastError: entry.lastError)
     }
 }
 

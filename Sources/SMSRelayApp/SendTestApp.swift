@@ -88,7 +88,7 @@ public enum SendTestApp {
             from: RoutingTable.normalize(from), to: RoutingTable.normalize(number), body: text, receivedAt: now)
         let email: Email
         do {
-            email = try components.compose(message, nil)
+            email = try components.compose(message, nil, nil)
         } catch {
             await components.transport.shutdown()
             throw ConfigError("the templates cannot render the test message: \(error)")
