@@ -34,11 +34,15 @@ final class NotifySocket: @unchecked Sendable {
         }
     }
 
-    /// The next datagram, or nil when none comes within `timeout`.
-    func receive(timeout: Duration = .seconds(10)) -> String? {
+    /// The next datagram, or nil when none comes within `timeout`. Waits by polling without
+    /// blocking, so that a silent socket holds no thread of the test runner's small pool.
+    func receive(timeout: Duration = .seconds(10)) async throws -> String? {
+        let deadline = ContinuousClock.now + timeout
         var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-        let milliseconds = Int32(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
-        guard poll(&poller, 1, milliseconds) == 1 else { return nil }
+        while poll(&poller, 1, 0) != 1 {
+            guard ContinuousClock.now < deadline else { return nil }
+            try await Task.sleep(for: .milliseconds(10))
+        }
         var buffer = [UInt8](repeating: 0, count: 4096)
         let count = recv(descriptor, &buffer, buffer.count, 0)
         guard count >= 0 else { return nil }

@@ -102,8 +102,11 @@ final class ServeProcess: @unchecked Sendable {
             callbackURL = "http://127.0.0.1:\(port)/flowroute/\(token)"
             return
         }
+        let ended = process.isRunning
+            ? "it was still running after 30 s"
+            : "it exited (\(process.terminationReason == .uncaughtSignal ? "signal" : "status") \(process.terminationStatus))"
         if process.isRunning { process.terminate() }
-        throw TestFailure("smsrelay serve did not start listening; it printed: \(printed)\(standardError)")
+        throw TestFailure("smsrelay serve did not start listening; \(ended); it printed: \(printed)\(standardError)")
     }
 
     /// What `serve` has written to standard output so far.

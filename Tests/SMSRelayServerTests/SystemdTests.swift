@@ -199,25 +199,25 @@ struct SystemdTests {
                 "NOTIFY_SOCKET": socket.name,
             ])
             defer { server.kill() }
-            let ready = try #require(socket.receive(), "no READY=1: \(server.standardError)")
+            let ready = try #require(try await socket.receive(), "no READY=1: \(server.standardError)")
             #expect(ready.split(separator: "\n").contains("READY=1"), "\(ready)")
             #expect(ready.contains("STATUS=Listening on 127.0.0.1:\(server.port), delivering by maildir"), "\(ready)")
-            #expect(socket.receive(timeout: .milliseconds(200)) == nil, "nothing more while it runs")
+            #expect(try await socket.receive(timeout: .milliseconds(200)) == nil, "nothing more while it runs")
 
             let signalled = ContinuousClock.now
             #expect(server.terminate() == 0, "\(server.standardError)")
             #expect(ContinuousClock.now - signalled < ServeApp.maximumShutdownDuration)
-            let stopping = try #require(socket.receive(timeout: .seconds(1)), "no STOPPING=1")
+            let stopping = try #require(try await socket.receive(timeout: .seconds(1)), "no STOPPING=1")
             #expect(stopping.split(separator: "\n").first == "STOPPING=1", "\(stopping)")
         }
     }
 
     @Test("the notifier reaches a socket in the abstract namespace (@name), and does nothing without NOTIFY_SOCKET")
-    func abstractSocket() throws {
+    func abstractSocket() async throws {
         let socket = try NotifySocket("@smsrelay-test-\(UUID().uuidString)")
         let notifier = try #require(SystemdNotifier(environment: ["NOTIFY_SOCKET": socket.name]))
         #expect(notifier.notify(["READY=1", "STATUS=ok"]))
-        #expect(socket.receive() == "READY=1\nSTATUS=ok")
+        #expect(try await socket.receive() == "READY=1\nSTATUS=ok")
         #expect(SystemdNotifier(environment: [:]) == nil)
         #expect(SystemdNotifier(environment: ["NOTIFY_SOCKET": "relative/path"]) == nil)
         #expect(SystemdNotifier(environment: ["NOTIFY_SOCKET": "/" + String(repeating: "x", count: 200)]) == nil)
