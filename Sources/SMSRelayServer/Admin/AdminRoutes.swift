@@ -90,7 +90,8 @@ struct AdminRoutes: Sendable {
         let (cookie, _) = sessions.start()
         context.logger.notice("admin page: logged in")
         var response = Self.redirect("/")
-        response.setCookie(Self.cookie(Self.sessionCookie, cookie, maxAge: Int(settings.idleTimeout.components.seconds)))
+        // A browser-session cookie: the server ends the session after its idle time, the browser when it closes.
+        response.setCookie(Self.cookie(Self.sessionCookie, cookie, maxAge: nil))
         response.setCookie(Self.cookie(Self.loginCookie, "", maxAge: 0))
         return response
     }
@@ -197,7 +198,7 @@ struct AdminRoutes: Sendable {
         return fields
     }
 
-    static func cookie(_ name: String, _ value: String, maxAge: Int) -> Cookie {
+    static func cookie(_ name: String, _ value: String, maxAge: Int?) -> Cookie {
         Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: true, httpOnly: true, sameSite: .strict)
     }
 
