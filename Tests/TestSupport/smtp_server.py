@@ -44,6 +44,10 @@ def parse_arguments():
     parser.add_argument("--fail-first-at", choices=["rcpt", "data"], default="rcpt")
     parser.add_argument("--reject-recipient", action="append", default=[],
                         help="answer 550 to RCPT TO this address (repeatable)")
+    parser.add_argument("--rcpt-replies",
+                        help="JSON file mapping recipient addresses to the reply RCPT TO them gets, e.g. "
+                             '{"later@example.com": "451 4.3.0 Try again later"}; read again at each RCPT, so a '
+                             "test can change the server's mind while it runs; addresses not in it are accepted")
     parser.add_argument("--pipelining", action="store_true", help="advertise PIPELINING")
     parser.add_argument("--hang-first-data", type=float, default=0,
                         help="hold the first DATA this many seconds before answering, after writing a data-hang event "
@@ -132,6 +136,12 @@ class Recorder:
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.options.reject_recipient:
             return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
+        if self.options.rcpt_replies:
+            with open(self.options.rcpt_replies, encoding="utf-8") as replies:
+                reply = json.load(replies).get(address)
+            if reply:
+                self.write({"event": "rcpt-refused", "connection": server.connection_number, "address": address, "reply": reply})
+                return reply
         failure = self.fail_first("rcpt")
         if failure:
             return failure
