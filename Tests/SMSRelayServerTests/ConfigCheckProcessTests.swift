@@ -68,10 +68,10 @@ struct ConfigCheckProcessTests {
     static let refusals: [Refusal] = [
         Refusal(
             name: "a value out of range, as a flag", arguments: ["--max-body-bytes", "10"],
-            says: ["SMSRELAY_MAX_BODY_BYTES=10 is not valid"]),
+            says: ["SMSRELAY_MAX_BODY_BYTES (--max-body-bytes, or 'max_body_bytes' in the config file) is '10'; expected a whole number from 256 to 10485760"]),
         Refusal(
-            name: "a value that is not a number, from the environment", environment: ["SMSRELAY_PORT": "eighty"],
-            says: ["SMSRELAY_PORT=eighty is not valid"]),
+            name: "a value that is not a number, from the environment", environment: ["SMSRELAY_DELIVERY_CONCURRENCY": "four"],
+            says: ["SMSRELAY_DELIVERY_CONCURRENCY (--delivery-concurrency, or 'delivery_concurrency' in the config file) is 'four'; expected a whole number from 1 to 64"]),
         Refusal(
             name: "an unknown transport", environment: ["SMSRELAY_TRANSPORT": "pigeon"],
             says: ["SMSRELAY_TRANSPORT"]),

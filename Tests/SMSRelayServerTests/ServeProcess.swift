@@ -5,7 +5,7 @@ import NIOCore
 
 /// The built `smsrelay` executable, run as a user runs it: `smsrelay serve` in a child process.
 final class ServeProcess: @unchecked Sendable {
-    let process = Process()
+    let process = ChildProcess()
     /// Standard output goes to a file, read by polling: a silent child cannot block the test.
     private let outputFile: URL
     private let errorFile: URL

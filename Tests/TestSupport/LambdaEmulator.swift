@@ -13,7 +13,7 @@ import Glibc
 /// point elsewhere.
 public final class LambdaEmulator: @unchecked Sendable {
     public let invokeURL: String
-    private let process: Process
+    private let process: ChildProcess
     private let log: URL
 
     public static var packageRoot: URL {
@@ -61,7 +61,7 @@ public final class LambdaEmulator: @unchecked Sendable {
         invokeURL = "http://127.0.0.1:\(invokePort)/2015-03-31/functions/function/invocations"
         log = FileManager.default.temporaryDirectory.appendingPathComponent("rie-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        process = Process()
+        process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: emulator)
         // Both addresses always: the emulator's defaults listen on every interface.
         process.arguments = [

@@ -39,10 +39,10 @@ public final class MotoServer: @unchecked Sendable {
     public let userCredentials: AWSCredentials
     /// Temporary credentials of a role allowed `ses:*`.
     public let sessionCredentials: AWSCredentials
-    private let process: Process
+    private let process: ChildProcess
     private let log: URL
 
-    private init(process: Process, log: URL, endpoint: String, keys: Keys) {
+    private init(process: ChildProcess, log: URL, endpoint: String, keys: Keys) {
         self.process = process
         self.log = log
         self.endpoint = endpoint
@@ -64,7 +64,7 @@ public final class MotoServer: @unchecked Sendable {
             let endpoint = "http://127.0.0.1:\(port)"
             let log = FileManager.default.temporaryDirectory.appendingPathComponent("moto-\(port)-\(UUID().uuidString).log")
             _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-            let process = Process()
+            let process = ChildProcess()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             let command = webIdentity ? ["python3", PythonScript.folder.appendingPathComponent("moto_server.py").path] : ["moto_server"]
             process.arguments = command + ["-H", "127.0.0.1", "-p", "\(port)"]
@@ -92,7 +92,7 @@ public final class MotoServer: @unchecked Sendable {
 
     /// Waits for werkzeug's `Running on http://127.0.0.1:PORT`, and fails at once if moto exits
     /// first (not installed, or the port was taken after all).
-    private static func waitUntilListening(_ process: Process, log: URL, port: Int) async throws {
+    private static func waitUntilListening(_ process: ChildProcess, log: URL, port: Int) async throws {
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
             guard process.isRunning else {
@@ -115,7 +115,7 @@ public final class MotoServer: @unchecked Sendable {
         try? FileManager.default.removeItem(at: log)
     }
 
-    private static func stop(_ process: Process) {
+    private static func stop(_ process: ChildProcess) {
         guard process.isRunning else { return }
         process.terminate()
         let deadline = Date().addingTimeInterval(5)
