@@ -71,8 +71,10 @@ public final class LambdaEmulator: @unchecked Sendable {
         ]
         process.environment = ChildEnvironment.make(environment)
         process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: log)
-        process.standardError = try FileHandle(forWritingTo: log)
+        // One open file for both streams: two would each write from their own offset, over each other.
+        let output = try FileHandle(forWritingTo: log)
+        process.standardOutput = output
+        process.standardError = output
         try process.run()
         let deadline = ContinuousClock.now + .seconds(20)
         while ContinuousClock.now < deadline {

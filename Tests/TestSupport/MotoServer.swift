@@ -72,8 +72,10 @@ public final class MotoServer: @unchecked Sendable {
                 ["INITIAL_NO_AUTH_ACTION_COUNT": "\(setupCalls)", "PYTHONUNBUFFERED": "1"]
             ) { $1 }
             process.standardInput = FileHandle.nullDevice
-            process.standardOutput = try FileHandle(forWritingTo: log)
-            process.standardError = try FileHandle(forWritingTo: log)
+            // One open file for both streams: two would each write from their own offset, over each other.
+            let output = try FileHandle(forWritingTo: log)
+            process.standardOutput = output
+            process.standardError = output
             try process.run()
             do {
                 try await waitUntilListening(process, log: log, port: port)
