@@ -55,8 +55,10 @@ public final class MotoServer: @unchecked Sendable {
     }
 
     /// Starts moto on a free port and runs the setup; tries a new port if another process took the first.
+    /// Always through `moto_server.py`, whose DynamoDB item writes are atomic as AWS's are (plain
+    /// `moto_server` let two racing conditional claims both succeed, now and then, under load).
     /// - Parameter webIdentity: whether STS takes `AssumeRoleWithWebIdentity` unsigned, as AWS
-    ///   does (`moto_server.py`); every other request is still checked.
+    ///   does; every other request is still checked.
     public static func start(webIdentity: Bool = false) async throws -> MotoServer {
         var lastError: (any Error)?
         for _ in 0..<3 {
@@ -66,10 +68,12 @@ public final class MotoServer: @unchecked Sendable {
             _ = FileManager.default.createFile(atPath: log.path, contents: nil)
             let process = ChildProcess()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            let command = webIdentity ? ["python3", PythonScript.folder.appendingPathComponent("moto_server.py").path] : ["moto_server"]
-            process.arguments = command + ["-H", "127.0.0.1", "-p", "\(port)"]
+            process.arguments = ["python3", PythonScript.folder.appendingPathComponent("moto_server.py").path, "-H", "127.0.0.1", "-p", "\(port)"]
             process.environment = ProcessInfo.processInfo.environment.merging(
-                ["INITIAL_NO_AUTH_ACTION_COUNT": "\(setupCalls)", "PYTHONUNBUFFERED": "1"]
+                [
+                    "INITIAL_NO_AUTH_ACTION_COUNT": "\(setupCalls)", "PYTHONUNBUFFERED": "1",
+                    "MOTO_WEB_IDENTITY_UNSIGNED": webIdentity ? "1" : "0",
+                ]
             ) { $1 }
             process.standardInput = FileHandle.nullDevice
             // One open file for both streams: two would each write from their own offset, over each other.
