@@ -63,6 +63,9 @@ def parse_arguments():
     parser.add_argument("--drop-on-first-reuse", action="store_true",
                         help="close the connection, without a reply, at the first MAIL of a connection's second "
                              "transaction (a connection that died while idle)")
+    parser.add_argument("--close-after-first-message", action="store_true",
+                        help="close the connection of the first message right after its 250, as a server ends an idle "
+                             "connection, and write a closed-idle event")
     parser.add_argument("--never-greet", action="store_true",
                         help="accept connections and say nothing (to test the greeting time limit)")
     return parser.parse_args()
@@ -76,6 +79,7 @@ class Recorder:
         self.out = out
         self.failed_once = False
         self.dropped_once = False
+        self.closed_once = False
         self.hung = False
         self.barrier_waiting = 0
         self.barrier_event = None
@@ -184,6 +188,13 @@ class Recorder:
             record["data"] = base64.b64encode(data).decode("ascii")
             record["parsed"] = parse_message(data)
         self.write(record)
+        if self.options.close_after_first_message and not self.closed_once:
+            self.closed_once = True
+            # Runs after the 250: aiosmtpd writes it in the same step as this handler returns.
+            def close_idle():
+                server.transport.close()
+                self.write({"event": "closed-idle", "connection": server.connection_number})
+            asyncio.get_running_loop().call_soon(close_idle)
         return f"250 2.0.0 Ok: queued as Q{server.connection_number}x{id(envelope) % 100000}"
 
 
