@@ -441,7 +441,8 @@ let package = Package(
             exclude: [
                 "moto_setup.py", "moto_messages.py", "smtp_server.py", "postfix_server.py", "mime_parts.py", "media_server.py",
                 "reply_text.py", "flowroute_api.py", "reply_writer.py", "moto_s3.py", "smtp_client.py", "Media",
-                "moto_server.py", "credential_server.py", "moto_dynamodb.py",
+                "moto_server.py", "credential_server.py", "moto_dynamodb.py", "admin_browser.py", "seccomp_exec.py",
+                "postgres_cluster.py", "ses_throttle_proxy.py", "sqlite_write_lock.py",
             ]
         ),
         // Mutated callbacks through the parser, the outbox and the MIME writer; the callback corpus.

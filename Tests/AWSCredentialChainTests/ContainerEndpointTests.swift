@@ -168,7 +168,10 @@ struct ContainerEndpointTests {
 
     @Test("an endpoint nobody listens on is an error saying it could not be reached")
     func unreachable() async throws {
-        let port = try LoopbackPort.free()
+        // Down, and staying down: the port is held by a socket that refuses connections.
+        let down = try LoopbackPort.refusing()
+        defer { down.close() }
+        let port = down.port
         let source = try #require(try AWSCredentialSource.resolve(config: awsScope(["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:\(port)/creds"])))
         let error = await #expect(throws: AWSCredentialError.self) { try await source.provider(logger: Logger(label: "test")).credentials() }
         #expect(error?.code == .unreachable)

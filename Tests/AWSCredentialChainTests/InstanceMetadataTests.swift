@@ -85,7 +85,10 @@ struct InstanceMetadataTests {
 
     @Test("no metadata service is an error at once, saying how to skip it")
     func unreachable() async throws {
-        let port = try LoopbackPort.free()
+        // Down, and staying down: the port is held by a socket that refuses connections.
+        let down = try LoopbackPort.refusing()
+        defer { down.close() }
+        let port = down.port
         let source = try #require(try AWSCredentialSource.resolve(config: awsScope(["AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:\(port)"])))
         let error = await #expect(throws: AWSCredentialError.self) { try await source.provider(logger: Logger(label: "test")).credentials() }
         #expect(error?.code == .unreachable)

@@ -82,7 +82,10 @@ struct WebIdentityMotoTests {
     @Test("an STS that cannot be reached is an error naming it")
     func unreachable() async throws {
         let moto = try #require(MotoServer.current)
-        let port = try LoopbackPort.free()
+        // Down, and staying down: the port is held by a socket that refuses connections.
+        let down = try LoopbackPort.refusing()
+        defer { down.close() }
+        let port = down.port
         try await withTokenFile("eyJhbGciOiJSUzI1NiJ9.token") { file in
             var environment = Self.environment(moto, tokenFile: file)
             environment["AWS_ENDPOINT_URL_STS"] = "http://127.0.0.1:\(port)"

@@ -8,7 +8,10 @@ import TestSupport
 struct FlowrouteNetworkFailureTests {
     @Test("a refused connection is transient and has no status")
     func connectionRefused() async throws {
-        let port = try LoopbackPort.free()
+        // Down, and staying down: the port is held by a socket that refuses connections.
+        let down = try LoopbackPort.refusing()
+        defer { down.close() }
+        let port = down.port
         let client = FlowrouteClient(
             baseURL: URL(string: "http://127.0.0.1:\(port)")!,
             credentials: FlowrouteCredentials(accessKey: "access", secretKey: "secret-never-shown-0123"),

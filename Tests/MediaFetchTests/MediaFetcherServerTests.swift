@@ -106,7 +106,10 @@ struct MediaFetcherServerTests {
 
     @Test("a refused connection is transient")
     func connectionRefused() async throws {
-        let port = try LoopbackPort.free()
+        // Down, and staying down: the port is held by a socket that refuses connections.
+        let down = try LoopbackPort.refusing()
+        defer { down.close() }
+        let port = down.port
         let failure = try #require(
             await makeFetcher(trusting: "127.0.0.1:\(port)", connectTimeout: .seconds(5)).fetch("http://127.0.0.1:\(port)/x", maxBytes: 100).failure
         )

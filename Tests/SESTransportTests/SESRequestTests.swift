@@ -90,7 +90,10 @@ struct SESRequestTests {
 
     @Test("an endpoint where nothing listens is a transient error")
     func unreachable() async throws {
-        let port = try LoopbackPort.free()
+        // Down, and staying down: the port is held by a socket that refuses connections.
+        let down = try LoopbackPort.refusing()
+        defer { down.close() }
+        let port = down.port
         var configuration = try Self.configuration(endpoint: "http://127.0.0.1:\(port)")
         configuration.requestTimeout = .seconds(1)
         let error = try await #require(throws: MailTransportError.self) { try await SESTransport(configuration: configuration, logger: Logger(label: "test")).send(Self.email) }

@@ -167,29 +167,88 @@ struct DeliveryWorkerTests {
         }
     }
 
-    @Test("a running worker delivers a message as soon as it is woken")
+    @Test("a running worker that sleeps for its hour-long poll delivers a new message as soon as it is woken")
     func runLoop() async throws {
         try await withTemporaryDirectory { dir in
-            let store = try SQLiteOutboxStore(path: dir.appendingPathComponent("o.sqlite").path)
+            let store = SleepWatchingStore(try SQLiteOutboxStore(path: dir.appendingPathComponent("o.sqlite").path))
             let transport = ScriptedTransport()
             let worker = DeliveryWorker(
                 store: store, transport: transport, policy: RetryPolicy(), pollInterval: .seconds(3600),
                 logger: Logger(label: "test"), compose: Self.compose)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 // A first message, due at the start: once it is sent the worker has drained the
-                // outbox and sleeps for its hour-long poll, with nothing due.
+                // outbox, finds nothing pending, and goes to sleep for its hour-long poll.
                 _ = try await store.enqueue(InboundMessage.sample("first"), now: Date())
                 group.addTask { try await worker.run() }
-                try await eventually(timeout: .seconds(30), "the first message") { transport.sent.count == 1 }
+                try await eventually(timeout: .seconds(30), "the first message sent and the worker asleep") {
+                    transport.sent.count == 1 && store.emptyLooks > 0
+                }
+                // Only now the second: the worker cannot have seen it on its way to sleep.
                 _ = try await store.enqueue(InboundMessage.sample("woken"), now: Date())
                 worker.wake()
-                // Without the wake the worker would sleep for an hour.
                 try await eventually(timeout: .seconds(30), "the woken message") { transport.sent.count == 2 }
                 group.cancelAll()
             }
             #expect(transport.sent.map(\.messageID) == ["first@example.com", "woken@example.com"])
         }
     }
+}
+
+/// An outbox that counts the times the worker, before it sleeps, asked when the next message
+/// falls due and heard "none pending": after that, only a wake or the poll interval brings it back.
+final class SleepWatchingStore: OutboxStore {
+    private let store: any OutboxStore
+    private let looks = Mutex(0)
+
+    init(_ store: any OutboxStore) {
+        self.store = store
+    }
+
+    /// How many times ``nextDueDate(_:)`` found nothing pending.
+    var emptyLooks: Int { looks.withLock { $0 } }
+
+    func nextDueDate(_ kinds: Set<OutboxKind>) async throws -> Date? {
+        let next = try await store.nextDueDate(kinds)
+        if next == nil { looks.withLock { $0 += 1 } }
+        return next
+    }
+
+    func enqueue(_ item: OutboxItem, now: Date) async throws -> EnqueueResult { try await store.enqueue(item, now: now) }
+    func record(_ receipt: DeliveryReceipt, now: Date) async throws -> Bool { try await store.record(receipt, now: now) }
+    func due(_ kinds: Set<OutboxKind>, now: Date, limit: Int) async throws -> [OutboxEntry] {
+        try await store.due(kinds, now: now, limit: limit)
+    }
+    func claim(_ kinds: Set<OutboxKind>, now: Date, limit: Int, lease: TimeInterval, owner: String) async throws -> [OutboxEntry] {
+        try await store.claim(kinds, now: now, limit: limit, lease: lease, owner: owner)
+    }
+    func release(ids: [Int64], owner: String) async throws { try await store.release(ids: ids, owner: owner) }
+    func renew(ids: [Int64], owner: String, now: Date, lease: TimeInterval) async throws {
+        try await store.renew(ids: ids, owner: owner, now: now, lease: lease)
+    }
+    func markSent(id: Int64, receipt: SentReceipt, now: Date) async throws { try await store.markSent(id: id, receipt: receipt, now: now) }
+    func markFailed(id: Int64, error: String, retryAt: Date?, now: Date) async throws {
+        try await store.markFailed(id: id, error: error, retryAt: retryAt, now: now)
+    }
+    func postpone(id: Int64, reason: String, until retryAt: Date, now: Date) async throws {
+        try await store.postpone(id: id, reason: reason, until: retryAt, now: now)
+    }
+    func recordMedia(id: Int64, progress: [MediaProgress], nextAttemptAt: Date, now: Date) async throws {
+        try await store.recordMedia(id: id, progress: progress, nextAttemptAt: nextAttemptAt, now: now)
+    }
+    func mediaInUse(_ hashes: Set<String>, excluding id: Int64) async throws -> Set<String> {
+        try await store.mediaInUse(hashes, excluding: id)
+    }
+    func list(_ kinds: Set<OutboxKind>, status: OutboxStatus?, limit: Int) async throws -> [OutboxEntry] {
+        try await store.list(kinds, status: status, limit: limit)
+    }
+    func reply(transportMessageID: String) async throws -> OutboxEntry? { try await store.reply(transportMessageID: transportMessageID) }
+    func receipts(messageID: String) async throws -> [DeliveryReceipt] { try await store.receipts(messageID: messageID) }
+    func entry(id: Int64) async throws -> OutboxEntry? { try await store.entry(id: id) }
+    func retry(id: Int64, now: Date) async throws -> Bool { try await store.retry(id: id, now: now) }
+    func retryAllDead(now: Date) async throws -> Int { try await store.retryAllDead(now: now) }
+    func counts() async throws -> OutboxCounts { try await store.counts() }
+    func hourlyVolume(since: Date) async throws -> [HourlyVolume] { try await store.hourlyVolume(since: since) }
+    func close() async { await store.close() }
 }
 
 /// The worker while the outbox refuses writes but the mail server takes mail: another connection

@@ -165,6 +165,8 @@ struct FlowrouteParserFixtureTests {
     /// What each fixture must produce; a new fixture without an entry fails the test below.
     static let expectations: [String: String] = [
         "apigateway-console-test-event.json": "error",
+        "apigateway-http-api-event.json": "error",
+        "lambda-function-url-event.json": "error",
         "v1-inbound-seed.json": "message",
         "v2-dlr-level1.json": "receipt",
         "v2-dlr-level2.json": "receipt",

@@ -14,6 +14,7 @@ struct CallbackURLTests {
                 .trimmingCharacters(in: .whitespacesAndNewlines)
             #expect(first.printedCallbackURL == "http://127.0.0.1:\(first.port)/flowroute/\(token)")
             #expect(first.terminate() == 0)
+            #expect(first.standardOutput.components(separatedBy: token).count == 2, "the URL is printed once: \(first.standardOutput)")
             #expect(!first.standardError.contains(token), "the log never holds the token")
 
             let second = try await ServeProcess(environment: environment)

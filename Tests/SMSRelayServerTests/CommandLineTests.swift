@@ -16,7 +16,36 @@ struct CommandLineTests {
         ["outbox", "--help"], ["outbox", "list", "--help"], ["outbox", "retry", "--help"],
         ["config", "--help"], ["config", "check", "--help"],
         ["reply", "--help"], ["help", "reply"], ["send-sms", "--help"], ["send-test", "--help"], ["help", "send-test"],
+        ["admin-password", "--help"], ["help", "admin-password"],
     ]
+
+    /// The subcommands a usage text lists under SUBCOMMANDS: the lines indented by two spaces
+    /// (an abstract that wraps goes on under a deeper indent).
+    static func subcommands(inUsage usage: String) -> [String] {
+        let lines = usage.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let start = lines.firstIndex(of: "SUBCOMMANDS:") else { return [] }
+        return lines[(start + 1)...].prefix { $0.hasPrefix("  ") }
+            .filter { !$0.hasPrefix("   ") }
+            .compactMap { $0.split(separator: " ").first.map(String.init) }
+    }
+
+    @Test("every command and subcommand the usage lists is among those whose --help is tested")
+    func helpCoversEveryCommand() async throws {
+        var commands: [[String]] = []
+        var toVisit: [[String]] = [[]]
+        while let command = toVisit.popLast(), command.count < 3 {
+            let usage = try await CommandRun(command + ["--help"]).stdout
+            #expect(usage.contains("USAGE: smsrelay\(command.map { " " + $0 }.joined())"), "\(command): \(usage)")
+            for name in Self.subcommands(inUsage: usage) {
+                commands.append(command + [name])
+                toVisit.append(command + [name])
+            }
+        }
+        #expect(commands.contains(["outbox", "retry"]) && commands.contains(["admin-password"]), "\(commands)")
+        for command in commands {
+            #expect(Self.helpCommands.contains(command + ["--help"]), "\(command.joined(separator: " ")) --help is not tested")
+        }
+    }
 
     @Test("--help of every command and subcommand prints its usage and exits 0", arguments: helpCommands)
     func help(arguments: [String]) async throws {
@@ -43,6 +72,28 @@ struct CommandLineTests {
         let refused = try await CommandRun(["config", "check", "--smtp-idle-seconds", "0", "--transport", "smtp"], environment: ["SMSRELAY_SMTP_URL": "smtp://mail.example.org"])
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("SMSRELAY_SMTP_IDLE_SECONDS=0 is not valid"), "\(refused.stderr)")
+    }
+
+    @Test("the runner's SMSRELAY_*, AWS_* and systemd variables never reach a program the tests start")
+    func runnerSettingsDoNotLeak() async throws {
+        let runner = [
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+            "SMSRELAY_TRANSPORT": "pigeon", "SMSRELAY_PORT": "1", "SMSRELAY_WEBHOOK_TOKEN": "runner-token-0123456789abcdef",
+            "AWS_REGION": "eu-north-1", "AWS_ACCESS_KEY_ID": "AKIDRUNNER", "CREDENTIALS_DIRECTORY": "/nonexistent/credentials",
+            "NOTIFY_SOCKET": "/nonexistent/notify",
+        ]
+        let environment = ChildEnvironment.make(["SMSRELAY_MAIL_TO": "test@example.com"], base: runner)
+        #expect(environment == ["PATH": runner["PATH"]!, "SMSRELAY_MAIL_TO": "test@example.com"])
+        try await withTemporaryDirectory { dir in
+            let run = try await ProcessRun(
+                try ServeProcess.executable, ["config", "check", "--data-dir", dir.path], environment: environment, timeout: .seconds(60))
+            let stdout = String(decoding: run.stdout, as: UTF8.self)
+            #expect(run.status == 0, "\(String(decoding: run.stderr, as: UTF8.self))")
+            #expect(stdout.contains("listen          127.0.0.1:8080"), "\(stdout)")
+            #expect(stdout.contains("transport       maildir"), "\(stdout)")
+            #expect(stdout.contains("default route   to test@example.com"), "\(stdout)")
+            #expect(stdout.contains("webhook token   stored in the data folder"), "\(stdout)")
+        }
     }
 
     @Test("lambda outside Lambda says the Runtime API is missing, in one line, exit 64")
@@ -105,9 +156,7 @@ struct CommandRun {
         defer { try? FileManager.default.removeItem(at: folder) }
         let result = try await ProcessRun(
             try ServeProcess.executable, arguments,
-            environment: ProcessInfo.processInfo.environment
-                .filter { !$0.key.hasPrefix("SMSRELAY_") && !$0.key.hasPrefix("AWS_") && !systemdVariables.contains($0.key) }
-                .merging(environment) { $1 },
+            environment: ChildEnvironment.make(environment),
             directory: folder,
             input: input,
             timeout: timeout)

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -70,6 +71,8 @@ struct HTTPAnswerTests {
                 try await eventually(timeout: .seconds(30), "both delivered") { try await store.counts().sent == 2 }
                 let dead = try await store.enqueue(InboundMessage.sample("mdr1-dead"), now: Date().addingTimeInterval(3600)).id
                 try await store.markFailed(id: dead, error: "550 no such user", retryAt: nil, now: Date())
+                // Pending, and not due for an hour: the worker leaves it alone.
+                _ = try await store.enqueue(InboundMessage.sample("mdr1-later"), now: Date().addingTimeInterval(3600))
                 _ = try await store.record(
                     DeliveryReceipt(carrier: "flowroute", messageID: "mdr2-x", status: "delivered", timestamp: Date()), now: Date())
                 let health = try await client.execute(uri: "/healthz", method: .get)
@@ -77,8 +80,41 @@ struct HTTPAnswerTests {
                 let body = try json(health)
                 #expect(body["status"] as? String == "ok")
                 let outbox = try #require(body["outbox"] as? [String: Int])
-                #expect(outbox == ["pending": 0, "sent": 2, "dead": 1, "receipts": 1])
+                #expect(outbox == ["pending": 1, "sent": 2, "dead": 1, "receipts": 1])
             }
+        }
+    }
+
+    /// POSTs `body` to a running server's callback URL; the answer's status and JSON body.
+    static func post(_ server: ServeProcess, _ body: String, timeout: Duration = .seconds(60)) async throws -> (status: Int, json: [String: Any]) {
+        var request = HTTPClientRequest(url: server.callbackURL)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: body))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(timeout.components.seconds))
+        let bytes = try await response.body.collect(upTo: 1 << 20)
+        let json = try JSONSerialization.jsonObject(with: Data(buffer: bytes)) as? [String: Any]
+        return (Int(response.status.code), json ?? [:])
+    }
+
+    @Test("while the outbox cannot be written a callback is answered 503 and nothing is kept; the carrier's retry is stored and sent once")
+    func outboxNotWritable() async throws {
+        try await withTemporaryDirectory { dir in
+            let server = try await ServeProcess(environment: ["SMSRELAY_DATA_DIR": dir.path, "SMSRELAY_WEBHOOK_TOKEN": testToken])
+            let database = dir.appendingPathComponent("outbox.sqlite").path
+            // Another process holds the database's write lock: every write fails after the store's busy timeout.
+            try await SQLiteWriteLock.with(database) {
+                let refused = try await Self.post(server, IntakeTests.seed)
+                #expect(refused.status == 503)
+                #expect((refused.json["error"] as? String)?.isEmpty == false, "\(refused.json)")
+            }
+            #expect(server.standardError.contains("cannot store callback"), "\(server.standardError)")
+            let retried = try await Self.post(server, IntakeTests.seed)
+            #expect(retried.status == 200)
+            #expect(retried.json["status"] as? String == "stored", "the refused callback was not kept: \(retried.json)")
+            try await eventually("the email") { try maildirMessages(dir.appendingPathComponent("mail")).count == 1 }
+            #expect(server.terminate() == 0)
+            #expect(try maildirMessages(dir.appendingPathComponent("mail")).count == 1)
         }
     }
 }

@@ -48,8 +48,8 @@ struct HTTPEdgeTests {
                 try? await connection.send(String(byte))
                 try await Task.sleep(for: .milliseconds(250))
             }
+            // Closed before the last byte was sent: the trickle did not keep the request alive.
             #expect(connection.checkClosed(), "the server let the request trickle for \(ContinuousClock.now - started)")
-            #expect(ContinuousClock.now - started < .seconds(30))
         }
     }
 
@@ -110,12 +110,11 @@ struct HTTPEdgeTests {
                 busy.append(connection)
             }
             let refused = try await RawConnection(port: server.port)
-            let started = ContinuousClock.now
-            let answer = try await refused.waitForClose(timeout: .seconds(10))
+            // At once, not after the busy ones' 120 s request timeout: 60 s is the limit of the wait.
+            let answer = try await refused.waitForClose(timeout: .seconds(60))
             let response = try #require(RawResponse(parsing: answer, closed: true), "\(String(decoding: answer, as: UTF8.self))")
             #expect(response.status == 503)
             #expect(response.json?["error"] is String)
-            #expect(ContinuousClock.now - started < .seconds(10))
             #expect(busy.allSatisfy { !$0.checkClosed() }, "busy connections are not closed to make room")
         }
     }

@@ -86,6 +86,31 @@ struct SESRelayTests {
         }
     }
 
+    @Test("SES answering 429 TooManyRequests twice: the relay sends the message again, slower, and it is sent once with one attempt counted")
+    func throttled() async throws {
+        let moto = try #require(MotoServer.current)
+        let before = try await moto.rawMessageCount()
+        try await SESThrottleProxy.with(upstream: moto.endpoint, throttle: 2) { proxy in
+            try await withTemporaryDirectory { dir in
+                var environment = sesEnvironment(moto)
+                environment["SMSRELAY_SES_ENDPOINT"] = proxy.endpoint
+                let extra = ["transport": "ses", "mail_from": MotoServer.verifiedSender, "mail_to": "me@example.com"]
+                try await withLiveRelay(dir: dir, extra: extra, environment: environment) { client, assembly in
+                    #expect(try await postCallback(client, IntakeTests.seed) == .ok)
+                    let store = assembly.store
+                    try await eventually("the SES delivery") { try await store.counts().sent == 1 }
+                    let entry = try #require(try await store.list(status: .sent, limit: 1).first)
+                    #expect(entry.attempts == 1, "throttling is not the message's fault")
+                    let stored = try await moto.storedMessage(try #require(entry.transportMessageID))
+                    #expect(stored.text?.contains("Hello there from Flowroute!") == true)
+                }
+                let state = try await proxy.state()
+                #expect(state.throttled == 2)
+            }
+        }
+        #expect(try await moto.rawMessageCount() == before + 1)
+    }
+
     @Test("SES settings are checked at start-up, not at the first message")
     func missingCredentials() async throws {
         _ = try await withTemporaryDirectory { dir in

@@ -3,12 +3,9 @@ import Foundation
 import TestSupport
 import NIOCore
 
-/// Variables systemd sets for a service, which the runner may have and the relay reads.
-let systemdVariables: Set<String> = ["CREDENTIALS_DIRECTORY", "NOTIFY_SOCKET"]
-
 /// The built `smsrelay` executable, run as a user runs it: `smsrelay serve` in a child process.
 final class ServeProcess: @unchecked Sendable {
-    let process = Process()
+    let process = ChildProcess()
     /// Standard output goes to a file, read by polling: a silent child cannot block the test.
     private let outputFile: URL
     private let errorFile: URL
@@ -64,9 +61,7 @@ final class ServeProcess: @unchecked Sendable {
             process.arguments = serveArguments
         }
         // The runner's own SMSRELAY_* and AWS_* settings, and systemd's variables, never reach the server under test.
-        process.environment = ProcessInfo.processInfo.environment
-            .filter { !$0.key.hasPrefix("SMSRELAY_") && !$0.key.hasPrefix("AWS_") && !systemdVariables.contains($0.key) }
-            .merging(environment) { $1 }
+        process.environment = ChildEnvironment.make(environment)
         let name = "smsrelay-serve-\(UUID().uuidString)"
         errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("\(name).stderr")
         outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("\(name).stdout")
@@ -168,12 +163,27 @@ final class ServeProcess: @unchecked Sendable {
         process.waitUntilExit()
     }
 
-    /// Asks for a graceful stop (SIGTERM) and waits for the exit status.
-    func terminate() -> Int32 {
+    /// Asks for a graceful stop (SIGTERM) and waits for the exit status, at most `timeout`:
+    /// a server that is still running then is killed (SIGKILL) and the answer is
+    /// ``notStopped``, never a status a test expects, so a hung server fails the test instead
+    /// of blocking it.
+    func terminate(timeout: Duration = .seconds(60)) -> Int32 {
         if process.isRunning { process.terminate() }
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning, ContinuousClock.now < deadline {
+            usleep(10_000)
+        }
+        if process.isRunning {
+            Foundation.kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            return Self.notStopped
+        }
         process.waitUntilExit()
         return process.terminationStatus
     }
+
+    /// What ``terminate(timeout:)`` answers for a server that did not stop in time.
+    static let notStopped: Int32 = -1
 
     deinit {
         if process.isRunning {

@@ -13,10 +13,10 @@ import Glibc
 /// point elsewhere.
 public final class LambdaEmulator: @unchecked Sendable {
     public let invokeURL: String
-    private let process: Process
+    private let process: ChildProcess
     private let log: URL
 
-    static var packageRoot: URL {
+    public static var packageRoot: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
@@ -29,15 +29,15 @@ public final class LambdaEmulator: @unchecked Sendable {
         return path
     }
 
-    /// Refuses a packaged `bootstrap` older than a source file or `Package.swift`: the tests would
-    /// test another program than the sources.
-    static func checkFresh(_ bootstrap: String) throws {
+    /// Refuses a packaged `bootstrap` older than a source file or `Package.swift` of the package
+    /// at `root`: the tests would test another program than the sources.
+    public static func checkFresh(_ bootstrap: String, root: URL = packageRoot) throws {
         let files = FileManager.default
         let built = (try? files.attributesOfItem(atPath: bootstrap)[.modificationDate] as? Date) ?? .distantPast
-        var sources = [packageRoot.appendingPathComponent("Package.swift").path]
-        if let walker = files.enumerator(atPath: packageRoot.appendingPathComponent("Sources").path) {
+        var sources = [root.appendingPathComponent("Package.swift").path]
+        if let walker = files.enumerator(atPath: root.appendingPathComponent("Sources").path) {
             for case let relative as String in walker {
-                sources.append(packageRoot.appendingPathComponent("Sources").appendingPathComponent(relative).path)
+                sources.append(root.appendingPathComponent("Sources").appendingPathComponent(relative).path)
             }
         }
         for source in sources {
@@ -61,7 +61,7 @@ public final class LambdaEmulator: @unchecked Sendable {
         invokeURL = "http://127.0.0.1:\(invokePort)/2015-03-31/functions/function/invocations"
         log = FileManager.default.temporaryDirectory.appendingPathComponent("rie-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        process = Process()
+        process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: emulator)
         // Both addresses always: the emulator's defaults listen on every interface.
         process.arguments = [
@@ -69,12 +69,12 @@ public final class LambdaEmulator: @unchecked Sendable {
             "--runtime-api-address", "127.0.0.1:\(runtimePort)",
             bootstrap,
         ]
-        var base = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SMSRELAY_") && !$0.key.hasPrefix("AWS_") }
-        base.merge(environment) { $1 }
-        process.environment = base
+        process.environment = ChildEnvironment.make(environment)
         process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: log)
-        process.standardError = try FileHandle(forWritingTo: log)
+        // One open file for both streams: two would each write from their own offset, over each other.
+        let output = try FileHandle(forWritingTo: log)
+        process.standardOutput = output
+        process.standardError = output
         try process.run()
         let deadline = ContinuousClock.now + .seconds(20)
         while ContinuousClock.now < deadline {
@@ -101,9 +101,16 @@ public final class LambdaEmulator: @unchecked Sendable {
         return object
     }
 
+    /// Stops the emulator (and the function with it): SIGTERM, then SIGKILL if it is still
+    /// running 10 s later, so that a stuck emulator cannot block the test.
     public func stop() {
         if process.isRunning {
             process.terminate()
+            let deadline = ContinuousClock.now + .seconds(10)
+            while process.isRunning, ContinuousClock.now < deadline {
+                usleep(10_000)
+            }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
         }
         try? FileManager.default.removeItem(at: log)

@@ -24,6 +24,14 @@ public enum LoopbackPort {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
+    /// A port that refuses connections for as long as the returned ``RefusingPort`` lives: a
+    /// socket bound to it and never listening, so no other test or program can take the port
+    /// and answer in its place (a released "free" port could be taken between the check and the
+    /// connection). A "server down" test uses it for the address of a peer that is down.
+    public static func refusing() throws -> RefusingPort {
+        try RefusingPort()
+    }
+
     /// Whether something accepts connections on 127.0.0.1:`port`.
     public static func isListening(_ port: Int) -> Bool {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -50,4 +58,49 @@ public enum LoopbackPort {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         return address
     }
+}
+
+/// A TCP port on 127.0.0.1 held by a bound socket that does not listen: a connection to it is
+/// refused (RST) at once, and nobody else can bind it until ``close()`` or the end of the value.
+public final class RefusingPort: @unchecked Sendable {
+    public let port: Int
+    private var descriptor: Int32
+
+    init() throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw TestFailure("socket() failed: errno \(errno)") }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
+            }
+        }
+        guard bound else {
+            _ = closeDescriptor(descriptor)
+            throw TestFailure("cannot bind 127.0.0.1:0: errno \(errno)")
+        }
+        self.descriptor = descriptor
+        self.port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// Releases the port.
+    public func close() {
+        if descriptor >= 0 {
+            _ = closeDescriptor(descriptor)
+            descriptor = -1
+        }
+    }
+
+    deinit { close() }
+}
+
+private func closeDescriptor(_ descriptor: Int32) -> Int32 {
+    #if canImport(Glibc)
+    Glibc.close(descriptor)
+    #else
+    Darwin.close(descriptor)
+    #endif
 }

@@ -39,10 +39,10 @@ public final class MotoServer: @unchecked Sendable {
     public let userCredentials: AWSCredentials
     /// Temporary credentials of a role allowed `ses:*`.
     public let sessionCredentials: AWSCredentials
-    private let process: Process
+    private let process: ChildProcess
     private let log: URL
 
-    private init(process: Process, log: URL, endpoint: String, keys: Keys) {
+    private init(process: ChildProcess, log: URL, endpoint: String, keys: Keys) {
         self.process = process
         self.log = log
         self.endpoint = endpoint
@@ -55,8 +55,10 @@ public final class MotoServer: @unchecked Sendable {
     }
 
     /// Starts moto on a free port and runs the setup; tries a new port if another process took the first.
+    /// Always through `moto_server.py`, whose DynamoDB item writes are atomic as AWS's are (plain
+    /// `moto_server` let two racing conditional claims both succeed, now and then, under load).
     /// - Parameter webIdentity: whether STS takes `AssumeRoleWithWebIdentity` unsigned, as AWS
-    ///   does (`moto_server.py`); every other request is still checked.
+    ///   does; every other request is still checked.
     public static func start(webIdentity: Bool = false) async throws -> MotoServer {
         var lastError: (any Error)?
         for _ in 0..<3 {
@@ -64,16 +66,20 @@ public final class MotoServer: @unchecked Sendable {
             let endpoint = "http://127.0.0.1:\(port)"
             let log = FileManager.default.temporaryDirectory.appendingPathComponent("moto-\(port)-\(UUID().uuidString).log")
             _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-            let process = Process()
+            let process = ChildProcess()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            let command = webIdentity ? ["python3", PythonScript.folder.appendingPathComponent("moto_server.py").path] : ["moto_server"]
-            process.arguments = command + ["-H", "127.0.0.1", "-p", "\(port)"]
+            process.arguments = ["python3", PythonScript.folder.appendingPathComponent("moto_server.py").path, "-H", "127.0.0.1", "-p", "\(port)"]
             process.environment = ProcessInfo.processInfo.environment.merging(
-                ["INITIAL_NO_AUTH_ACTION_COUNT": "\(setupCalls)", "PYTHONUNBUFFERED": "1"]
+                [
+                    "INITIAL_NO_AUTH_ACTION_COUNT": "\(setupCalls)", "PYTHONUNBUFFERED": "1",
+                    "MOTO_WEB_IDENTITY_UNSIGNED": webIdentity ? "1" : "0",
+                ]
             ) { $1 }
             process.standardInput = FileHandle.nullDevice
-            process.standardOutput = try FileHandle(forWritingTo: log)
-            process.standardError = try FileHandle(forWritingTo: log)
+            // One open file for both streams: two would each write from their own offset, over each other.
+            let output = try FileHandle(forWritingTo: log)
+            process.standardOutput = output
+            process.standardError = output
             try process.run()
             do {
                 try await waitUntilListening(process, log: log, port: port)
@@ -92,7 +98,7 @@ public final class MotoServer: @unchecked Sendable {
 
     /// Waits for werkzeug's `Running on http://127.0.0.1:PORT`, and fails at once if moto exits
     /// first (not installed, or the port was taken after all).
-    private static func waitUntilListening(_ process: Process, log: URL, port: Int) async throws {
+    private static func waitUntilListening(_ process: ChildProcess, log: URL, port: Int) async throws {
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
             guard process.isRunning else {
@@ -115,7 +121,7 @@ public final class MotoServer: @unchecked Sendable {
         try? FileManager.default.removeItem(at: log)
     }
 
-    private static func stop(_ process: Process) {
+    private static func stop(_ process: ChildProcess) {
         guard process.isRunning else { return }
         process.terminate()
         let deadline = Date().addingTimeInterval(5)

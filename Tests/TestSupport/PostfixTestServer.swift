@@ -35,7 +35,7 @@ public final class PostfixTestServer: Sendable {
     public let authUser: String?
     public let authPassword: String?
 
-    private let process: Process
+    private let process: ChildProcess
     /// Our own folder with the script's stdout and stderr.
     private let outputDirectory: URL
 
@@ -44,7 +44,7 @@ public final class PostfixTestServer: Sendable {
     /// Postfix's `maillog_file`.
     public var logFile: URL { directory.appendingPathComponent("maillog") }
 
-    private init(process: Process, port: Int, directory: URL, outputDirectory: URL, arguments: [String]) {
+    private init(process: ChildProcess, port: Int, directory: URL, outputDirectory: URL, arguments: [String]) {
         self.process = process
         self.port = port
         self.directory = directory
@@ -77,7 +77,7 @@ public final class PostfixTestServer: Sendable {
         _ = FileManager.default.createFile(atPath: stdout.path, contents: nil)
         _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
 
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [
             "python3", script.path,

@@ -10,7 +10,7 @@ import Darwin
 /// output in a private folder, ready once it prints `READY <port> …`. The servers built on it
 /// (`SMTPTestServer`, `MediaTestServer`, …) add what they know of their own protocol.
 public struct PythonPeer: Sendable {
-    public let process: Process
+    public let process: ChildProcess
     /// The folder holding the peer's `stdout` and `stderr` (and whatever the server writes there).
     public let directory: URL
     /// The numbers after `READY` (the ports the peer listens on).
@@ -31,7 +31,7 @@ public struct PythonPeer: Sendable {
         _ = FileManager.default.createFile(atPath: stdout.path, contents: nil)
         _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
 
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", PythonScript.folder.appendingPathComponent(script).path] + arguments(directory)
         process.standardInput = FileHandle.nullDevice
@@ -63,7 +63,7 @@ public struct PythonPeer: Sendable {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    static func stop(_ process: Process) async {
+    static func stop(_ process: ChildProcess) async {
         if process.isRunning {
             process.terminate()
         }

@@ -1,15 +1,17 @@
-"""moto_server, with AssumeRoleWithWebIdentity unsigned as in AWS, and DynamoDB's item writes
-atomic as in AWS.
+"""moto_server, with DynamoDB's item writes atomic as in AWS, and (with
+MOTO_WEB_IDENTITY_UNSIGNED=1) AssumeRoleWithWebIdentity unsigned as in AWS. Every suite's moto
+runs through this script.
 
 Usage: moto_server.py [moto_server's arguments]
 
 AWS takes STS AssumeRoleWithWebIdentity without a signature (the web identity token is the
 proof), but moto, once INITIAL_NO_AUTH_ACTION_COUNT requests have gone by, wants a signature on
-every request. This runs moto_server with that one action let through unsigned, and every other
-request still checked, so that the credential chain's tests can exchange a token for a role's
-credentials and then sign with them against a server that checks.
+every request. With MOTO_WEB_IDENTITY_UNSIGNED=1 this runs moto_server with that one action let
+through unsigned, and every other request still checked, so that the credential chain's tests can
+exchange a token for a role's credentials and then sign with them against a server that checks.
 """
 
+import os
 import sys
 
 from moto.core import authorization
@@ -23,7 +25,8 @@ def unsigned_web_identity(self, iam_request_cls, resource="*"):
     return checked(self, iam_request_cls, resource)
 
 
-authorization.ActionAuthenticatorMixin._authenticate_and_authorize_action = unsigned_web_identity
+if os.environ.get("MOTO_WEB_IDENTITY_UNSIGNED") == "1":
+    authorization.ActionAuthenticatorMixin._authenticate_and_authorize_action = unsigned_web_identity
 
 # DynamoDB evaluates a write's condition and applies the write as one step: of two conditional
 # PutItems racing for the same key, one fails. moto's server handles requests on threads and

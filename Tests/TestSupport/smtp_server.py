@@ -44,6 +44,10 @@ def parse_arguments():
     parser.add_argument("--fail-first-at", choices=["rcpt", "data"], default="rcpt")
     parser.add_argument("--reject-recipient", action="append", default=[],
                         help="answer 550 to RCPT TO this address (repeatable)")
+    parser.add_argument("--rcpt-replies",
+                        help="JSON file mapping recipient addresses to the reply RCPT TO them gets, e.g. "
+                             '{"later@example.com": "451 4.3.0 Try again later"}; read again at each RCPT, so a '
+                             "test can change the server's mind while it runs; addresses not in it are accepted")
     parser.add_argument("--pipelining", action="store_true", help="advertise PIPELINING")
     parser.add_argument("--hang-first-data", type=float, default=0,
                         help="hold the first DATA this many seconds before answering, after writing a data-hang event "
@@ -59,6 +63,9 @@ def parse_arguments():
     parser.add_argument("--drop-on-first-reuse", action="store_true",
                         help="close the connection, without a reply, at the first MAIL of a connection's second "
                              "transaction (a connection that died while idle)")
+    parser.add_argument("--close-after-first-message", action="store_true",
+                        help="close the connection of the first message right after its 250, as a server ends an idle "
+                             "connection, and write a closed-idle event")
     parser.add_argument("--never-greet", action="store_true",
                         help="accept connections and say nothing (to test the greeting time limit)")
     return parser.parse_args()
@@ -72,6 +79,7 @@ class Recorder:
         self.out = out
         self.failed_once = False
         self.dropped_once = False
+        self.closed_once = False
         self.hung = False
         self.barrier_waiting = 0
         self.barrier_event = None
@@ -132,6 +140,12 @@ class Recorder:
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.options.reject_recipient:
             return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
+        if self.options.rcpt_replies:
+            with open(self.options.rcpt_replies, encoding="utf-8") as replies:
+                reply = json.load(replies).get(address)
+            if reply:
+                self.write({"event": "rcpt-refused", "connection": server.connection_number, "address": address, "reply": reply})
+                return reply
         failure = self.fail_first("rcpt")
         if failure:
             return failure
@@ -174,6 +188,13 @@ class Recorder:
             record["data"] = base64.b64encode(data).decode("ascii")
             record["parsed"] = parse_message(data)
         self.write(record)
+        if self.options.close_after_first_message and not self.closed_once:
+            self.closed_once = True
+            # Runs after the 250: aiosmtpd writes it in the same step as this handler returns.
+            def close_idle():
+                server.transport.close()
+                self.write({"event": "closed-idle", "connection": server.connection_number})
+            asyncio.get_running_loop().call_soon(close_idle)
         return f"250 2.0.0 Ok: queued as Q{server.connection_number}x{id(envelope) % 100000}"
 
 
