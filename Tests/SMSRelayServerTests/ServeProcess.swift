@@ -99,7 +99,7 @@ final class ServeProcess: @unchecked Sendable {
         }
         let ended = process.isRunning
             ? "it was still running after 30 s"
-            : "it exited (\(process.terminationReason == .uncaughtSignal ? "signal" : "status") \(process.terminationStatus))"
+            : "it exited (\(process.endedBySignal ? "signal" : "status") \(process.terminationStatus))"
         if process.isRunning { process.terminate() }
         throw TestFailure("smsrelay serve did not start listening; \(ended); it printed: \(printed)\(standardError)")
     }
