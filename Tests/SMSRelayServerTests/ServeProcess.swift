@@ -71,7 +71,9 @@ final class ServeProcess: @unchecked Sendable {
         process.standardError = try FileHandle(forWritingTo: errorFile)
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        let deadline = ContinuousClock.now + .seconds(30)
+        // A limit against a server that never listens, not a measure: with every suite starting
+        // at once on two cores (and other work on the machine) a start has taken over 30 s.
+        let deadline = ContinuousClock.now + .seconds(120)
         while ContinuousClock.now < deadline {
             let now = (try? String(contentsOf: outputFile, encoding: .utf8)) ?? ""
             if now == printed {
