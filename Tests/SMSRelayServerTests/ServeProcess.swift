@@ -100,7 +100,7 @@ final class ServeProcess: @unchecked Sendable {
             return
         }
         let ended = process.isRunning
-            ? "it was still running after 30 s"
+            ? "it was still running after 120 s"
             : "it exited (\(process.endedBySignal ? "signal" : "status") \(process.terminationStatus))"
         if process.isRunning { process.terminate() }
         throw TestFailure("smsrelay serve did not start listening; \(ended); it printed: \(printed)\(standardError)")
