@@ -180,8 +180,12 @@ struct DeliveryWorkerTests {
                 // outbox, finds nothing pending, and goes to sleep for its hour-long poll.
                 _ = try await store.enqueue(InboundMessage.sample("first"), now: Date())
                 group.addTask { try await worker.run() }
-                try await eventually(timeout: .seconds(30), "the first message sent and the worker asleep") {
-                    transport.sent.count == 1 && store.emptyLooks > 0
+                do {
+                    try await eventually("the first message sent and the worker asleep") {
+                        transport.sent.count == 1 && store.emptyLooks > 0
+                    }
+                } catch {
+                    throw TestFailure("\(error): \(transport.sent.count) sent, \(store.lookReport) looks, of which \(store.emptyLooks) empty")
                 }
                 // Only now the second: the worker cannot have seen it on its way to sleep.
                 _ = try await store.enqueue(InboundMessage.sample("woken"), now: Date())
@@ -198,19 +202,28 @@ struct DeliveryWorkerTests {
 /// falls due and heard "none pending": after that, only a wake or the poll interval brings it back.
 final class SleepWatchingStore: OutboxStore {
     private let store: any OutboxStore
-    private let looks = Mutex(0)
+    private let emptyCount = Mutex(0)
+    private let asked = Mutex((count: 0, last: ""))
 
     init(_ store: any OutboxStore) {
         self.store = store
     }
 
     /// How many times ``nextDueDate(_:)`` found nothing pending.
-    var emptyLooks: Int { looks.withLock { $0 } }
+    var emptyLooks: Int { emptyCount.withLock { $0 } }
+    /// How many times it was asked, and what it answered last.
+    var lookReport: String { asked.withLock { "\($0.count) (last: \($0.last))" } }
 
     func nextDueDate(_ kinds: Set<OutboxKind>) async throws -> Date? {
-        let next = try await store.nextDueDate(kinds)
-        if next == nil { looks.withLock { $0 += 1 } }
-        return next
+        do {
+            let next = try await store.nextDueDate(kinds)
+            asked.withLock { $0 = ($0.count + 1, next.map { "\($0)" } ?? "none") }
+            if next == nil { emptyCount.withLock { $0 += 1 } }
+            return next
+        } catch {
+            asked.withLock { $0 = ($0.count + 1, "error \(error)") }
+            throw error
+        }
     }
 
     func enqueue(_ item: OutboxItem, now: Date) async throws -> EnqueueResult { try await store.enqueue(item, now: now) }

@@ -53,7 +53,11 @@ public final class ChildProcess: @unchecked Sendable {
                 state.status = status
                 return false
             }
-            return result == 0
+            if result == 0 || errno == EINTR { return true }
+            // ECHILD: not ours to reap any more; running while it exists, its status unknown.
+            if kill(state.pid, 0) == 0 { return true }
+            state.status = 0x7F00 | 0x7F  // neither an exit nor a signal: terminationStatus 127
+            return false
         }
     }
 

@@ -16,8 +16,8 @@ public struct PythonPeer: Sendable {
     /// The numbers after `READY` (the ports the peer listens on).
     public let readyNumbers: [Int]
 
-    /// Starts `python3 SCRIPT arguments…` and waits (up to a minute: many start at once when the
-    /// tests run in parallel) for its `READY` line.
+    /// Starts `python3 SCRIPT arguments…` and waits (up to two minutes: many start at once when
+    /// the tests run in parallel, and a shared machine may be busier still) for its `READY` line.
     /// - Parameters:
     ///   - arguments: the script's arguments, given the peer's folder (for files it writes there).
     ///   - advice: added to the error when the script does not start (what to install).
@@ -39,7 +39,7 @@ public struct PythonPeer: Sendable {
         process.standardError = try FileHandle(forWritingTo: stderr)
         try process.run()
 
-        let deadline = ContinuousClock.now + .seconds(60)
+        let deadline = ContinuousClock.now + .seconds(120)
         while ContinuousClock.now < deadline {
             let printed = (try? String(contentsOf: stdout, encoding: .utf8)) ?? ""
             if let line = printed.split(separator: "\n").first(where: { $0.hasPrefix("READY ") }) {
