@@ -113,7 +113,8 @@ struct AdminRoutes: Sendable {
             async let dead = data.dead(limit: 50)
             async let volume = data.volume(now: Date())
             let (recentRows, deadRows, counts) = try await (recent, dead, volume)
-            let rows = { (messages: [AdminMessage]) in messages.map { Self.row($0, csrf: session.csrfToken) } }
+            let formatter = Self.timestampFormatter()
+            let rows = { (messages: [AdminMessage]) in messages.map { Self.row($0, csrf: session.csrfToken, formatter: formatter) } }
             var context: [String: Any] = [
                 "title": "Messages",
                 "version": version,
@@ -136,11 +137,11 @@ struct AdminRoutes: Sendable {
         }
     }
 
-    static func row(_ message: AdminMessage, csrf: String) -> [String: Any] {
+    static func row(_ message: AdminMessage, csrf: String, formatter: DateFormatter) -> [String: Any] {
         [
             "id": "\(message.id)",
             "direction": message.direction.rawValue,
-            "created": timestamp(message.createdAt),
+            "created": formatter.string(from: message.createdAt),
             "from": message.from,
             "to": message.to,
             "body": message.body.count > 300 ? String(message.body.prefix(300)) + "…" : message.body,
@@ -151,12 +152,13 @@ struct AdminRoutes: Sendable {
         ]
     }
 
-    static func timestamp(_ date: Date) -> String {
+    /// `2026-12-07 20:14:47`, in UTC: one formatter for a whole page, not one a row.
+    static func timestampFormatter() -> DateFormatter {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        return formatter.string(from: date)
+        return formatter
     }
 
     /// The words for a `?notice=` the page set itself; anything else is not shown.
