@@ -12,9 +12,10 @@ public struct Conversation: Sendable, Hashable {
         self.participants = Array(Set(participants.map(Self.participantKey))).sorted()
     }
 
-    /// The conversation of an inbound text: our number that received it and its sender.
+    /// The conversation of an inbound text: our number that received it, its sender and, for a
+    /// group message, the group's other members.
     public init(_ message: InboundMessage) {
-        self.init(ourNumber: message.to, participants: [message.from])
+        self.init(ourNumber: message.to, participants: [message.from] + (message.groupRecipients ?? []))
     }
 
     /// `<our number>:<participant>[,<participant>…]`: the same for every text of the conversation,

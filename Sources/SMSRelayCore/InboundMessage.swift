@@ -17,6 +17,10 @@ public struct InboundMessage: Sendable, Codable, Equatable {
     public var receivedAt: Date
     /// Media attached to an MMS, in the carrier's order.
     public var media: [MediaItem]
+    /// For a group message, the other numbers it went to besides ours (``to``) and the sender
+    /// (``from``), in the carrier's order; nil for a text between two numbers. A reply to a group
+    /// goes to the sender and these.
+    public var groupRecipients: [String]?
 
     public init(
         carrier: String,
@@ -25,7 +29,8 @@ public struct InboundMessage: Sendable, Codable, Equatable {
         to: String,
         body: String,
         receivedAt: Date,
-        media: [MediaItem] = []
+        media: [MediaItem] = [],
+        groupRecipients: [String]? = nil
     ) {
         self.carrier = carrier
         self.id = id
@@ -34,7 +39,11 @@ public struct InboundMessage: Sendable, Codable, Equatable {
         self.body = body
         self.receivedAt = receivedAt
         self.media = media
+        self.groupRecipients = groupRecipients?.isEmpty == true ? nil : groupRecipients
     }
+
+    /// Whether the message went to a group (more people than the sender and our number).
+    public var isGroup: Bool { !(groupRecipients ?? []).isEmpty }
 }
 
 /// One media object of an MMS: a link to where the carrier stores it.

@@ -13,13 +13,25 @@ public struct ParseNotice: Sendable, Equatable, CustomStringConvertible {
     public var description: String { "\(field): \(detail)" }
 }
 
-/// A callback body as a parser read it.
+/// A callback body as a parser read it: one event, or several where the carrier sends a batch
+/// (Bandwidth posts a JSON array).
 public struct ParsedCallback: Sendable, Equatable {
-    public var event: CarrierEvent
+    /// What the callback carried, in its order; never empty.
+    public var events: [CarrierEvent]
     public var notices: [ParseNotice]
 
     public init(event: CarrierEvent, notices: [ParseNotice] = []) {
-        self.event = event
+        self.events = [event]
         self.notices = notices
     }
+
+    /// - Precondition: `events` is not empty (a parser refuses an empty batch instead).
+    public init(events: [CarrierEvent], notices: [ParseNotice] = []) {
+        precondition(!events.isEmpty, "a callback carries at least one event")
+        self.events = events
+        self.notices = notices
+    }
+
+    /// The first (for most carriers the only) event.
+    public var event: CarrierEvent { events[0] }
 }

@@ -1,0 +1,23 @@
+/// The carriers whose callbacks the relay reads and through whose APIs it sends replies.
+///
+/// The raw value is the tag stored on every message and reply (``InboundMessage/carrier``,
+/// ``OutboundReply/carrier``) and the first segment of the carrier's callback path
+/// (`/twilio/{token}`); it never changes once written.
+public enum Carrier: String, Sendable, Hashable, CaseIterable, Codable {
+    case flowroute
+    case twilio
+    case telnyx
+    case bandwidth
+    case voipms
+
+    /// The carrier's name as people write it.
+    public var displayName: String {
+        switch self {
+        case .flowroute: "Flowroute"
+        case .twilio: "Twilio"
+        case .telnyx: "Telnyx"
+        case .bandwidth: "Bandwidth"
+        case .voipms: "VoIP.ms"
+        }
+    }
+}
