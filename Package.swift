@@ -207,6 +207,7 @@ let package = Package(
             name: "SMSRelayIntake",
             dependencies: [
                 "SMSRelayCore",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -464,11 +465,14 @@ let package = Package(
         ),
         .testTarget(
             name: "SMSRelayIntakeTests",
-            dependencies: ["SMSRelayIntake", "SMSRelayCore", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "SMSRelayIntake", "SMSRelayCore", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .testTarget(
             name: "ReplyAddressTests",
-            dependencies: ["ReplyAddress", .product(name: "PropertyBased", package: "swift-property-based")]
+            dependencies: ["ReplyAddress", "SMSRelayCore", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         // Reads Package.swift and ARCHITECTURE.md: the import graph is the documented one.
         .testTarget(name: "ArchitectureTests"),

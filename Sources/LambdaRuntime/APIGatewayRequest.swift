@@ -20,15 +20,26 @@ public struct APIGatewayRequest: Sendable, Equatable {
     /// Header names in lower case.
     public var headers: [String: String]
     public var query: [String: String]
+    /// The query as sent (HTTP API's `rawQueryString`), or for a REST event its parameters encoded
+    /// again; nil when there is none.
+    public var rawQuery: String?
     public var body: [UInt8]
+    /// The caller's address as API Gateway saw it (`requestContext.identity.sourceIp`, or
+    /// `requestContext.http.sourceIp`).
+    public var sourceAddress: String?
 
-    public init(format: Format, method: String, path: String?, headers: [String: String], query: [String: String], body: [UInt8]) {
+    public init(
+        format: Format, method: String, path: String?, headers: [String: String], query: [String: String], rawQuery: String? = nil,
+        body: [UInt8], sourceAddress: String? = nil
+    ) {
         self.format = format
         self.method = method
         self.path = path
         self.headers = headers
         self.query = query
+        self.rawQuery = rawQuery
         self.body = body
+        self.sourceAddress = sourceAddress
     }
 
     /// Why an event is not an API Gateway request.
@@ -49,15 +60,19 @@ public struct APIGatewayRequest: Sendable, Equatable {
         let format: Format
         let method: String?
         let path: String?
+        let sourceAddress: String?
+        let requestContext = root["requestContext"] as? [String: Any]
         if root["version"] as? String == "2.0" {
             format = .httpV2
-            let http = (root["requestContext"] as? [String: Any])?["http"] as? [String: Any]
+            let http = requestContext?["http"] as? [String: Any]
             method = http?["method"] as? String
             path = root["rawPath"] as? String ?? http?["path"] as? String
+            sourceAddress = http?["sourceIp"] as? String
         } else if let httpMethod = root["httpMethod"] as? String {
             format = .restV1
             method = httpMethod
             path = root["path"] as? String
+            sourceAddress = (requestContext?["identity"] as? [String: Any])?["sourceIp"] as? String
         } else {
             throw DecodingError(
                 description: "the event is not an API Gateway or Function URL request (no 'httpMethod', no 'version': '2.0')")
@@ -83,6 +98,10 @@ public struct APIGatewayRequest: Sendable, Equatable {
                 if let value = value as? String { query[name] = value }
             }
         }
+        var rawQuery = (root["rawQueryString"] as? String).flatMap { $0.isEmpty ? nil : $0 }
+        if rawQuery == nil, !query.isEmpty {
+            rawQuery = query.keys.sorted().map { Self.formEncoded($0) + "=" + Self.formEncoded(query[$0] ?? "") }.joined(separator: "&")
+        }
 
         var body: [UInt8] = []
         switch root["body"] {
@@ -100,7 +119,22 @@ public struct APIGatewayRequest: Sendable, Equatable {
         default:
             throw DecodingError(description: "the event's 'body' must be a string")
         }
-        return APIGatewayRequest(format: format, method: method, path: path, headers: headers, query: query, body: body)
+        return APIGatewayRequest(
+            format: format, method: method, path: path, headers: headers, query: query, rawQuery: rawQuery, body: body,
+            sourceAddress: sourceAddress)
+    }
+
+    /// `text` percent-encoded for a query: letters, digits and `-._~` as they are.
+    static func formEncoded(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: "\u{0}"..."\u{7F}"))
+        allowed.insert(charactersIn: "-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+
+    /// The path's segments, percent-decoded, without empty ones.
+    public var pathSegments: [String] {
+        guard let path else { return [] }
+        return path.split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
     }
 
     /// The last non-empty segment of the path, where the callback URL carries its token.
@@ -121,6 +155,12 @@ public struct APIGatewayResponse: Sendable, Equatable {
         self.headers = ["Content-Type": "application/json"]
         let data = (try? JSONSerialization.data(withJSONObject: json, options: [.sortedKeys])) ?? Data("{}".utf8)
         self.body = String(decoding: data, as: UTF8.self)
+    }
+
+    public init(statusCode: Int, contentType: String, body: String) {
+        self.statusCode = statusCode
+        self.headers = ["Content-Type": contentType]
+        self.body = body
     }
 
     /// The response as the JSON document the Runtime API passes back to API Gateway.

@@ -2,17 +2,26 @@ import Crypto
 import Foundation
 import SMSRelayCore
 
-/// Writes and reads the local parts of reply addresses: `sms1-<our number>-<texter>-<mac>`.
+/// Writes and reads the local parts of reply addresses: `sms1-<our number>-<texter>-<mac>` for a
+/// Flowroute text between two numbers (the first format, kept so that earlier emails' replies
+/// still work), `sms2-<kind>-<our number>-<texter>-<mac>` for every other: the kind is the
+/// carrier's letter (``carrierCodes``), followed by `g` for a group text.
 ///
 /// The address itself routes a reply — no lookup, no state — and cannot be forged or altered: the
-/// MAC is the first 80 bits of HMAC-SHA256 under the relay's reply secret, over the version, both
-/// numbers and the reply domain, written in lowercase base32. Everything in it is digits,
-/// lowercase letters and `-`, so a mail system that changes its case changes nothing, and it is at
-/// most 4 + 1 + 15 + 1 + 15 + 1 + 16 = 53 characters, within the 64 SMTP allows a local part.
-/// A new format would take a new version prefix (`sms2-`).
+/// MAC is the first 80 bits of HMAC-SHA256 under the relay's reply secret, over the version, the
+/// kind, both numbers and the reply domain, written in lowercase base32. Everything in it is
+/// digits, lowercase letters and `-`, so a mail system that changes its case changes nothing, and
+/// it is at most 4 + 1 + 2 + 1 + 15 + 1 + 15 + 1 + 16 = 56 characters, within the 64 SMTP allows a
+/// local part.
 public struct ReplyAddressCodec: Sendable {
-    /// The version prefix of the local part.
+    /// The version prefix of the first format (Flowroute, two numbers).
     public static let version = "sms1"
+    /// The version prefix of the format with a kind.
+    public static let taggedVersion = "sms2"
+    /// Each carrier's letter in the kind field.
+    public static let carrierCodes: [Carrier: Character] = [
+        .flowroute: "f", .twilio: "t", .telnyx: "x", .bandwidth: "b", .voipms: "v",
+    ]
     /// Bytes of the HMAC kept: 80 bits.
     static let macBytes = 10
 
@@ -37,7 +46,24 @@ public struct ReplyAddressCodec: Sendable {
     /// may give a number in another form; such a message gets no reply address, never a crash).
     public func localPart(for reply: ReplyAddress) -> String? {
         guard ReplyAddress.isNumber(reply.ourNumber), ReplyAddress.isNumber(reply.texterNumber) else { return nil }
-        return [Self.version, reply.ourNumber, reply.texterNumber, Base32.lowercase(mac(reply))].joined(separator: "-")
+        guard let kind = Self.kind(of: reply) else {
+            return [Self.version, reply.ourNumber, reply.texterNumber, Base32.lowercase(mac(reply))].joined(separator: "-")
+        }
+        return [Self.taggedVersion, kind, reply.ourNumber, reply.texterNumber, Base32.lowercase(mac(reply))].joined(separator: "-")
+    }
+
+    /// The kind field of `reply`: nil for the first format (Flowroute, two numbers).
+    static func kind(of reply: ReplyAddress) -> String? {
+        if reply.carrier == .flowroute, !reply.isGroup { return nil }
+        return String(carrierCodes[reply.carrier] ?? "f") + (reply.isGroup ? "g" : "")
+    }
+
+    /// The carrier and group flag a kind field stands for.
+    static func reading(kind: Substring) -> (Carrier, Bool)? {
+        guard let letter = kind.first, kind.count <= 2, kind.count == 1 || kind.last == "g",
+              let carrier = carrierCodes.first(where: { $0.value == letter })?.key
+        else { return nil }
+        return (carrier, kind.count == 2)
     }
 
     /// The reply an address stands for.
@@ -52,14 +78,28 @@ public struct ReplyAddressCodec: Sendable {
             throw ReplyAddressError(.notAReplyAddress, "\(address) is not addressed to the reply domain \(domain)")
         }
         let fields = lowered[..<at].split(separator: "-", omittingEmptySubsequences: false)
-        guard fields.count == 4, fields[0] == Self.version else {
-            throw ReplyAddressError(.notAReplyAddress, "\(address) is not a reply address (\(Self.version)-<number>-<number>-<code>)")
+        let reply: ReplyAddress
+        let code: Substring
+        if fields.count == 4, fields[0] == Self.version {
+            guard ReplyAddress.isNumber(fields[1]), ReplyAddress.isNumber(fields[2]) else {
+                throw ReplyAddressError(.notAReplyAddress, "\(address) does not hold two phone numbers")
+            }
+            reply = ReplyAddress(ourNumber: String(fields[1]), texterNumber: String(fields[2]))
+            code = fields[3]
+        } else if fields.count == 5, fields[0] == Self.taggedVersion {
+            guard let (carrier, isGroup) = Self.reading(kind: fields[1]) else {
+                throw ReplyAddressError(.notAReplyAddress, "\(address) does not name a carrier the relay knows")
+            }
+            guard ReplyAddress.isNumber(fields[2]), ReplyAddress.isNumber(fields[3]) else {
+                throw ReplyAddressError(.notAReplyAddress, "\(address) does not hold two phone numbers")
+            }
+            reply = ReplyAddress(carrier: carrier, ourNumber: String(fields[2]), texterNumber: String(fields[3]), isGroup: isGroup)
+            code = fields[4]
+        } else {
+            throw ReplyAddressError(
+                .notAReplyAddress, "\(address) is not a reply address (\(Self.version)-<number>-<number>-<code> or \(Self.taggedVersion)-<kind>-…)")
         }
-        guard ReplyAddress.isNumber(fields[1]), ReplyAddress.isNumber(fields[2]) else {
-            throw ReplyAddressError(.notAReplyAddress, "\(address) does not hold two phone numbers")
-        }
-        let reply = ReplyAddress(ourNumber: String(fields[1]), texterNumber: String(fields[2]))
-        guard let given = Base32.decodeLowercase(String(fields[3])), given.count == Self.macBytes,
+        guard let given = Base32.decodeLowercase(String(code)), given.count == Self.macBytes,
               ConstantTime.equals(given, mac(reply))
         else {
             throw ReplyAddressError(.forged, "\(address) does not carry a valid code: it was altered, or made with another reply secret")
@@ -68,8 +108,9 @@ public struct ReplyAddressCodec: Sendable {
     }
 
     private func mac(_ reply: ReplyAddress) -> [UInt8] {
-        var message = Array("smsrelay reply \(Self.version)".utf8)
-        for field in [reply.ourNumber, reply.texterNumber, domain] {
+        let kind = Self.kind(of: reply)
+        var message = Array("smsrelay reply \(kind == nil ? Self.version : Self.taggedVersion)".utf8)
+        for field in (kind.map { [$0] } ?? []) + [reply.ourNumber, reply.texterNumber, domain] {
             message.append(0)
             message += Array(field.utf8)
         }

@@ -2,6 +2,7 @@ import Foundation
 import LambdaRuntime
 import Logging
 import MailRender
+import SMSRelayCore
 import SMSRelayLambdaApp
 
 /// `smsrelay config check`: the validation a start runs, without starting.
@@ -57,6 +58,9 @@ public enum ConfigCheck {
         } else {
             lines.append("  webhook token   \(settings.webhookToken == nil ? "not set: the endpoint is open to anyone with its URL" : "set (hidden)")")
         }
+        for carrier in settings.carriers.enabled {
+            lines.append("  \(carrier.rawValue.padding(toLength: 15, withPad: " ", startingAt: 0)) \(carrierSummary(carrier, settings))")
+        }
         lines.append("  transport       \(plan.transportSummary)")
         lines.append("  max body        \(settings.maxBodyBytes) bytes")
         if mode == .serve {
@@ -85,6 +89,13 @@ public enum ConfigCheck {
         return lines.joined(separator: "\n")
     }
 
+    /// A carrier's callback path and check, in one line; never a secret.
+    static func carrierSummary(_ carrier: Carrier, _ settings: RelaySettings) -> String {
+        let publicURL = settings.isPublicURLConfigured ? settings.publicURL : nil
+        let check = settings.carriers.authenticator(for: carrier, publicURL: publicURL)?.summary ?? "token only"
+        return "callbacks at /\(carrier.rawValue)/<token>, checked by \(check)"
+    }
+
     /// Whether a retried callback can send a second email, in one line.
     static func idempotencySummary(_ idempotency: IdempotencySettings?) -> String {
         guard let idempotency else {
@@ -109,7 +120,10 @@ public enum ConfigCheck {
         guard let domain = replies.domain else { return "off (\(SettingKey.replyDomain.environmentName) is not set)" }
         var text = "to <code>@\(domain)"
         if mode == .lambda, let s3 = replies.s3 { text += " (received by SES into s3://\(s3.bucket)/\(s3.prefix))" }
-        text += ", sent through \(replies.flowroute.apiURL.absoluteString) as \(replies.flowroute.accessKey ?? "?")"
+        text += ", sent through the carrier each text came in on"
+        if replies.flowroute.accessKey != nil {
+            text += " (Flowroute: \(replies.flowroute.apiURL.absoluteString) as \(replies.flowroute.accessKey ?? "?"))"
+        }
         text += "; secret \(replies.secret == nil ? "stored in the data folder (generated on first start)" : "set (hidden)")"
         text += "; at most \(replies.maxCharacters) characters"
         if let id = replies.authservID { text += "; Authentication-Results of \(id) checked" }

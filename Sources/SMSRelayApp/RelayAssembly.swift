@@ -18,7 +18,10 @@ public struct RelayAssembly: Sendable {
     public let settings: RelaySettings
     public let store: any OutboxStore
     public let worker: DeliveryWorker
-    public let intake: CallbackIntake
+    /// One intake per carrier that is on (`SMSRELAY_CARRIERS`), each at `/<carrier>/<token>`.
+    public let intakes: [CallbackIntake]
+    /// The webhook token every callback URL ends with.
+    public let token: String
     public let components: RelayComponents
     /// Whether the webhook token was generated on this start.
     public let tokenGenerated: Bool
@@ -41,7 +44,9 @@ public struct RelayAssembly: Sendable {
         let (token, generated) = try WebhookToken.resolve(
             configured: settings.webhookToken, dataDirectory: settings.dataDirectory)
         tokenGenerated = generated
-        intake = CallbackIntake(token: token, maxBodyBytes: settings.maxBodyBytes)
+        self.token = token
+        intakes = settings.carriers.intakes(
+            token: token, maxBodyBytes: settings.maxBodyBytes, publicURL: settings.isPublicURLConfigured ? settings.publicURL : nil)
         let store = try await OutboxOpener.openForServer(settings, logger: logger)
         self.store = store
         replySecret = settings.replies.isEnabled
@@ -94,13 +99,13 @@ public struct RelayAssembly: Sendable {
     }
 
     /// The callback URL to paste into the carrier's settings. It contains the secret token.
-    public func callbackURL(port: Int) -> String {
-        settings.callbackURL(token: intake.token ?? "", port: port)
+    public func callbackURL(port: Int, carrier: Carrier = .flowroute) -> String {
+        settings.callbackURL(token: token, port: port, carrier: carrier)
     }
 
     /// The callback URL with the token hidden, for logs.
-    public func redactedCallbackURL(port: Int) -> String {
-        settings.redactedCallbackURL(token: intake.token ?? "", port: port)
+    public func redactedCallbackURL(port: Int, carrier: Carrier = .flowroute) -> String {
+        settings.redactedCallbackURL(token: token, port: port, carrier: carrier)
     }
 
     /// The HTTP server with the delivery worker beside it in its service group.
@@ -113,7 +118,7 @@ public struct RelayAssembly: Sendable {
             limits: HTTPEdgeLimits(
                 requestTimeout: settings.requestTimeout, idleTimeout: settings.idleTimeout,
                 maxConnections: settings.maxConnections),
-            intake: intake,
+            intakes: intakes,
             sink: OutboxSink(store: store, onStored: { worker.wake() }),
             health: { try await Self.health(store, logger: logger) },
             services: services(logger: logger),
@@ -140,11 +145,12 @@ public struct RelayAssembly: Sendable {
         guard let address = settings.adminListen else { return nil }
         let (store, metrics, worker) = (self.store, self.metrics, self.worker)
         let page = settings.adminPasswordHash.map { hash in
-            let (publicPort, settings, token) = (self.publicPort, self.settings, intake.token ?? "")
+            let (publicPort, settings, token) = (self.publicPort, self.settings, token)
+            let carrier = settings.carriers.enabled.first ?? .flowroute
             return (
                 data: OutboxAdminData(store: store, wake: { worker.wake() }) as any AdminData,
                 settings: AdminPageSettings(
-                    passwordHash: hash, callbackURL: { publicPort.value.map { settings.callbackURL(token: token, port: $0) } }),
+                    passwordHash: hash, callbackURL: { publicPort.value.map { settings.callbackURL(token: token, port: $0, carrier: carrier) } }),
                 version: SMSRelayVersion.current)
         }
         return AdminServer.makeApplication(

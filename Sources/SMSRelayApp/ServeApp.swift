@@ -46,7 +46,9 @@ public enum ServeApp {
             if assembly.tokenGenerated {
                 // The only time the token is shown unasked: `smsrelay callback-url` prints it again.
                 banner += "Generated a webhook token and stored it in \(settings.dataDirectory.appendingPathComponent(WebhookToken.fileName).path)\n"
-                banner += "Flowroute callback URL: \(assembly.callbackURL(port: port))\n"
+                for carrier in settings.carriers.enabled {
+                    banner += "\(carrier.displayName) callback URL: \(assembly.callbackURL(port: port, carrier: carrier))\n"
+                }
                 banner += "(shown once; `smsrelay callback-url` prints it again)\n"
             }
             FileHandle.standardOutput.write(Data(banner.utf8))
@@ -59,7 +61,10 @@ public enum ServeApp {
             }
             logger.info(
                 "ready for carrier callbacks; `smsrelay callback-url` prints the URL with its token",
-                metadata: ["callback_url": "\(assembly.redactedCallbackURL(port: port))", "transport": "\(assembly.components.transportSummary)"])
+                metadata: [
+                    "callback_url": "\(settings.carriers.enabled.map { assembly.redactedCallbackURL(port: port, carrier: $0) }.joined(separator: " "))",
+                    "transport": "\(assembly.components.transportSummary)",
+                ])
         }
         var services = [ServiceGroupConfiguration.ServiceConfiguration(service: app)]
         if let admin = assembly.makeAdminApplication(logger: logger, onServerRunning: { port in

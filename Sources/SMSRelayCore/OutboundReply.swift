@@ -72,10 +72,13 @@ public struct ReplyNotice: Sendable, Codable, Equatable {
     public var subject: String?
     /// Unique per event: what makes a notice that is stored twice one email.
     public var key: String
+    /// The carrier of the reply, for the notice's own reply address; nil in notices stored
+    /// before carriers were recorded (Flowroute).
+    public var carrier: String?
 
     public init(
         kind: Kind, replier: String, ourNumber: String, texterNumber: String, firstLine: String, reason: String,
-        replyMessageID: String, subject: String? = nil, key: String
+        replyMessageID: String, subject: String? = nil, key: String, carrier: String? = nil
     ) {
         self.kind = kind
         self.replier = replier
@@ -86,13 +89,14 @@ public struct ReplyNotice: Sendable, Codable, Equatable {
         self.replyMessageID = replyMessageID
         self.subject = subject
         self.key = key
+        self.carrier = carrier
     }
 
     /// A notice about a stored reply: its numbers, replier and first line.
     public init(_ kind: Kind, about reply: OutboundReply, reason: String, key: String) {
         self.init(
             kind: kind, replier: reply.replier, ourNumber: reply.from, texterNumber: reply.to, firstLine: reply.firstLine,
-            reason: reason, replyMessageID: reply.replyMessageID, subject: reply.subject, key: key)
+            reason: reason, replyMessageID: reply.replyMessageID, subject: reply.subject, key: key, carrier: reply.carrier)
     }
 
     /// `text` ending as a sentence does: with `.`, `!` or `?`, a full stop added where it has none.

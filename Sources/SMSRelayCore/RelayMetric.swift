@@ -30,7 +30,7 @@ public enum RelayMetric: String, CaseIterable, Sendable {
     /// The labels every series of the metric carries.
     public var labels: [String] {
         switch self {
-        case .callbacks: ["outcome", "code"]
+        case .callbacks: ["carrier", "outcome", "code"]
         case .intakeDuration: []
         case .outboxMessages: ["status"]
         case .outboxOldestPendingAge: []

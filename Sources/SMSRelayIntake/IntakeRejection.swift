@@ -4,10 +4,12 @@ public struct IntakeRejection: Error, Sendable, Equatable, CustomStringConvertib
     public enum Kind: Sendable, Equatable {
         /// No token, or the wrong one: answered as if the endpoint did not exist.
         case unknownEndpoint
-        /// Not a POST.
+        /// Not a method the carrier calls with (POST; VoIP.ms also GET).
         case methodNotAllowed
-        /// A content type that cannot be JSON.
+        /// A content type the carrier's callbacks do not come in.
         case unsupportedContentType
+        /// The right token, but not the carrier's signature, password or address: answered 403.
+        case forbidden
         /// A body over the size limit.
         case tooLarge
         /// A body that cannot become an email at all; ``IntakeRejection/field`` names the field at fault.
@@ -19,11 +21,14 @@ public struct IntakeRejection: Error, Sendable, Equatable, CustomStringConvertib
     public let reason: String
     /// The JSON path of the field at fault, for an invalid payload.
     public let field: String?
+    /// The methods the endpoint takes, for a method not allowed (the `Allow` header).
+    public let allowedMethods: [String]
 
-    public init(_ kind: Kind, reason: String, field: String? = nil) {
+    public init(_ kind: Kind, reason: String, field: String? = nil, allowedMethods: [String] = ["POST"]) {
         self.kind = kind
         self.reason = reason
         self.field = field
+        self.allowedMethods = allowedMethods
     }
 
     public static let unknownEndpoint = IntakeRejection(.unknownEndpoint, reason: "not found")

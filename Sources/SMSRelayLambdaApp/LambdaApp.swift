@@ -60,7 +60,9 @@ public enum LambdaApp {
                 "idempotency_table": "\(idempotency?.table ?? "none: at least once")",
             ])
         let callbacks = CallbackLambdaHandler(
-            intake: CallbackIntake(token: settings.webhookToken, maxBodyBytes: settings.maxBodyBytes),
+            intakes: settings.carriers.intakes(
+                token: settings.webhookToken, maxBodyBytes: settings.maxBodyBytes,
+                publicURL: settings.isPublicURLConfigured ? settings.publicURL : nil),
             sink: SendNowSink(
                 transport: components.transport, compose: components.compose, safetyMargin: settings.lambdaSafetyMargin,
                 media: components.mediaCollector(

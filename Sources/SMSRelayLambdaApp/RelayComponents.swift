@@ -156,8 +156,10 @@ public struct RelayPlan: Sendable {
         var mediaLogger = logger
         mediaLogger[metadataKey: "component"] = "media"
         let codec = replySecret.flatMap { secret in replies.domain.map { ReplyAddressCodec(secret: secret, domain: $0) } }
-        let replyTo: @Sendable (String, String) -> Mailbox? = { ours, texter in
-            let reply = ReplyAddress(ourNumber: RoutingTable.normalize(ours), texterNumber: RoutingTable.normalize(texter))
+        let replyTo: @Sendable (String?, String, String, Bool) -> Mailbox? = { carrier, ours, texter, isGroup in
+            let reply = ReplyAddress(
+                carrier: carrier.flatMap(Carrier.init(rawValue:)) ?? .flowroute, ourNumber: RoutingTable.normalize(ours),
+                texterNumber: RoutingTable.normalize(texter), isGroup: isGroup)
             return codec?.address(for: reply).map { Mailbox(displayName: reply.displayName, address: $0) }
         }
         var flowrouteLogger = logger
@@ -169,7 +171,7 @@ public struct RelayPlan: Sendable {
             transport: try transport.open(logger: logger, credentials: credentials, connections: concurrency),
             compose: { message, media, thread in
                 var email = try renderer.render(message, route: routing.route(for: message.to), media: media, thread: thread)
-                email.replyTo = replyTo(message.to, message.from)
+                email.replyTo = replyTo(message.carrier, message.to, message.from, message.isGroup)
                 return email
             },
             transportSummary: transportSummary,
@@ -178,7 +180,7 @@ public struct RelayPlan: Sendable {
             composeNotice: { notice in
                 try notices.render(
                     notice, sender: routing.route(for: notice.ourNumber).sender,
-                    replyTo: replyTo(notice.ourNumber, notice.texterNumber))
+                    replyTo: replyTo(notice.carrier, notice.ourNumber, notice.texterNumber, false))
             },
             sms: sender,
             codec: codec,

@@ -63,6 +63,8 @@ public struct RelaySettings: Sendable {
     public var media: MediaSettings
     /// Replies by email, sent back as SMS.
     public var replies: ReplySettings
+    /// The carriers whose callbacks are taken, their checks and their API credentials.
+    public var carriers: CarrierSettings
     /// Lambda: the time kept free before the invocation deadline to answer.
     public var lambdaSafetyMargin: Duration
     /// Lambda: the DynamoDB table that makes delivery exactly once; nil: at least once.
@@ -113,6 +115,7 @@ public struct RelaySettings: Sendable {
         let given: [any ConfigProvider] = [
             InMemoryProvider(values: Self.values(flags)),
             EnvironmentVariablesProvider(environmentVariables: environment, secretsSpecifier: .specific(Set(secrets))),
+            InMemoryProvider(values: Self.values(try Self.secretFiles(environment))),
             InMemoryProvider(values: Self.values(file.settings)),
         ]
         // systemd's credentials come last: they stand for the settings not given otherwise.
@@ -178,7 +181,8 @@ public struct RelaySettings: Sendable {
                 html: route.templates.html.map { resolve($0, against: fileDirectory) })
             overrides[number] = route
         }
-        let replies = try loadReplies(source)
+        let carriers = try CarrierSettings.load(source, repliesOn: try source.optional(.replyDomain) != nil)
+        let replies = try loadReplies(source, flowrouteOn: carriers.enabled.contains(.flowroute))
         let databaseURLText = try loadDatabaseURL(source, token: token, replies: replies, check: databaseURL)
         let routing = RoutingTable(
             defaultRoute: Route(
@@ -251,6 +255,7 @@ public struct RelaySettings: Sendable {
                 attempts: try source.int(.mediaAttempts, default: 4, in: 1...100),
                 keep: try source.bool(.mediaKeep, default: false)),
             replies: replies,
+            carriers: carriers,
             lambdaSafetyMargin: .milliseconds(try source.int(.lambdaSafetyMarginMs, default: 2000, in: 0...60_000)),
             idempotency: try loadIdempotency(source),
             logLevel: logLevel,
@@ -277,6 +282,21 @@ public struct RelaySettings: Sendable {
            Self.isBlank(given.string(forKey: ConfigKey(SettingKey.smtpURL.configKey), isSecret: true).flatMap { URLComponents(string: $0)?.password })
         {
             values[passwordFile.name] = file
+        }
+        return values
+    }
+
+    /// The secrets given as files: `SMSRELAY_<NAME>_FILE` names a file that holds the secret
+    /// `SMSRELAY_<NAME>` (as container secrets are mounted), read whole, without the blanks and
+    /// line breaks around it. The variable itself, when also set, wins.
+    private static func secretFiles(_ environment: [String: String]) throws -> [String: String] {
+        var values: [String: String] = [:]
+        for key in SettingKey.all where key.isSecret {
+            guard let path = environment[key.environmentName + "_FILE"], !isBlank(path), isBlank(environment[key.environmentName]) else { continue }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ConfigError("\(key.environmentName)_FILE is \(path), which cannot be read; check that it exists and its permissions")
+            }
+            values[key.name] = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         }
         return values
     }
@@ -326,7 +346,7 @@ public struct RelaySettings: Sendable {
 
     /// The reply settings, checked: a domain, a long enough secret, addresses, Flowroute's URL
     /// and, when replies are on, both of its keys.
-    private static func loadReplies(_ source: Source) throws -> ReplySettings {
+    private static func loadReplies(_ source: Source, flowrouteOn: Bool) throws -> ReplySettings {
         let domain = try source.optional(.replyDomain)?.lowercased()
         if let domain, !ReplySettings.isDomain(domain) {
             throw ConfigError.invalid(.replyDomain, domain, expected: "a domain name such as sms.example.com")
@@ -343,12 +363,13 @@ public struct RelaySettings: Sendable {
         }
         let flowroute = FlowrouteSettings(
             apiURL: url, accessKey: try source.optional(.flowrouteAccessKey), secretKey: try source.optional(.flowrouteSecretKey))
-        if domain != nil {
+        if domain != nil, flowrouteOn {
             for (key, value) in [(SettingKey.flowrouteAccessKey, flowroute.accessKey), (.flowrouteSecretKey, flowroute.secretKey)] where value == nil {
                 throw ConfigError(
                     "\(SettingKey.replyDomain.environmentName) is set, so replies are sent through Flowroute, but \(key.environmentName) is not; "
                         + "set both \(SettingKey.flowrouteAccessKey.environmentName) and \(SettingKey.flowrouteSecretKey.environmentName) "
-                        + "(Flowroute's Preferences › API Control), or unset \(SettingKey.replyDomain.environmentName)")
+                        + "(Flowroute's Preferences › API Control), leave flowroute out of \(SettingKey.carriers.environmentName), "
+                        + "or unset \(SettingKey.replyDomain.environmentName)")
             }
         }
         var s3: ReplyS3Settings?
@@ -469,7 +490,7 @@ public struct RelaySettings: Sendable {
 }
 
 /// Typed reads over the layered reader, with errors that name the setting.
-private struct Source {
+struct Source {
     package let reader: ConfigReader
 
     package func optional(_ key: SettingKey) throws -> String? {

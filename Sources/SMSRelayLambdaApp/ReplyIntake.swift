@@ -120,8 +120,13 @@ public struct ReplyIntake: Sendable {
 
         let text = email.bodyText.map(ReplyText.extract) ?? ""
         let reply = OutboundReply(
-            from: address.ourNumber, to: address.texterNumber, body: text, replier: replier,
+            carrier: address.carrier.rawValue, from: address.ourNumber, to: address.texterNumber, body: text, replier: replier,
             replyMessageID: email.messageID ?? Self.digest(bytes), subject: email.subject, receivedAt: now)
+        if address.isGroup {
+            let problem = "Replies to group texts are not sent: the relay would reach only one member of the group. Answer the group from your phone."
+            throw ReplyRefusal(
+                .content, problem, notice: ReplyNotice(.refused, about: reply, reason: problem, key: "refused:\(reply.replyMessageID)"))
+        }
         if let problem = contentProblem(text) {
             throw ReplyRefusal(
                 .content, problem, notice: ReplyNotice(.refused, about: reply, reason: problem, key: "refused:\(reply.replyMessageID)"))

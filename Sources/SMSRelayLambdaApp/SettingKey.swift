@@ -44,6 +44,8 @@ public struct SettingKey: Sendable, Hashable, CustomStringConvertible {
     public var credentialName: String? { Self.credentialNames[name] }
     private static let credentialNames = [
         "webhook_token": "webhook-token", "reply_secret": "reply-secret", "flowroute_secret_key": "flowroute-secret-key",
+        "twilio_auth_token": "twilio-auth-token", "telnyx_api_key": "telnyx-api-key", "bandwidth_password": "bandwidth-password",
+        "bandwidth_callback_password": "bandwidth-callback-password", "voipms_api_password": "voipms-api-password",
         "database_url": "database-url", "smtp_password_file": "smtp-password",
     ]
     /// The key in swift-configuration's hierarchy; the environment provider maps it to ``environmentName``.
@@ -186,6 +188,45 @@ extension SettingKey {
         "flowroute_access_key", default: nil, "Flowroute API access key (Preferences › API Control); required for replies")
     public static let flowrouteSecretKey = SettingKey(
         "flowroute_secret_key", default: nil, secret: true, "Flowroute API secret key; required for replies")
+    public static let carriers = SettingKey(
+        "carriers", default: "flowroute and every carrier with a setting of its own",
+        "comma-separated carriers whose callback URLs are open: flowroute, twilio, telnyx, bandwidth, voipms")
+    public static let twilioAccountSID = SettingKey(
+        "twilio_account_sid", default: nil, "Twilio Account SID (AC…, the console's Account Info); required for replies through Twilio")
+    public static let twilioAuthToken = SettingKey(
+        "twilio_auth_token", default: nil, secret: true,
+        "Twilio auth token: checks X-Twilio-Signature on every callback, and sends replies; required for Twilio")
+    public static let twilioAPIURL = SettingKey(
+        "twilio_api_url", default: "https://api.twilio.com", "Twilio's API, or a SignalWire space such as https://example.signalwire.com")
+    public static let telnyxAPIKey = SettingKey(
+        "telnyx_api_key", default: nil, secret: true, "Telnyx API key (KEY…); required for replies through Telnyx")
+    public static let telnyxPublicKey = SettingKey(
+        "telnyx_public_key", default: nil,
+        "Telnyx public key, base64 (Keys & Credentials › Public Key): checks telnyx-signature-ed25519; required for Telnyx")
+    public static let telnyxAPIURL = SettingKey("telnyx_api_url", default: "https://api.telnyx.com", "Telnyx's API")
+    public static let bandwidthAccountID = SettingKey(
+        "bandwidth_account_id", default: nil, "Bandwidth account id; required for replies through Bandwidth")
+    public static let bandwidthUsername = SettingKey(
+        "bandwidth_username", default: nil, "Bandwidth API user name; required for replies, and to fetch MMS media")
+    public static let bandwidthPassword = SettingKey(
+        "bandwidth_password", default: nil, secret: true, "Bandwidth API password")
+    public static let bandwidthApplicationID = SettingKey(
+        "bandwidth_application_id", default: nil, "Bandwidth messaging application id replies are sent with")
+    public static let bandwidthCallbackUsername = SettingKey(
+        "bandwidth_callback_username", default: nil,
+        "user name Bandwidth's application sends its callbacks with (Basic authentication); with the password, required on every callback")
+    public static let bandwidthCallbackPassword = SettingKey(
+        "bandwidth_callback_password", default: nil, secret: true, "password of bandwidth_callback_username")
+    public static let bandwidthAPIURL = SettingKey(
+        "bandwidth_api_url", default: "https://messaging.bandwidth.com", "Bandwidth's messaging API")
+    public static let voipmsAPIUsername = SettingKey(
+        "voipms_api_username", default: nil, "VoIP.ms API user name (your account's email); required for replies through VoIP.ms")
+    public static let voipmsAPIPassword = SettingKey(
+        "voipms_api_password", default: nil, secret: true, "VoIP.ms API password (Main Menu › SOAP and REST/JSON API)")
+    public static let voipmsAPIURL = SettingKey("voipms_api_url", default: "https://voip.ms", "VoIP.ms's API")
+    public static let voipmsAllowedCIDRs = SettingKey(
+        "voipms_allowed_cidrs", default: "none (any address)",
+        "comma-separated address blocks VoIP.ms callbacks may come from, e.g. 208.100.60.0/24; others get 403")
     public static let lambdaSafetyMarginMs = SettingKey(
         "lambda_safety_margin_ms", default: "2000",
         "Lambda only: milliseconds kept before the invocation deadline; a send not done by then is abandoned and answered 500")
@@ -218,6 +259,9 @@ extension SettingKey {
         .replySMTPListen, .replyTLSCert, .replyTLSKey, .replyMaxBytes,
         .replyS3Bucket, .replyS3Prefix, .replyS3Endpoint,
         .flowrouteAPIURL, .flowrouteAccessKey, .flowrouteSecretKey,
+        .carriers, .twilioAccountSID, .twilioAuthToken, .twilioAPIURL, .telnyxAPIKey, .telnyxPublicKey, .telnyxAPIURL,
+        .bandwidthAccountID, .bandwidthUsername, .bandwidthPassword, .bandwidthApplicationID, .bandwidthCallbackUsername,
+        .bandwidthCallbackPassword, .bandwidthAPIURL, .voipmsAPIUsername, .voipmsAPIPassword, .voipmsAPIURL, .voipmsAllowedCIDRs,
         .lambdaSafetyMarginMs, .idempotencyTable, .dynamoDBEndpoint, .adminListen, .adminPasswordFile, .logLevel, .logFormat,
     ]
 }

@@ -3,7 +3,7 @@ import Logging
 import ServiceLifecycle
 import SMSRelayIntake
 
-/// Builds the relay's HTTP application: the carrier callback and `GET /healthz`.
+/// Builds the relay's HTTP application: the carrier callbacks and `GET /healthz`.
 public enum RelayServer {
     /// - Parameters:
     ///   - limits: request and idle timeouts and the connection limit of the HTTP edge.
@@ -16,16 +16,16 @@ public enum RelayServer {
         host: String,
         port: Int,
         limits: HTTPEdgeLimits = HTTPEdgeLimits(),
-        intake: CallbackIntake,
+        intakes: [CallbackIntake],
         sink: some CallbackSink,
         health: @escaping @Sendable () async throws -> [String: any Sendable] = { [:] },
         services: [any Service] = [],
         logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        let router = Router()
+        let router = Router(context: CallbackRequestContext.self)
         router.add(middleware: JSONErrorMiddleware())
-        IntakeRoutes(intake: intake, sink: sink).register(on: router)
+        IntakeRoutes(intakes: intakes, sink: sink).register(on: router)
         router.get("/healthz") { _, context in
             await HealthRoute.answer(health, logger: context.logger)
         }

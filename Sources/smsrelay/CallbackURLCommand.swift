@@ -1,20 +1,25 @@
 import ArgumentParser
 import Foundation
 import SMSRelayApp
+import SMSRelayCore
 
 struct CallbackURLCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "callback-url",
-        abstract: "Print the callback URL to paste into Flowroute, with its secret token.",
+        abstract: "Print the callback URL to paste into the carrier's console, with its secret token.",
         discussion: """
-            The URL is the public URL (SMSRELAY_PUBLIC_URL, else http://<host>:<port>), /flowroute/ and \
+            The URL is the public URL (SMSRELAY_PUBLIC_URL, else http://<host>:<port>), /<carrier>/ and \
             the webhook token: SMSRELAY_WEBHOOK_TOKEN, else the token `smsrelay serve` generated into \
-            <data-dir>/webhook-token. Nothing is generated here. Keep the URL secret: anyone with it can \
-            post messages.
+            <data-dir>/webhook-token. With one carrier on (SMSRELAY_CARRIERS), its URL alone is printed; \
+            with several, a line each, `<carrier> <url>`, unless --carrier names one. Nothing is generated \
+            here. Keep the URL secret: anyone with it can post messages.
             """
     )
 
     @OptionGroup var options: SettingsOptions
+
+    @Option(name: .customLong("carrier"), help: "Print this carrier's URL alone: flowroute, twilio, telnyx, bandwidth or voipms.")
+    var carrier: String?
 
     func run() async throws {
         let settings = try options.load()
@@ -30,6 +35,17 @@ struct CallbackURLCommand: AsyncParsableCommand {
         } catch let error as ConfigError {
             throw ValidationError(error.description)
         }
-        print(settings.callbackURL(token: token))
+        if let carrier {
+            guard let chosen = Carrier(rawValue: carrier.lowercased()) else {
+                throw ValidationError("--carrier \(carrier): expected one of \(Carrier.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            print(settings.callbackURL(token: token, carrier: chosen))
+        } else if settings.carriers.enabled.count == 1 {
+            print(settings.callbackURL(token: token, carrier: settings.carriers.enabled[0]))
+        } else {
+            for carrier in settings.carriers.enabled {
+                print("\(carrier.rawValue) \(settings.callbackURL(token: token, carrier: carrier))")
+            }
+        }
     }
 }
