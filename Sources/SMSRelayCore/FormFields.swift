@@ -43,6 +43,7 @@ public struct FormFields: Sendable, Equatable {
         self.fields = fields
     }
 
+    /// Fields already decoded, e.g. for a test or a signature check.
     public init(_ fields: [Field]) {
         self.fields = fields
     }

@@ -33,7 +33,8 @@ public enum TwilioParser {
     ///   - receivedAt: When the webhook arrived: the message's or receipt's time.
     public static func read(_ body: some Collection<UInt8>, receivedAt: Date) throws(PayloadError) -> ParsedCallback {
         let form = FormFields(parsing: body)
-        if form.isEmpty || body.first(where: { !isBlank($0) }) == UInt8(ascii: "{") {
+        let first = body.first(where: { !isBlank($0) })
+        if form.isEmpty || first == UInt8(ascii: "{") || first == UInt8(ascii: "[") {
             throw PayloadError.unknownShape(
                 "expected Twilio's form fields (MessageSid, From, To, Body, …) as application/x-www-form-urlencoded"
             )
