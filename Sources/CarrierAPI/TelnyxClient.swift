@@ -109,7 +109,7 @@ public final class TelnyxClient: TextSender {
         // 10008 request timeout, 10011 too many requests: whatever the status, later may work.
         let kind: TextSendError.Kind = ["10008", "10011"].contains(code) ? .transient : CarrierExchange.kind(forStatus: answer.status)
         let what: String
-        switch (code, answer.status) {
+        switch (code ?? "", answer.status) {
         case ("10009", _), (_, 401):
             what = "Telnyx refused the API key (authentication failed); check the Telnyx API key"
         case ("10010", _), (_, 403):

@@ -105,7 +105,7 @@ public final class TwilioClient: TextSender {
         let link = WireFormat.string(json["more_info"]).map { " (\($0))" } ?? ""
         let kind: TextSendError.Kind = code == "20429" ? .transient : CarrierExchange.kind(forStatus: answer.status)
         let what: String
-        switch code {
+        switch code ?? "" {
         case "21610":
             what = "\(name) will not send to \(to): the recipient unsubscribed by replying STOP; they must reply START before this number can text them again"
         case "21211":

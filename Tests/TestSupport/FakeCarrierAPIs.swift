@@ -42,6 +42,12 @@ public final class FakeCarrierAPIs: Sendable {
         public var body: String?
         public var contentType: String?
 
+        public init(status: Int, body: String? = nil, contentType: String? = nil) {
+            self.status = status
+            self.body = body
+            self.contentType = contentType
+        }
+
         enum CodingKeys: String, CodingKey {
             case status, body, contentType = "content_type"
         }
