@@ -181,6 +181,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Replies by SMS through the carrier a text came in on: the TextSender protocol, the Twilio
+        // (and SignalWire), Telnyx, Bandwidth and VoIP.ms clients, and Flowroute's behind it.
+        .target(
+            name: "CarrierAPI",
+            dependencies: [
+                "FlowrouteAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The durable outbox: the OutboxStore protocol and its SQLite store (GRDB).
         .target(
             name: "Outbox",
@@ -402,6 +414,10 @@ let package = Package(
             name: "FlowrouteAPITests",
             dependencies: ["FlowrouteAPI", "TestSupport", .product(name: "Logging", package: "swift-log")]
         ),
+        .testTarget(
+            name: "CarrierAPITests",
+            dependencies: ["CarrierAPI", "FlowrouteAPI", "TestSupport", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "S3ObjectsTests",
@@ -427,7 +443,7 @@ let package = Package(
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        // Real peers for the tests: moto (SES), the media server, the fake Flowroute API and the Python scripts that drive them.
+        // Real peers for the tests: moto (SES), the media server, the fake Flowroute and carrier APIs and the Python scripts that drive them.
         .target(
             name: "TestSupport",
             dependencies: [
@@ -443,7 +459,7 @@ let package = Package(
                 "moto_setup.py", "moto_messages.py", "smtp_server.py", "postfix_server.py", "mime_parts.py", "media_server.py",
                 "reply_text.py", "flowroute_api.py", "reply_writer.py", "moto_s3.py", "smtp_client.py", "Media",
                 "moto_server.py", "credential_server.py", "moto_dynamodb.py", "admin_browser.py", "seccomp_exec.py",
-                "postgres_cluster.py", "ses_throttle_proxy.py", "sqlite_write_lock.py",
+                "postgres_cluster.py", "ses_throttle_proxy.py", "sqlite_write_lock.py", "carrier_apis.py",
             ]
         ),
         // Mutated callbacks through the parser, the outbox and the MIME writer; the callback corpus.
