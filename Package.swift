@@ -276,6 +276,7 @@ let package = Package(
                 "MediaFetch",
                 "ReplyAddress",
                 "FlowrouteAPI",
+                "CarrierAPI",
                 "S3Objects",
                 "DynamoDBItems",
                 "SigV4",
@@ -309,6 +310,7 @@ let package = Package(
                 "MediaFetch",
                 "ReplyAddress",
                 "FlowrouteAPI",
+                "CarrierAPI",
                 "S3Objects",
                 "DynamoDBItems",
                 "SigV4",
@@ -471,7 +473,7 @@ let package = Package(
         .testTarget(
             name: "SMSRelayAppTests",
             dependencies: [
-                "SMSRelayApp", "SMSRelayLambdaApp", "SMSRelayCore", "MailKit", "MailRender", "Outbox", "ComponentConfig", "TestSupport", "FlowrouteAPI", "ReplyAddress", "SMSRelayIntake",
+                "SMSRelayApp", "SMSRelayLambdaApp", "SMSRelayCore", "MailKit", "MailRender", "Outbox", "ComponentConfig", "TestSupport", "FlowrouteAPI", "CarrierAPI", "ReplyAddress", "SMSRelayIntake",
                 "SMTPTransport", "SESTransport", "SigV4",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,3 +1,4 @@
+import CarrierAPI
 import FlowrouteAPI
 import Foundation
 import Logging
@@ -251,11 +252,11 @@ public final class DeliveryWorker: Service, Sendable {
 
     // MARK: - One attempt
 
-    /// The kinds of rows this worker sends: inbound messages; with replies, notices; with
-    /// Flowroute's keys, replies too.
+    /// The kinds of rows this worker sends: inbound messages; with replies, notices; with a
+    /// carrier's API credentials, replies too.
     var kinds: Set<OutboxKind> {
         guard let replies else { return [.inbound] }
-        return replies.sms == nil ? [.inbound, .notice] : [.inbound, .notice, .reply]
+        return replies.senders.isEmpty ? [.inbound, .notice] : [.inbound, .notice, .reply]
     }
 
     /// Attempts `entry` while renewing its claim every third of the lease: a slow mail server
@@ -298,10 +299,11 @@ public final class DeliveryWorker: Service, Sendable {
             guard let replies else { return .postponed(reason: "notices are not sent by this worker", until: now().addingTimeInterval(3600)) }
             return outcome(await mail { try replies.composeNotice(notice) }, for: entry, now: now, logger: logger)
         case .reply(let reply):
-            guard let replies, let sms = replies.sms else {
-                return .postponed(reason: "no Flowroute credentials to send replies with", until: now().addingTimeInterval(3600))
+            guard let replies, let sender = replies.senders[reply.carrier] else {
+                let carrier = Carrier(rawValue: reply.carrier)?.displayName ?? reply.carrier
+                return .postponed(reason: "no \(carrier) API credentials to send replies with", until: now().addingTimeInterval(3600))
             }
-            return await send(reply, entry: entry, through: sms, replies: replies, now: now, logger: logger)
+            return await send(reply, entry: entry, through: sender, replies: replies, now: now, logger: logger)
         }
     }
 
@@ -326,13 +328,16 @@ public final class DeliveryWorker: Service, Sendable {
 
     /// Sends a reply as an SMS; a reply that dies, or is sent with confirmations on, leaves a notice.
     private func send(
-        _ reply: OutboundReply, entry: OutboxEntry, through sms: FlowrouteClient, replies: ReplyDispatch, now: () -> Date, logger: Logger
+        _ reply: OutboundReply, entry: OutboxEntry, through sender: any TextSender, replies: ReplyDispatch, now: () -> Date, logger: Logger
     ) async -> Outcome {
         var logger = logger
         logger[metadataKey: "segments"] = "\(SMSSegments.count(reply.body).segments)"
+        logger[metadataKey: "carrier"] = "\(reply.carrier)"
+        let carrier = Carrier(rawValue: reply.carrier)?.displayName ?? reply.carrier
         let result: Result<MailReceipt, MailTransportError>
         do {
-            let sent = try await sms.send(OutboundSMS(from: reply.from, to: reply.to, body: reply.body, deliveryReceiptURL: replies.deliveryReceiptURL))
+            let text = OutgoingText(from: reply.from, to: reply.to, body: reply.body, statusCallbackURL: replies.deliveryReceiptURL(reply.carrier))
+            let sent = try await sender.send(text)
             result = .success(MailReceipt(transportMessageID: sent.messageID.isEmpty ? nil : sent.messageID))
         } catch {
             result = .failure(error.isTransient ? .transient(error.message) : .permanent(error.message))
@@ -340,14 +345,14 @@ public final class DeliveryWorker: Service, Sendable {
         switch outcome(result, for: entry, now: now, logger: logger) {
         case .sent(let receipt, _) where replies.confirm:
             let confirmation = ReplyNotice(
-                .sent, about: reply, reason: "Flowroute took it\(receipt.transportMessageID.map { " as \($0)" } ?? "").",
+                .sent, about: reply, reason: "\(carrier) took it\(receipt.transportMessageID.map { " as \($0)" } ?? "").",
                 key: "sent:\(entry.id)")
             return .sent(receipt, followUp: confirmation)
         case .failed(let error, nil, _):
             let tries = entry.attempts + 1
             let last = ReplyNotice.sentence(error)
             let notice = ReplyNotice(
-                .notSent, about: reply, reason: "Flowroute did not take it (\(tries) attempt\(tries == 1 ? "" : "s")). The last answer: \(last)",
+                .notSent, about: reply, reason: "\(carrier) did not take it (\(tries) attempt\(tries == 1 ? "" : "s")). The last answer: \(last)",
                 key: "not-sent:\(entry.id):\(Int(entry.pendingSince.timeIntervalSince1970))")
             return .failed(error: error, retryAt: nil, followUp: notice)
         case let other:

@@ -70,8 +70,11 @@ public struct RelayAssembly: Sendable {
             logger: logger,
             media: components.mediaCollector(folder: folder, policy: policy),
             replies: ReplyDispatch(
-                sms: components.sms,
-                deliveryReceiptURL: settings.isPublicURLConfigured ? settings.callbackURL(token: token) : nil,
+                senders: components.senders,
+                deliveryReceiptURL: { [settings] carrier in
+                    guard settings.isPublicURLConfigured, let carrier = Carrier(rawValue: carrier) else { return nil }
+                    return settings.callbackURL(token: token, carrier: carrier)
+                },
                 confirm: settings.replies.confirm,
                 composeNotice: components.composeNotice),
             compose: components.compose

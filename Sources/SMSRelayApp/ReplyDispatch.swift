@@ -1,15 +1,16 @@
-import FlowrouteAPI
+import CarrierAPI
 import MailKit
 import SMSRelayCore
 import SMSRelayLambdaApp
 
 /// What the delivery worker needs to send the outbox's replies and notices.
 struct ReplyDispatch: Sendable {
-    /// Sends replies as SMS; nil without Flowroute's keys, when replies stay pending.
-    let sms: FlowrouteClient?
-    /// Given to Flowroute as each SMS's `dlr_callback`: the relay's own callback URL, when its
-    /// public URL is configured (Flowroute cannot reach a derived one).
-    let deliveryReceiptURL: String?
+    /// Sends replies as SMS, by carrier tag; a reply whose carrier has none stays pending.
+    let senders: [String: any TextSender]
+    /// Where each carrier posts the delivery receipts of a reply (Flowroute's `dlr_callback`,
+    /// Twilio's `StatusCallback`, Telnyx's `webhook_url`): the relay's own callback URL of that
+    /// carrier, when its public URL is configured (a carrier cannot reach a derived one).
+    let deliveryReceiptURL: @Sendable (String) -> String?
     /// Whether a sent reply is confirmed by email.
     let confirm: Bool
     /// Renders a notice to the person who replied.

@@ -1,4 +1,6 @@
+import CarrierAPI
 import Foundation
+import Logging
 import SMSRelayCore
 import SMSRelayIntake
 
@@ -193,5 +195,47 @@ extension CarrierSettings {
             }
             return range
         }
+    }
+}
+
+extension CarrierSettings {
+    /// A sender for each carrier that is on and has its API credentials, by carrier tag; replies
+    /// through a carrier without one wait (server) or are refused (Lambda).
+    package func senders(flowroute: FlowrouteSettings, logger base: Logger) -> [String: any TextSender] {
+        var senders: [String: any TextSender] = [:]
+        func logger(_ carrier: Carrier) -> Logger {
+            var tagged = base
+            tagged[metadataKey: "component"] = "\(carrier.rawValue)"
+            return tagged
+        }
+        for carrier in enabled {
+            let sender: (any TextSender)?
+            switch carrier {
+            case .flowroute:
+                sender = flowroute.client(logger: logger(carrier)).map(FlowrouteTextSender.init(client:))
+            case .twilio:
+                sender = twilio.accountSID.flatMap { sid in
+                    twilio.authToken.map { TwilioClient(baseURL: twilio.apiURL, accountSID: sid, authToken: $0, logger: logger(carrier)) }
+                }
+            case .telnyx:
+                sender = telnyx.apiKey.map { TelnyxClient(baseURL: telnyx.apiURL, apiKey: $0, logger: logger(carrier)) }
+            case .bandwidth:
+                if let account = bandwidth.accountID, let username = bandwidth.username, let password = bandwidth.password,
+                   let application = bandwidth.applicationID
+                {
+                    sender = BandwidthClient(
+                        baseURL: bandwidth.apiURL, accountID: account, username: username, password: password,
+                        applicationID: application, logger: logger(carrier))
+                } else {
+                    sender = nil
+                }
+            case .voipms:
+                sender = voipms.apiUsername.flatMap { user in
+                    voipms.apiPassword.map { VoipmsClient(baseURL: voipms.apiURL, username: user, password: $0, logger: logger(carrier)) }
+                }
+            }
+            if let sender { senders[carrier.rawValue] = sender }
+        }
+        return senders
     }
 }

@@ -70,11 +70,11 @@ public enum LambdaApp {
                     policy: RetryPolicy(baseDelay: settings.retryBaseDelay, maxDelay: settings.retryMaxDelay)),
                 idempotency: idempotency))
         var replies: SESReplyHandler?
-        if let secret = settings.replies.secret, let location = settings.replies.s3, let sms = components.sms,
+        if let secret = settings.replies.secret, let location = settings.replies.s3, !components.senders.isEmpty,
            let s3 = try RelayPlan.replyS3Client(settings, credentials: components.awsCredentials, logger: logger)
         {
             replies = SESReplyHandler(
-                intake: try ReplyIntake(settings: settings, secret: secret), s3: s3, location: location, sms: sms,
+                intake: try ReplyIntake(settings: settings, secret: secret), s3: s3, location: location, senders: components.senders,
                 transport: components.transport, composeNotice: components.composeNotice, confirm: settings.replies.confirm,
                 safetyMargin: settings.lambdaSafetyMargin)
         }

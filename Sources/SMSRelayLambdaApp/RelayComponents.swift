@@ -1,4 +1,5 @@
 import AWSCredentialChain
+import CarrierAPI
 import ComponentConfig
 import FlowrouteAPI
 import Foundation
@@ -28,6 +29,7 @@ public struct RelayPlan: Sendable {
     /// The media fetcher's rules, when media are fetched.
     package let mediaPolicy: MediaFetchPolicy?
     package let replies: ReplySettings
+    package let carriers: CarrierSettings
     package let notices: NoticeRenderer
     /// Where the AWS clients (SES, and S3 in Lambda) get their credentials, when one of them is
     /// used and a source is configured.
@@ -49,6 +51,7 @@ public struct RelayPlan: Sendable {
         media = settings.media
         mediaPolicy = settings.media.fetch ? try Self.mediaPolicy(settings.media) : nil
         replies = settings.replies
+        carriers = settings.carriers
         do {
             notices = try NoticeRenderer()
         } catch {
@@ -162,9 +165,7 @@ public struct RelayPlan: Sendable {
                 texterNumber: RoutingTable.normalize(texter), isGroup: isGroup)
             return codec?.address(for: reply).map { Mailbox(displayName: reply.displayName, address: $0) }
         }
-        var flowrouteLogger = logger
-        flowrouteLogger[metadataKey: "component"] = "flowroute"
-        let sender = replies.flowroute.client(logger: flowrouteLogger)
+        let senders = carriers.senders(flowroute: replies.flowroute, logger: logger)
         // One provider for every AWS client, so that they share its cached credentials.
         let credentials = awsCredentialProvider(logger: logger)
         return RelayComponents(
@@ -182,7 +183,7 @@ public struct RelayPlan: Sendable {
                     notice, sender: routing.route(for: notice.ourNumber).sender,
                     replyTo: replyTo(notice.carrier, notice.ourNumber, notice.texterNumber, false))
             },
-            sms: sender,
+            senders: senders,
             codec: codec,
             awsCredentials: credentials)
     }
@@ -206,8 +207,8 @@ public struct RelayComponents: Sendable {
     package let mediaDownloader: (any MediaDownloading)?
     /// Renders the notice to a person who replied.
     package let composeNotice: @Sendable (ReplyNotice) throws -> Email
-    /// Sends replies as SMS; nil without Flowroute's keys.
-    package let sms: FlowrouteClient?
+    /// Sends replies as SMS, by carrier tag: each carrier that is on and has its API credentials.
+    package let senders: [String: any TextSender]
     /// Makes and reads reply addresses; nil when replies are off.
     package let codec: ReplyAddressCodec?
     /// The credentials of the AWS clients; nil when none is used.
@@ -222,7 +223,7 @@ public struct RelayComponents: Sendable {
     package init(
         transport: any MailTransport, compose: @escaping ComposeEmail, transportSummary: String,
         media: MediaSettings, mediaDownloader: (any MediaDownloading)?,
-        composeNotice: @escaping @Sendable (ReplyNotice) throws -> Email, sms: FlowrouteClient?, codec: ReplyAddressCodec?,
+        composeNotice: @escaping @Sendable (ReplyNotice) throws -> Email, senders: [String: any TextSender], codec: ReplyAddressCodec?,
         awsCredentials: (any AWSCredentialProvider)? = nil
     ) {
         self.transport = transport
@@ -231,7 +232,7 @@ public struct RelayComponents: Sendable {
         self.media = media
         self.mediaDownloader = mediaDownloader
         self.composeNotice = composeNotice
-        self.sms = sms
+        self.senders = senders
         self.codec = codec
         self.awsCredentials = awsCredentials
     }

@@ -1,3 +1,4 @@
+import CarrierAPI
 import FlowrouteAPI
 import Foundation
 import LambdaRuntime
@@ -12,13 +13,14 @@ import SMSRelayCore
 /// SES's verdicts come first (a virus, spam, DMARC failing, or SPF and DKIM both failing refuse
 /// the reply), then the same checks as `smsrelay reply`. Lambda invokes the function again when
 /// an asynchronous invocation fails, so the object is tagged once handled, and a tagged object is
-/// not sent again: a transient failure (Flowroute's 429 or 5xx, S3 unreachable) fails the
+/// not sent again: a transient failure (the carrier's 429 or 5xx, S3 unreachable) fails the
 /// invocation so that Lambda retries; a refusal does not. Nothing of the text is logged.
 package struct SESReplyHandler: Sendable {
     package let intake: ReplyIntake
     package let s3: S3Client
     package let location: ReplyS3Settings
-    package let sms: FlowrouteClient
+    /// The carriers' senders, by carrier tag; the reply goes out through its text's carrier.
+    package let senders: [String: any TextSender]
     package let transport: any MailTransport
     package let composeNotice: @Sendable (ReplyNotice) throws -> Email
     package let confirm: Bool
@@ -69,22 +71,31 @@ package struct SESReplyHandler: Sendable {
             if let notice = error.notice { await tell(notice, context: context, logger: logger) }
             return "refused"
         }
-        let message = OutboundSMS(from: reply.from, to: reply.to, body: reply.body)
-        let sms = self.sms
+        let carrier = Carrier(rawValue: reply.carrier)?.displayName ?? reply.carrier
+        guard let sender = senders[reply.carrier] else {
+            let problem = "The relay has no \(carrier) API credentials to send it with."
+            logger.error("no sender for the reply's carrier", metadata: ["carrier": "\(reply.carrier)"])
+            await tell(ReplyNotice(.notSent, about: reply, reason: problem, key: "not-sent:\(reply.replyMessageID)"), context: context, logger: logger)
+            return "not-sent"
+        }
+        let text = OutgoingText(from: reply.from, to: reply.to, body: reply.body)
         do {
-            let sent = try await withDeadline(context.deadline - safetyMargin) { try await sms.send(message) }
+            let sent = try await withDeadline(context.deadline - safetyMargin) { try await sender.send(text) }
             logger.info(
                 "reply sent as SMS",
-                metadata: ["flowroute_message_id": "\(sent.messageID)", "segments": "\(SMSSegments.count(reply.body).segments)"])
+                metadata: [
+                    "carrier": "\(reply.carrier)", "carrier_message_id": "\(sent.messageID)",
+                    "segments": "\(SMSSegments.count(reply.body).segments)",
+                ])
             if confirm {
-                await tell(ReplyNotice(.sent, about: reply, reason: "Flowroute took it as \(sent.messageID).", key: "sent:\(reply.replyMessageID)"),
+                await tell(ReplyNotice(.sent, about: reply, reason: "\(carrier) took it as \(sent.messageID).", key: "sent:\(reply.replyMessageID)"),
                            context: context, logger: logger)
             }
             return sent.messageID.isEmpty ? "sent" : sent.messageID
-        } catch let error as FlowrouteError where !error.isTransient {
-            logger.error("Flowroute refused the reply", metadata: ["error": "\(error.message)"])
+        } catch let error as TextSendError where !error.isTransient {
+            logger.error("the carrier refused the reply", metadata: ["carrier": "\(reply.carrier)", "error": "\(error.message)"])
             let answer = ReplyNotice.sentence(error.message)
-            await tell(ReplyNotice(.notSent, about: reply, reason: "Flowroute did not take it. Its answer: \(answer)", key: "not-sent:\(reply.replyMessageID)"),
+            await tell(ReplyNotice(.notSent, about: reply, reason: "\(carrier) did not take it. Its answer: \(answer)", key: "not-sent:\(reply.replyMessageID)"),
                        context: context, logger: logger)
             return "not-sent"
         } catch {

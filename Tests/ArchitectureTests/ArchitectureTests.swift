@@ -76,7 +76,12 @@ struct ArchitectureTests {
         // Nor does the Flowroute API client (no carrier model, no mail), and only the app targets may use it.
         #expect(graph["FlowrouteAPI"] == [])
         let flowrouteUsers = graph.filter { $0.value.contains("FlowrouteAPI") }.map(\.key)
-        #expect(Set(flowrouteUsers).isSubset(of: Self.apps), "FlowrouteAPI is used by \(flowrouteUsers)")
+        #expect(Set(flowrouteUsers).isSubset(of: Self.apps.union(["CarrierAPI"])), "FlowrouteAPI is used by \(flowrouteUsers)")
+        // The carriers' send APIs know no carrier model and no mail either (Flowroute's client
+        // they adapt), and only the app targets use them.
+        #expect(graph["CarrierAPI"] == ["FlowrouteAPI"])
+        let carrierUsers = graph.filter { $0.value.contains("CarrierAPI") }.map(\.key)
+        #expect(Set(carrierUsers).isSubset(of: Self.apps), "CarrierAPI is used by \(carrierUsers)")
         for transport in ["Transports", "SMTPTransport", "SESTransport"] {
             let dependencies = try #require(graph[transport])
             #expect(dependencies.isSubset(of: ["MailKit", "ComponentConfig", "SigV4"]), "\(transport): \(dependencies)")

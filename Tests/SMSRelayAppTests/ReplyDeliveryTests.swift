@@ -1,3 +1,4 @@
+import CarrierAPI
 import FlowrouteAPI
 import Foundation
 import Logging
@@ -41,7 +42,8 @@ struct ReplyDeliveryTests {
                     policy: RetryPolicy(maxAttempts: 3, baseDelay: .seconds(10), maxDelay: .seconds(100), jitter: 0),
                     logger: Logger(label: "test"), media: nil,
                     replies: ReplyDispatch(
-                        sms: client, deliveryReceiptURL: "https://relay.example.com/flowroute/token-0123456789abcdef",
+                        senders: ["flowroute": FlowrouteTextSender(client: client)],
+                        deliveryReceiptURL: { "https://relay.example.com/\($0)/token-0123456789abcdef" },
                         confirm: confirm,
                         composeNotice: { try notices.render($0, sender: "sms@relay.example.com", replyTo: nil) }),
                     compose: DeliveryWorkerTests.compose)
