@@ -63,6 +63,8 @@ public struct ReplyAddressCodec: Sendable {
         guard let letter = kind.first, kind.count <= 2, kind.count == 1 || kind.last == "g",
               let carrier = carrierCodes.first(where: { $0.value == letter })?.key
         else { return nil }
+        // A Flowroute text between two numbers has the first format only: one address per reply.
+        guard carrier != .flowroute || kind.count == 2 else { return nil }
         return (carrier, kind.count == 2)
     }
 

@@ -36,7 +36,9 @@ struct TaggedReplyAddressTests {
     func kindIsCovered() throws {
         let reply = ReplyAddress(carrier: .bandwidth, ourNumber: "12066418000", texterNumber: "18553569768")
         let address = try #require(Self.codec.address(for: reply))
-        for kind in ["t", "bg", "f", "v"] {
+        // `f` alone is not a kind the codec writes (a Flowroute pair has the first format).
+        #expect(throws: ReplyAddressError.self) { try Self.codec.decode(address.replacingOccurrences(of: "sms2-b-", with: "sms2-f-")) }
+        for kind in ["t", "bg", "fg", "v"] {
             let altered = address.replacingOccurrences(of: "sms2-b-", with: "sms2-\(kind)-")
             #expect(throws: ReplyAddressError.self) { try Self.codec.decode(altered) }
             do {
