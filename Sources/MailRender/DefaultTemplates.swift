@@ -17,7 +17,12 @@
 /// | `receivedAtReadable` | the same for people, in `SMSRELAY_TIMEZONE`: `Wednesday, 25 November 2026, 07:30:00 UTC+01:00` (`… 06:30:00 UTC` in UTC) |
 /// | `receivedAtLocal` | ISO 8601 in `SMSRELAY_TIMEZONE`, with its offset: `2026-11-25T07:30:00+01:00` |
 /// | `timeZone` | `SMSRELAY_TIMEZONE` as configured: `Europe/Paris` (`UTC` by default) |
-/// | `carrier` | the carrier's name, e.g. `flowroute` |
+/// | `carrier` | the carrier's tag, e.g. `flowroute`, `twilio`, `voipms` |
+/// | `carrierName` | the carrier's name as people write it, e.g. `Flowroute`, `VoIP.ms` |
+/// | `isGroup` | whether the text went to a group: more people than the sender and our number |
+/// | `group`? | the group's other members, each with `member`, `memberRaw`, `memberName`? and `memberDisplay` (as for `from`) |
+/// | `groupCount`?, `groupDisplay`? | how many other members, and their `memberDisplay`s joined with `, ` |
+/// | `participantsDisplay`? | everyone in the group but our number, the sender too, in the order of their numbers: the same for every text of the group |
 /// | `messageID` | the carrier's id for the message |
 /// | `hasMedia`, `mediaCount` | whether the MMS has media, and how many items |
 /// | `media` | each item: `url`, `name`, `type`?, `size`? (readable), `details`? (type and size), `isLink` (an http(s) URL), `problem`? (why it could not be read) |
@@ -38,13 +43,16 @@
 /// Subject and text templates are rendered without escaping; HTML templates escape every
 /// `{{value}}` (see ``TemplateKind``).
 public enum DefaultTemplates {
-    /// `Text message from <fromDisplay> to <toDisplay>`: the same for every text of a
-    /// conversation, as threading asks.
-    public static let subject = "Text message from {{fromDisplay}} to {{toDisplay}}"
+    /// `Text message from <fromDisplay> to <toDisplay>`, or for a group `Group text to
+    /// <toDisplay> with <participantsDisplay>`: the same for every text of a conversation, as
+    /// threading asks.
+    public static let subject =
+        "{{#isGroup}}Group text to {{toDisplay}} with {{participantsDisplay}}{{/isGroup}}"
+        + "{{^isGroup}}Text message from {{fromDisplay}} to {{toDisplay}}{{/isGroup}}"
 
     /// The `text/plain` part.
     public static let text = """
-        Text message from {{fromDisplay}} to {{toDisplay}}
+        {{#isGroup}}Group text{{/isGroup}}{{^isGroup}}Text message{{/isGroup}} from {{fromDisplay}} to {{toDisplay}}{{#isGroup}} and {{groupDisplay}}{{/isGroup}}
 
         {{#hasBody}}
         {{body}}
@@ -78,6 +86,9 @@ public enum DefaultTemplates {
         --
         From:       {{fromDisplay}}
         To:         {{toDisplay}}
+        {{#isGroup}}
+        Group:      {{groupDisplay}}
+        {{/isGroup}}
         Numbers:    from {{fromRaw}}{{#toRaw}} to {{toRaw}}{{/toRaw}}, as the carrier gave them
         Received:   {{receivedAtReadable}} ({{receivedAt}})
         Carrier:    {{carrier}}
@@ -96,7 +107,7 @@ public enum DefaultTemplates {
         <title>{{subject}}</title>
         </head>
         <body style="margin:0;padding:16px;font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;font-size:15px;line-height:1.45;color:#1a1a1a;">
-        <p style="margin:0 0 12px;color:#555555;">Text message from <strong>{{fromDisplay}}</strong> to <strong>{{toDisplay}}</strong></p>
+        <p style="margin:0 0 12px;color:#555555;">{{#isGroup}}Group text{{/isGroup}}{{^isGroup}}Text message{{/isGroup}} from <strong>{{fromDisplay}}</strong> to <strong>{{toDisplay}}</strong>{{#isGroup}} and {{groupDisplay}}{{/isGroup}}</p>
         {{#hasBody}}
         <div dir="auto" style="margin:0 0 16px;padding:12px 14px;border-left:3px solid #4a7bd0;background:#f4f6fa;white-space:pre-wrap;">{{#bodyLines}}{{text}}{{#lineBreak}}<br>{{/lineBreak}}{{/bodyLines}}</div>
         {{/hasBody}}
@@ -129,6 +140,9 @@ public enum DefaultTemplates {
         <table role="presentation" style="border-collapse:collapse;font-size:13px;color:#555555;">
         <tr><td style="padding:2px 12px 2px 0;">From</td><td>{{fromDisplay}}</td></tr>
         <tr><td style="padding:2px 12px 2px 0;">To</td><td>{{toDisplay}}</td></tr>
+        {{#isGroup}}
+        <tr><td style="padding:2px 12px 2px 0;">Group</td><td>{{groupDisplay}}</td></tr>
+        {{/isGroup}}
         <tr><td style="padding:2px 12px 2px 0;">Numbers</td><td>from {{fromRaw}}{{#toRaw}} to {{toRaw}}{{/toRaw}}, as the carrier gave them</td></tr>
         <tr><td style="padding:2px 12px 2px 0;">Received</td><td>{{receivedAtReadable}} (<time datetime="{{receivedAt}}">{{receivedAt}}</time>)</td></tr>
         <tr><td style="padding:2px 12px 2px 0;">Carrier</td><td>{{carrier}}</td></tr>

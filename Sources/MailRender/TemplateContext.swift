@@ -38,6 +38,19 @@ enum TemplateContext {
         ]
         values.merge(party("from", message.from, route: route)) { _, new in new }
         values.merge(party("to", message.to, route: route)) { _, new in new }
+        values["carrierName"] = Carrier(rawValue: message.carrier)?.displayName ?? Neutralise.singleLine(message.carrier)
+        let group = (message.groupRecipients ?? []).map { party("member", $0, route: route) }
+        values["isGroup"] = !group.isEmpty
+        if !group.isEmpty {
+            values["group"] = group
+            values["groupCount"] = group.count
+            values["groupDisplay"] = group.compactMap { $0["memberDisplay"] as? String }.joined(separator: ", ")
+            // Everyone but us, in the order of their numbers: the same for every text of the group.
+            let everyone = ([message.from] + (message.groupRecipients ?? []))
+                .sorted { Conversation.participantKey($0) < Conversation.participantKey($1) }
+            values["participantsDisplay"] = everyone.compactMap { party("member", $0, route: route)["memberDisplay"] as? String }
+                .joined(separator: ", ")
+        }
         return values
     }
 

@@ -2,7 +2,9 @@ import Foundation
 
 /// `message-received`. `message.id` and `message.from` are required. Our number is the
 /// callback's `to`, else `message.owner`, else the first of `message.to`; the time is
-/// `message.time`, else the callback's `time`, else the arrival.
+/// `message.time`, else the callback's `time`, else the arrival. A group message is stored under
+/// a key of its own (``groupKey(from:message:)``), so that one email comes of it however many of
+/// our numbers it went to.
 ///
 /// `message.media` lists URLs. Bandwidth adds the MMS's presentation parts (a SMIL layout, an XML
 /// part) to that list; they are not content and are left out, with a notice.
@@ -39,16 +41,28 @@ extension BandwidthCallback {
             ?? callback.timestamp("time", notices: &notices)
             ?? receivedAt
 
+        let others = GroupRecipients.others(in: recipients, excluding: [from, to])
         return InboundMessage(
             carrier: BandwidthParser.carrier,
-            id: id,
+            id: others.isEmpty ? id : groupKey(from: from, message: message) ?? id,
             from: from,
             to: to,
             body: message.text("text") ?? "",
             receivedAt: time,
             media: media(message, notices: &notices),
-            groupRecipients: GroupRecipients.others(in: recipients, excluding: [from, to])
+            groupRecipients: others
         )
+    }
+
+    /// The key of a group message, the same in each callback Bandwidth posts for it: Bandwidth
+    /// gives each of our numbers in a group its own callback and message id, but the relay makes
+    /// one email of the group message, so its copies are stored under the sender and the time
+    /// Bandwidth received it (`group-18553569768-2024-01-15T20:16:07.503Z`). Nil without a time,
+    /// when the carrier's id is kept.
+    static func groupKey(from: String, message: JSONObjectReader) -> String? {
+        guard let time = message.text("time")?.trimmingBlanks(), !time.isEmpty else { return nil }
+        let safe = time.filter { $0.isASCII && ($0.isLetter || $0.isNumber || ".:-+".contains($0)) }
+        return "group-" + Conversation.participantKey(from) + "-" + safe
     }
 
     static let presentationSuffixes = [".smil", ".xml"]

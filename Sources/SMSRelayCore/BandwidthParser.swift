@@ -11,7 +11,8 @@ import Foundation
 /// - `message-received` is an inbound SMS or MMS. The callback's `to` is our number that got it;
 ///   for a group message, the other numbers of `message.to` are its
 ///   ``InboundMessage/groupRecipients``. Bandwidth posts one callback, with its own message id,
-///   per number of ours in a group.
+///   per number of ours in a group; the group message is kept under one key (the sender and the
+///   time), so it is one email.
 /// - `message-delivered` and `message-failed` (with `errorCode` and `description`) are about a
 ///   message we sent, read as a ``DeliveryReceipt``.
 /// - Any other type (`message-sending`, `message-read`, …) is ``CarrierEvent/ignored(reason:)``.

@@ -11,7 +11,10 @@ import Foundation
 /// are the ones the URL chooses; these are read: `id`, `from`, `to`, `message` (or `text`,
 /// `body`), `date` (or `timestamp`) and `media`, a comma-separated list of URLs. Pairs may be
 /// separated by `;` instead of `&`. A placeholder VoIP.ms left unfilled (`{MEDIA}`) counts as
-/// absent. Numbers come as VoIP.ms gives them, ten digits for a North American number.
+/// absent. VoIP.ms serves the United States and Canada and writes their numbers as ten digits;
+/// such a number is kept with its country code (`2066418000` becomes `12066418000`), as every
+/// other carrier writes it, so that routes, contacts and reply addresses are the same whichever
+/// carrier a number is with. Other numbers (short codes) are kept as given.
 ///
 /// VoIP.ms's separate JSON "webhook" is not read: its format is not in VoIP.ms's documentation,
 /// and a JSON body is refused with a hint to use the URL callback.
@@ -51,17 +54,23 @@ public enum VoipmsParser {
         var notices: [ParseNotice] = []
 
         let id = try fields.identifier("id")
-        let from = try fields.phoneNumber("from")
+        let from = northAmerican(try fields.phoneNumber("from"))
         let message = InboundMessage(
             carrier: carrier,
             id: id,
             from: from,
-            to: fields.optionalPhoneNumber("to", notices: &notices) ?? "",
+            to: northAmerican(fields.optionalPhoneNumber("to", notices: &notices) ?? ""),
             body: fields.text(anyOf: bodyFields) ?? "",
             receivedAt: time(fields, receivedAt: receivedAt, notices: &notices),
             media: media(fields, notices: &notices)
         )
         return ParsedCallback(event: .message(message), notices: notices)
+    }
+
+    /// Ten digits, a North American number without its country code, with `1` before them;
+    /// anything else as it is.
+    static func northAmerican(_ number: String) -> String {
+        number.utf8.count == 10 && number.utf8.allSatisfy { (0x30...0x39).contains($0) } ? "1" + number : number
     }
 
     /// `{MEDIA}`, `{TIMESTAMP}`, …: a placeholder VoIP.ms did not fill.

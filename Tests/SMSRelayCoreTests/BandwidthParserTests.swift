@@ -82,15 +82,27 @@ struct BandwidthParserTests {
         #expect(parsed.events[2].ignoredReason != nil)
     }
 
-    @Test("each owned number's callback of one group message keeps the message id; our number is left out of the group")
+    @Test("each owned number's callback of one group message, each with its own id, is kept under one key; our number is left out of the group")
     func groupPerOwnedNumber() throws {
-        let message = #""id": "g1", "from": "+12065550123", "to": ["+12065550100", "+12065550101", "+12065550155"], "text": "hi""#
-        let first = try #require(try Carrier.bandwidth.event(received(message, to: #""+12065550100""#)).message)
-        let second = try #require(try Carrier.bandwidth.event(received(message, to: #""+12065550101""#)).message)
+        let message = { (id: String) in
+            #""id": "\#(id)", "time": "2024-01-15T20:16:07.503Z", "from": "+12065550123", "to": ["+12065550100", "+12065550101", "+12065550155"], "text": "hi""#
+        }
+        let first = try #require(try Carrier.bandwidth.event(received(message("g1"), to: #""+12065550100""#)).message)
+        let second = try #require(try Carrier.bandwidth.event(received(message("g2"), to: #""+12065550101""#)).message)
+        #expect(first.id == "group-12065550123-2024-01-15T20:16:07.503Z")
         #expect(first.id == second.id)
         #expect(first.groupRecipients == ["+12065550101", "+12065550155"])
         #expect(second.to == "+12065550101")
         #expect(second.groupRecipients == ["+12065550100", "+12065550155"])
+        // Another message of the same sender to the same group, a moment later, is another key.
+        let later = message("g3").replacingOccurrences(of: "07.503Z", with: "09.120Z")
+        #expect(try Carrier.bandwidth.event(received(later, to: #""+12065550100""#)).message?.id != first.id)
+        // Without a time there is nothing shared to key on: the carrier's id is kept.
+        let untimed = #""id": "g4", "from": "+12065550123", "to": ["+12065550100", "+12065550155"], "text": "hi""#
+        #expect(try Carrier.bandwidth.event(received(untimed, to: #""+12065550100""#)).message?.id == "g4")
+        // A text to one number keeps the carrier's id.
+        let single = #""id": "s1", "time": "2024-01-15T20:16:07.503Z", "from": "+12065550123", "to": ["+12065550100"], "text": "hi""#
+        #expect(try Carrier.bandwidth.event(received(single, to: #""+12065550100""#)).message?.id == "s1")
     }
 
     @Test("numbers without +, a missing callback to, no time and unknown fields are read")

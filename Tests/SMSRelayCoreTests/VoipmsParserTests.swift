@@ -16,14 +16,14 @@ struct VoipmsParserTests {
         try Carrier.voipms.read(Array(query.utf8), receivedAt: receivedAt)
     }
 
-    @Test("the SMS fixture is a message with VoIP.ms's ten-digit numbers, its date read as Eastern standard time")
+    @Test("the SMS fixture is a message, VoIP.ms's ten-digit numbers with their country code, its date read as Eastern standard time")
     func inboundSMS() throws {
         let parsed = try fixture("inbound-sms.txt")
         #expect(parsed.events == [.message(InboundMessage(
             carrier: "voipms",
             id: "412345678",
-            from: "2065550123",
-            to: "2065550100",
+            from: "12065550123",
+            to: "12065550100",
             body: "Running 10 minutes late, sorry!",
             receivedAt: utc(2024, 1, 15, 15, 30, 0)
         ))])
@@ -82,6 +82,8 @@ struct VoipmsParserTests {
         #expect(message.to == "12065550100")
         #expect(message.body == "hello")
         #expect(message.receivedAt == Self.later)
+        // A short code is not a North American number: kept as given.
+        #expect(try read("id=10&from=72345&to=2065550100&message=code").event.message?.from == "72345")
     }
 
     @Test("a callback without an id or a sender is refused, naming the field")
