@@ -17,8 +17,8 @@ import Foundation
 ///   message we sent, read as a ``DeliveryReceipt``.
 /// - Any other type (`message-sending`, `message-read`, …) is ``CarrierEvent/ignored(reason:)``.
 ///
-/// Every element becomes one event, in order. The body is refused when it is not an array, is
-/// empty, or has an element that cannot become a message or receipt (no message id, no sender):
+/// Every element becomes one event, in order; an empty array is ignored. The body is refused
+/// when it is not an array, or has an element that cannot become a message or receipt (no message id, no sender):
 /// Bandwidth then posts the whole batch again, and the outbox keeps each message once.
 public enum BandwidthParser {
     /// The carrier name recorded on every message and receipt this parser returns.
@@ -39,7 +39,8 @@ public enum BandwidthParser {
             throw PayloadError(.wrongType, field: nil, "the body must be a JSON array of Bandwidth callbacks, not \(document.kindDescription)")
         }
         guard !elements.isEmpty else {
-            throw PayloadError(.invalidValue, field: nil, "the body is an empty array: a Bandwidth webhook carries at least one callback")
+            // Nothing to keep and nothing wrong: answered 200, so that it is not sent again.
+            return ParsedCallback(event: .ignored(reason: "an empty array: no Bandwidth callback in it"))
         }
         var notices: [ParseNotice] = []
         var events: [CarrierEvent] = []

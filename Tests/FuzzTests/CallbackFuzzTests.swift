@@ -22,24 +22,47 @@ struct CallbackFuzzTests {
 
     struct SeedDocument: Sendable {
         var name: String
+        var carrier: Carrier
         var document: FuzzJSON
     }
 
-    /// Every body the fuzzer starts from: the carrier fixtures and the corpus, but for the few
-    /// large ones (they are in the corpus test; mutating them costs time and finds nothing new).
+    /// Every JSON body the fuzzer starts from: Flowroute's fixtures and the corpus, Telnyx's and
+    /// Bandwidth's fixtures, but for the few large ones (they are in the corpus test; mutating
+    /// them costs time and finds nothing new).
     static func seedDocuments() throws -> [SeedDocument] {
         var documents: [SeedDocument] = []
-        for folder in [Corpus.fixturesFolder, Corpus.folder] {
+        let folders: [(URL, Carrier)] = [
+            (Corpus.fixturesFolder, .flowroute), (Corpus.folder, .flowroute),
+            (Corpus.fixturesFolder.appendingPathComponent("telnyx"), .telnyx),
+            (Corpus.fixturesFolder.appendingPathComponent("bandwidth"), .bandwidth),
+        ]
+        for (folder, carrier) in folders {
             let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") && $0 != Corpus.expectationsFile }
             for name in names.sorted() {
                 let data = try Data(contentsOf: folder.appendingPathComponent(name))
-                guard data.count <= 8192 else { continue }
-                if let document = try? FuzzJSON(parsing: data), case .object = document {
-                    documents.append(SeedDocument(name: name, document: document))
+                guard data.count <= 8192, let document = try? FuzzJSON(parsing: data) else { continue }
+                switch document {
+                case .object, .array where carrier == .bandwidth:
+                    documents.append(SeedDocument(name: "\(carrier.rawValue)/\(name)", carrier: carrier, document: document))
+                default:
+                    continue
                 }
             }
         }
         return documents
+    }
+
+    /// The form bodies the form fuzzer starts from: Twilio's and VoIP.ms's fixtures.
+    static func seedForms() throws -> [(name: String, carrier: Carrier, form: String)] {
+        var forms: [(name: String, carrier: Carrier, form: String)] = []
+        for carrier in [Carrier.twilio, .voipms] {
+            let folder = Corpus.fixturesFolder.appendingPathComponent(carrier.rawValue)
+            for name in try FileManager.default.contentsOfDirectory(atPath: folder.path).filter({ $0.hasSuffix(".txt") }).sorted() {
+                let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+                forms.append(("\(carrier.rawValue)/\(name)", carrier, text.trimmingCharacters(in: .whitespacesAndNewlines)))
+            }
+        }
+        return forms
     }
 
     @Test("20 000 mutated callbacks: a clear refusal or a stored message with a well-formed email, never a crash")
@@ -54,6 +77,7 @@ struct CallbackFuzzTests {
         }
         let documents = try Self.seedDocuments()
         #expect(documents.count >= 10)
+        #expect(Set(documents.map(\.carrier)) == [.flowroute, .telnyx, .bandwidth])
         // The outbox on tmpfs where there is one: the same store, without 20 000 waits for the disk.
         let memory = URL(fileURLWithPath: "/dev/shm")
         let parent = FileManager.default.isWritableFile(atPath: memory.path) ? memory : FileManager.default.temporaryDirectory
@@ -74,7 +98,7 @@ struct CallbackFuzzTests {
                             var mutator = Mutator(seed: seed)
                             let start = documents[Int(seed % UInt64(documents.count))]
                             let body = mutator.mutate(start.document)
-                            let (outcome, problems) = await checker.check(body, case: index)
+                            let (outcome, problems) = await checker.check(body, carrier: start.carrier, case: index)
                             outcomes[outcome, default: 0] += 1
                             guard !problems.isEmpty else { continue }
                             failures += 1
@@ -106,6 +130,45 @@ struct CallbackFuzzTests {
     }
 }
 
+extension CallbackFuzzTests {
+    @Test("5 000 mutated form callbacks (Twilio, VoIP.ms): a clear refusal or a stored message with a well-formed email, never a crash")
+    func mutatedForms() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let count = environment["FUZZ_CASES"].flatMap(Int.init).map { max(1, $0 / 4) } ?? 5_000
+        let seeds: [UInt64] = environment["FUZZ_SEED"].flatMap { UInt64($0.replacingOccurrences(of: "0x", with: ""), radix: 16) }.map { [$0] }
+            ?? (0..<count).map { Self.baseSeed &+ 0x00F0_0000 &+ UInt64($0) }
+        let forms = try Self.seedForms()
+        #expect(Set(forms.map(\.carrier)) == [.twilio, .voipms])
+        let memory = URL(fileURLWithPath: "/dev/shm")
+        let parent = FileManager.default.isWritableFile(atPath: memory.path) ? memory : FileManager.default.temporaryDirectory
+        let dir = parent.appendingPathComponent("smsrelay-form-fuzz-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let checker = try CaseChecker(storePath: dir.appendingPathComponent("fuzz.sqlite").path)
+        var outcomes: [String: Int] = [:]
+        var failures = 0
+        for (index, seed) in seeds.enumerated() {
+            var mutator = FormMutator(seed: seed)
+            let start = forms[Int(seed % UInt64(forms.count))]
+            let body = mutator.mutate(start.form)
+            let (outcome, problems) = await checker.check(body, carrier: start.carrier, case: index)
+            outcomes[outcome, default: 0] += 1
+            guard !problems.isEmpty else { continue }
+            failures += 1
+            Issue.record("""
+                seed 0x\(String(seed, radix: 16)) (replay: FUZZ_SEED=\(String(seed, radix: 16)) swift test --filter mutatedForms), \
+                from \(start.name), mutations \(mutator.applied): \(problems.joined(separator: "; "))
+                body: \(String(decoding: body.prefix(600), as: UTF8.self))
+                """)
+            if failures >= 10 { break }
+        }
+        if seeds.count >= 1000 {
+            #expect(outcomes["message", default: 0] > seeds.count / 50, "\(outcomes)")
+            #expect(outcomes["refused with a field", default: 0] + outcomes["not a callback", default: 0] > 0, "\(outcomes)")
+        }
+    }
+}
+
 /// Runs one body through the parser, the outbox, the renderer and the MIME writer.
 struct CaseChecker: Sendable {
     let store: SQLiteOutboxStore
@@ -118,10 +181,10 @@ struct CaseChecker: Sendable {
     }
 
     /// The kind of outcome, and what was wrong with it.
-    func check(_ body: [UInt8], case index: Int) async -> (String, [String]) {
+    func check(_ body: [UInt8], carrier: Carrier = .flowroute, case index: Int) async -> (String, [String]) {
         let parsed: ParsedCallback
         do {
-            parsed = try FlowrouteParser.read(body, receivedAt: CallbackFuzzTests.arrival)
+            parsed = try carrier.read(body, receivedAt: CallbackFuzzTests.arrival)
         } catch {
             switch (error.code, error.field) {
             case (_, .some(let field)):
@@ -132,31 +195,37 @@ struct CaseChecker: Sendable {
                 return ("refused", ["refused without naming a field: \(error)"])
             }
         }
-        guard case .message(var message) = parsed.event else {
-            return (parsed.event.kind, [])
-        }
         var problems: [String] = []
-        if message.media.count > FlowrouteParser.maximumMediaItems {
-            problems.append("\(message.media.count) media items kept")
-        }
-        if message.receivedAt < CarrierTimestamp.earliest || message.receivedAt > CarrierTimestamp.latest {
-            problems.append("a time outside 1970…9999: \(message.receivedAt)")
-        }
-        message.id += "#\(index)"  // one row per case, whatever id the mutation left
-        do {
-            let id = try await store.enqueue(message, now: Date()).id
-            guard let stored = try await store.entry(id: id)?.message else {
-                return ("message", problems + ["the stored message cannot be read back"])
+        var sawMessage = false
+        for (position, event) in parsed.events.enumerated() {
+            guard case .message(var message) = event else { continue }
+            sawMessage = true
+            if message.media.count > 10 {
+                problems.append("\(message.media.count) media items kept")
             }
-            if stored != message {
-                problems.append("the stored message differs from the parsed one")
+            if message.receivedAt < CarrierTimestamp.earliest || message.receivedAt > CarrierTimestamp.latest {
+                problems.append("a time outside 1970…9999: \(message.receivedAt)")
             }
-            let email = try renderer.render(stored, route: route)
-            problems += EmailInvariants.problems(in: MIMEWriter.render(email), text: Neutralise.body(stored.body))
-        } catch {
-            problems.append("cannot store or render: \(error)")
+            if message.carrier != carrier.rawValue {
+                problems.append("the message is tagged \(message.carrier), not \(carrier.rawValue)")
+            }
+            message.id += "#\(index).\(position)"  // one row per case, whatever id the mutation left
+            do {
+                let id = try await store.enqueue(message, now: Date()).id
+                guard let stored = try await store.entry(id: id)?.message else {
+                    problems.append("the stored message cannot be read back")
+                    continue
+                }
+                if stored != message {
+                    problems.append("the stored message differs from the parsed one")
+                }
+                let email = try renderer.render(stored, route: route)
+                problems += EmailInvariants.problems(in: MIMEWriter.render(email), text: Neutralise.body(stored.body))
+            } catch {
+                problems.append("cannot store or render: \(error)")
+            }
         }
-        return ("message", problems)
+        return (sawMessage ? "message" : parsed.event.kind, problems)
     }
 }
 
