@@ -11,18 +11,22 @@ public struct MediaFetchPolicy: Sendable {
     public var maxRedirects: Int
     /// Sent as `User-Agent`: `smsrelay/1.4.0`.
     public var userAgent: String
+    /// Carriers' credentials for their own media hosts.
+    public var credentials: [MediaCredential]
 
     public init(
         userAgent: String,
         trustedHosts: TrustedHosts = TrustedHosts(),
         timeout: Duration = .seconds(30),
         connectTimeout: Duration = .seconds(10),
-        maxRedirects: Int = 3
+        maxRedirects: Int = 3,
+        credentials: [MediaCredential] = []
     ) {
         self.userAgent = userAgent
         self.trustedHosts = trustedHosts
         self.timeout = timeout
         self.connectTimeout = connectTimeout
         self.maxRedirects = maxRedirects
+        self.credentials = credentials
     }
 }

@@ -38,6 +38,9 @@ extension MediaFetcher {
         request.method = .GET
         request.headers.add(name: "User-Agent", value: policy.userAgent)
         request.headers.add(name: "Accept", value: "*/*")
+        if let credential = policy.credentials.first(where: { $0.applies(to: target) }) {
+            request.headers.add(name: "Authorization", value: credential.authorization)
+        }
 
         do {
             let response = try await client.execute(request, timeout: TimeAmount(policy.timeout))

@@ -1,6 +1,7 @@
 import CarrierAPI
 import Foundation
 import Logging
+import MediaFetch
 import SMSRelayCore
 import SMSRelayIntake
 
@@ -237,5 +238,24 @@ extension CarrierSettings {
             if let sender { senders[carrier.rawValue] = sender }
         }
         return senders
+    }
+}
+
+extension CarrierSettings {
+    /// The credentials carriers keep their MMS media behind, each for its own API host only:
+    /// Bandwidth's API user (its media URLs are on its messaging API), Twilio's account (when
+    /// the account asks for authentication on media).
+    package var mediaCredentials: [MediaCredential] {
+        var credentials: [MediaCredential] = []
+        func port(of url: URL) -> Int { url.port ?? (url.scheme?.lowercased() == "http" ? 80 : 443) }
+        if enabled.contains(.bandwidth), let username = bandwidth.username, let password = bandwidth.password,
+           let host = bandwidth.apiURL.host
+        {
+            credentials.append(MediaCredential(host: host, port: port(of: bandwidth.apiURL), username: username, password: password))
+        }
+        if enabled.contains(.twilio), let sid = twilio.accountSID, let token = twilio.authToken, let host = twilio.apiURL.host {
+            credentials.append(MediaCredential(host: host, port: port(of: twilio.apiURL), username: sid, password: token))
+        }
+        return credentials
     }
 }

@@ -49,7 +49,7 @@ public struct RelayPlan: Sendable {
         transport = try TransportConfiguration(settings: settings, credentials: awsCredentials, lambda: lambda)
         concurrency = settings.deliveryConcurrency
         media = settings.media
-        mediaPolicy = settings.media.fetch ? try Self.mediaPolicy(settings.media) : nil
+        mediaPolicy = settings.media.fetch ? try Self.mediaPolicy(settings.media, carriers: settings.carriers) : nil
         replies = settings.replies
         carriers = settings.carriers
         do {
@@ -125,7 +125,7 @@ public struct RelayPlan: Sendable {
         return (credentials, region)
     }
 
-    private static func mediaPolicy(_ media: MediaSettings) throws -> MediaFetchPolicy {
+    private static func mediaPolicy(_ media: MediaSettings, carriers: CarrierSettings) throws -> MediaFetchPolicy {
         let trusted: TrustedHosts
         do {
             trusted = try TrustedHosts(parsing: media.trustedHosts, setting: SettingKey.mediaTrustedHosts.environmentName)
@@ -133,7 +133,8 @@ public struct RelayPlan: Sendable {
             throw ConfigError("\(error)")
         }
         return MediaFetchPolicy(
-            userAgent: "smsrelay/\(SMSRelayVersion.current)", trustedHosts: trusted, timeout: media.timeout)
+            userAgent: "smsrelay/\(SMSRelayVersion.current)", trustedHosts: trusted, timeout: media.timeout,
+            credentials: carriers.mediaCredentials)
     }
 
     /// Where the transport delivers (and, for SES, where its credentials come from), for the
