@@ -45,7 +45,7 @@ public enum RelayMetric: String, CaseIterable, Sendable {
     public var help: String {
         switch self {
         case .callbacks:
-            "Carrier callbacks answered, by outcome (stored, duplicate, receipt, duplicate_receipt, ignored, delivered, or why one was refused) and HTTP status code."
+            "Carrier callbacks answered, by carrier, outcome (stored, duplicate, receipt, duplicate_receipt, ignored, delivered, or why one was refused) and HTTP status code."
         case .intakeDuration:
             "Time from a callback's arrival to its answer: parsing, and for a message its durable commit to the outbox."
         case .outboxMessages:

@@ -104,6 +104,32 @@ struct SettingsOptions: ParsableArguments {
     var flowrouteApiUrl: String?
     @Option(help: "Flowroute API access key (the secret key is environment or file only). [env: SMSRELAY_FLOWROUTE_ACCESS_KEY]")
     var flowrouteAccessKey: String?
+    @Option(help: "Carriers whose callback URLs are open: flowroute, twilio, telnyx, bandwidth, voipms. [env: SMSRELAY_CARRIERS, default: flowroute and every carrier with a setting]")
+    var carriers: String?
+    @Option(help: "Twilio Account SID, for replies (the auth token is environment or file only). [env: SMSRELAY_TWILIO_ACCOUNT_SID]")
+    var twilioAccountSid: String?
+    @Option(help: "Twilio's API, or a SignalWire space URL. [env: SMSRELAY_TWILIO_API_URL, default: https://api.twilio.com]")
+    var twilioApiUrl: String?
+    @Option(help: "Telnyx public key, base64: checks every callback's signature. [env: SMSRELAY_TELNYX_PUBLIC_KEY]")
+    var telnyxPublicKey: String?
+    @Option(help: "Telnyx's API. [env: SMSRELAY_TELNYX_API_URL, default: https://api.telnyx.com]")
+    var telnyxApiUrl: String?
+    @Option(help: "Bandwidth account id, for replies. [env: SMSRELAY_BANDWIDTH_ACCOUNT_ID]")
+    var bandwidthAccountId: String?
+    @Option(help: "Bandwidth API user name, for replies and media (the password is environment or file only). [env: SMSRELAY_BANDWIDTH_USERNAME]")
+    var bandwidthUsername: String?
+    @Option(help: "Bandwidth messaging application id, for replies. [env: SMSRELAY_BANDWIDTH_APPLICATION_ID]")
+    var bandwidthApplicationId: String?
+    @Option(help: "User name of Bandwidth's callback credentials (Basic authentication). [env: SMSRELAY_BANDWIDTH_CALLBACK_USERNAME]")
+    var bandwidthCallbackUsername: String?
+    @Option(help: "Bandwidth's messaging API. [env: SMSRELAY_BANDWIDTH_API_URL, default: https://messaging.bandwidth.com]")
+    var bandwidthApiUrl: String?
+    @Option(help: "VoIP.ms API user name, for replies (the password is environment or file only). [env: SMSRELAY_VOIPMS_API_USERNAME]")
+    var voipmsApiUsername: String?
+    @Option(help: "VoIP.ms's API. [env: SMSRELAY_VOIPMS_API_URL, default: https://voip.ms]")
+    var voipmsApiUrl: String?
+    @Option(help: "Address blocks VoIP.ms's callbacks may come from, comma-separated. [env: SMSRELAY_VOIPMS_ALLOWED_CIDRS, default: any]")
+    var voipmsAllowedCidrs: String?
     @Option(help: "host:port of the admin listener: /metrics (Prometheus) and /healthz, e.g. 127.0.0.1:8081. [env: SMSRELAY_ADMIN_LISTEN, default: off]")
     var adminListen: String?
     @Option(help: "File holding the bcrypt hash of the admin page's password (smsrelay admin-password writes it). [env: SMSRELAY_ADMIN_PASSWORD_FILE, default: no admin page]")
@@ -132,7 +158,11 @@ struct SettingsOptions: ParsableArguments {
             (.replyMaxChars, replyMaxChars), (.replyConfirm, replyConfirm), (.flowrouteAPIURL, flowrouteApiUrl),
             (.flowrouteAccessKey, flowrouteAccessKey), (.replySMTPListen, replySmtpListen), (.replyTLSCert, replyTlsCert),
             (.replyTLSKey, replyTlsKey), (.replyMaxBytes, replyMaxBytes), (.adminListen, adminListen), (.adminPasswordFile, adminPasswordFile), (.logLevel, logLevel),
-            (.logFormat, logFormat),
+            (.logFormat, logFormat), (.carriers, carriers), (.twilioAccountSID, twilioAccountSid), (.twilioAPIURL, twilioApiUrl),
+            (.telnyxPublicKey, telnyxPublicKey), (.telnyxAPIURL, telnyxApiUrl), (.bandwidthAccountID, bandwidthAccountId),
+            (.bandwidthUsername, bandwidthUsername), (.bandwidthApplicationID, bandwidthApplicationId),
+            (.bandwidthCallbackUsername, bandwidthCallbackUsername), (.bandwidthAPIURL, bandwidthApiUrl),
+            (.voipmsAPIUsername, voipmsApiUsername), (.voipmsAPIURL, voipmsApiUrl), (.voipmsAllowedCIDRs, voipmsAllowedCidrs),
         ]
         var flags: [String: String] = [:]
         for (key, value) in pairs {
