@@ -99,6 +99,17 @@ public struct APIGatewayRequest: Sendable, Equatable {
             }
         }
         var rawQuery = (root["rawQueryString"] as? String).flatMap { $0.isEmpty ? nil : $0 }
+        if query.isEmpty, let rawQuery {
+            // An event with the raw query alone (written by hand, or by a proxy): its fields, first of each name.
+            for pair in rawQuery.split(separator: "&") {
+                let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                let decode = { (text: Substring) in
+                    String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(text)
+                }
+                let name = decode(parts[0])
+                if query[name] == nil { query[name] = parts.count > 1 ? decode(parts[1]) : "" }
+            }
+        }
         if rawQuery == nil, !query.isEmpty {
             rawQuery = query.keys.sorted().map { Self.formEncoded($0) + "=" + Self.formEncoded(query[$0] ?? "") }.joined(separator: "&")
         }
