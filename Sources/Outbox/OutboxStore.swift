@@ -58,6 +58,10 @@ public protocol OutboxStore: Sendable {
     /// How many messages of each kind were stored in each hour since `since`: hour 0 is
     /// `since` to an hour after it. Hours without any are left out.
     func hourlyVolume(since: Date) async throws -> [HourlyVolume]
+    /// The keys (``Conversation/key``) of the conversations of `ourNumber` (as
+    /// ``Conversation/participantKey(_:)`` writes it) that have had a text: how a reply to a
+    /// group finds its members.
+    func conversationKeys(ourNumber: String) async throws -> [String]
     /// Closes the connections; the store is not used afterwards.
     func close() async
 }

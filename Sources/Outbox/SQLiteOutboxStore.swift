@@ -360,6 +360,15 @@ public final class SQLiteOutboxStore: OutboxStore {
         }
     }
 
+    public func conversationKeys(ourNumber: String) async throws -> [String] {
+        let prefix = ourNumber + ":"
+        return try await pool.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT key FROM conversation WHERE substr(key, 1, ?) = ? ORDER BY key",
+                arguments: [prefix.count, prefix])
+        }
+    }
+
     public func receipts(messageID: String) async throws -> [DeliveryReceipt] {
         try await pool.read { db in
             try Row.fetchAll(

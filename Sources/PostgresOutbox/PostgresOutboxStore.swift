@@ -271,6 +271,13 @@ public final class PostgresOutboxStore: OutboxStore {
         ).first
     }
 
+    public func conversationKeys(ourNumber: String) async throws -> [String] {
+        let prefix = ourNumber + ":"
+        return try await rows(
+            "SELECT key FROM smsrelay_conversation WHERE starts_with(key, \(prefix)) ORDER BY key"
+        ) { row in try row.decode(String.self) }
+    }
+
     public func receipts(messageID: String) async throws -> [DeliveryReceipt] {
         try await rows(
             """

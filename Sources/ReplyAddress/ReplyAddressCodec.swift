@@ -5,7 +5,8 @@ import SMSRelayCore
 /// Writes and reads the local parts of reply addresses: `sms1-<our number>-<texter>-<mac>` for a
 /// Flowroute text between two numbers (the first format, kept so that earlier emails' replies
 /// still work), `sms2-<kind>-<our number>-<texter>-<mac>` for every other: the kind is the
-/// carrier's letter (``carrierCodes``), followed by `g` for a group text.
+/// carrier's letter (``carrierCodes``), followed by `g` for a group text, whose address has the
+/// group's code (``ReplyAddress/groupCode(conversationKey:)``) where the texter's number would be.
 ///
 /// The address itself routes a reply — no lookup, no state — and cannot be forged or altered: the
 /// MAC is the first 80 bits of HMAC-SHA256 under the relay's reply secret, over the version, the
@@ -45,7 +46,12 @@ public struct ReplyAddressCodec: Sendable {
     /// The local part for `reply`, or nil when either number is not 1 to 15 digits (a carrier
     /// may give a number in another form; such a message gets no reply address, never a crash).
     public func localPart(for reply: ReplyAddress) -> String? {
-        guard ReplyAddress.isNumber(reply.ourNumber), ReplyAddress.isNumber(reply.texterNumber) else { return nil }
+        guard ReplyAddress.isNumber(reply.ourNumber) else { return nil }
+        if let code = reply.groupCode {
+            guard ReplyAddress.isGroupCode(code), let kind = Self.kind(of: reply) else { return nil }
+            return [Self.taggedVersion, kind, reply.ourNumber, code, Base32.lowercase(mac(reply))].joined(separator: "-")
+        }
+        guard ReplyAddress.isNumber(reply.texterNumber) else { return nil }
         guard let kind = Self.kind(of: reply) else {
             return [Self.version, reply.ourNumber, reply.texterNumber, Base32.lowercase(mac(reply))].joined(separator: "-")
         }
@@ -92,10 +98,17 @@ public struct ReplyAddressCodec: Sendable {
             guard let (carrier, isGroup) = Self.reading(kind: fields[1]) else {
                 throw ReplyAddressError(.notAReplyAddress, "\(address) does not name a carrier the relay knows")
             }
-            guard ReplyAddress.isNumber(fields[2]), ReplyAddress.isNumber(fields[3]) else {
-                throw ReplyAddressError(.notAReplyAddress, "\(address) does not hold two phone numbers")
+            if isGroup {
+                guard ReplyAddress.isNumber(fields[2]), ReplyAddress.isGroupCode(fields[3]) else {
+                    throw ReplyAddressError(.notAReplyAddress, "\(address) does not hold a phone number and a group's code")
+                }
+                reply = ReplyAddress(carrier: carrier, ourNumber: String(fields[2]), texterNumber: "", groupCode: String(fields[3]))
+            } else {
+                guard ReplyAddress.isNumber(fields[2]), ReplyAddress.isNumber(fields[3]) else {
+                    throw ReplyAddressError(.notAReplyAddress, "\(address) does not hold two phone numbers")
+                }
+                reply = ReplyAddress(carrier: carrier, ourNumber: String(fields[2]), texterNumber: String(fields[3]))
             }
-            reply = ReplyAddress(carrier: carrier, ourNumber: String(fields[2]), texterNumber: String(fields[3]), isGroup: isGroup)
             code = fields[4]
         } else {
             throw ReplyAddressError(
@@ -112,7 +125,7 @@ public struct ReplyAddressCodec: Sendable {
     private func mac(_ reply: ReplyAddress) -> [UInt8] {
         let kind = Self.kind(of: reply)
         var message = Array("smsrelay reply \(kind == nil ? Self.version : Self.taggedVersion)".utf8)
-        for field in (kind.map { [$0] } ?? []) + [reply.ourNumber, reply.texterNumber, domain] {
+        for field in (kind.map { [$0] } ?? []) + [reply.ourNumber, reply.groupCode ?? reply.texterNumber, domain] {
             message.append(0)
             message += Array(field.utf8)
         }

@@ -336,7 +336,7 @@ public final class DeliveryWorker: Service, Sendable {
         let carrier = Carrier(rawValue: reply.carrier)?.displayName ?? reply.carrier
         let result: Result<MailReceipt, MailTransportError>
         do {
-            let text = OutgoingText(from: reply.from, to: reply.to, body: reply.body, statusCallbackURL: replies.deliveryReceiptURL(reply.carrier))
+            let text = OutgoingText(from: reply.from, to: reply.recipients, body: reply.body, statusCallbackURL: replies.deliveryReceiptURL(reply.carrier))
             let sent = try await sender.send(text)
             result = .success(MailReceipt(transportMessageID: sent.messageID.isEmpty ? nil : sent.messageID))
         } catch {

@@ -1,5 +1,6 @@
 import Foundation
 import Outbox
+import ReplyAddress
 import SMSRelayCore
 import SMSRelayLambdaApp
 
@@ -22,6 +23,15 @@ struct OutboxReplyStore: ReplyStore {
 
     func storeNotice(_ notice: ReplyNotice, now: Date) async throws {
         _ = try await outbox.enqueue(.notice(notice), now: now)
+    }
+
+    func groupMembers(ourNumber: String, code: String) async throws -> [String]? {
+        let ours = Conversation.participantKey(ourNumber)
+        for key in try await outbox.conversationKeys(ourNumber: ours) where ReplyAddress.groupCode(conversationKey: key) == code {
+            let members = key.dropFirst(ours.count + 1).split(separator: ",").map(String.init)
+            return members.count > 1 ? members : nil
+        }
+        return nil
     }
 
     func close() async {

@@ -20,4 +20,10 @@ public enum Carrier: String, Sendable, Hashable, CaseIterable, Codable {
         case .voipms: "VoIP.ms"
         }
     }
+
+    /// Whether the carrier's API sends one text to a group (Telnyx's group MMS, Bandwidth's
+    /// several recipients), so that a reply to a group text can go to all its members.
+    public var sendsGroupTexts: Bool {
+        self == .telnyx || self == .bandwidth
+    }
 }

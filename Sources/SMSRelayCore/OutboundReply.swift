@@ -8,8 +8,11 @@ public struct OutboundReply: Sendable, Codable, Equatable {
     public var carrier: String
     /// Our number, which received the text and sends the reply (E.164 digits without `+`).
     public var from: String
-    /// The texter's number, which the reply goes to.
+    /// The texter's number, which the reply goes to; for a group, its first member.
     public var to: String
+    /// For a reply to a group, its other members, which the reply goes to as well through the
+    /// carrier's group send; nil for a reply to one texter.
+    public var groupRecipients: [String]?
     /// The new text of the reply, quotes and signature removed.
     public var body: String
     /// The address the reply email came from: failures and confirmations are emailed back to it.
@@ -35,6 +38,9 @@ public struct OutboundReply: Sendable, Codable, Equatable {
         self.subject = subject
         self.receivedAt = receivedAt
     }
+
+    /// Everyone the reply goes to: the texter, and for a group its other members.
+    public var recipients: [String] { [to] + (groupRecipients ?? []) }
 
     /// The first line of the text, at most 80 characters, for notices and listings.
     public var firstLine: String {
@@ -75,6 +81,9 @@ public struct ReplyNotice: Sendable, Codable, Equatable {
     /// The carrier of the reply, for the notice's own reply address; nil in notices stored
     /// before carriers were recorded (Flowroute).
     public var carrier: String?
+    /// Whether the reply was to a group: the notice then has no reply address of its own (an
+    /// answer to it would reach one member alone).
+    public var isGroup: Bool?
 
     public init(
         kind: Kind, replier: String, ourNumber: String, texterNumber: String, firstLine: String, reason: String,
@@ -97,6 +106,7 @@ public struct ReplyNotice: Sendable, Codable, Equatable {
         self.init(
             kind: kind, replier: reply.replier, ourNumber: reply.from, texterNumber: reply.to, firstLine: reply.firstLine,
             reason: reason, replyMessageID: reply.replyMessageID, subject: reply.subject, key: key, carrier: reply.carrier)
+        isGroup = reply.groupRecipients == nil ? nil : true
     }
 
     /// `text` ending as a sentence does: with `.`, `!` or `?`, a full stop added where it has none.

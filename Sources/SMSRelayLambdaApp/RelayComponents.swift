@@ -160,10 +160,11 @@ public struct RelayPlan: Sendable {
         var mediaLogger = logger
         mediaLogger[metadataKey: "component"] = "media"
         let codec = replySecret.flatMap { secret in replies.domain.map { ReplyAddressCodec(secret: secret, domain: $0) } }
-        let replyTo: @Sendable (String?, String, String, Bool) -> Mailbox? = { carrier, ours, texter, isGroup in
+        // A text between two numbers answers its texter; a group text, its whole conversation.
+        let replyTo: @Sendable (String?, String, String, String?) -> Mailbox? = { carrier, ours, texter, conversation in
             let reply = ReplyAddress(
                 carrier: carrier.flatMap(Carrier.init(rawValue:)) ?? .flowroute, ourNumber: RoutingTable.normalize(ours),
-                texterNumber: RoutingTable.normalize(texter), isGroup: isGroup)
+                texterNumber: RoutingTable.normalize(texter), groupCode: conversation.map(ReplyAddress.groupCode(conversationKey:)))
             return codec?.address(for: reply).map { Mailbox(displayName: reply.displayName, address: $0) }
         }
         let senders = carriers.senders(flowroute: replies.flowroute, logger: logger)
@@ -173,7 +174,7 @@ public struct RelayPlan: Sendable {
             transport: try transport.open(logger: logger, credentials: credentials, connections: concurrency),
             compose: { message, media, thread in
                 var email = try renderer.render(message, route: routing.route(for: message.to), media: media, thread: thread)
-                email.replyTo = replyTo(message.carrier, message.to, message.from, message.isGroup)
+                email.replyTo = replyTo(message.carrier, message.to, message.from, message.isGroup ? Conversation(message).key : nil)
                 return email
             },
             transportSummary: transportSummary,
@@ -182,7 +183,7 @@ public struct RelayPlan: Sendable {
             composeNotice: { notice in
                 try notices.render(
                     notice, sender: routing.route(for: notice.ourNumber).sender,
-                    replyTo: replyTo(notice.carrier, notice.ourNumber, notice.texterNumber, false))
+                    replyTo: notice.isGroup == true ? nil : replyTo(notice.carrier, notice.ourNumber, notice.texterNumber, nil))
             },
             senders: senders,
             codec: codec,

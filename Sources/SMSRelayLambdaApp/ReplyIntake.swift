@@ -50,7 +50,7 @@ public struct ReplyIntake: Sendable {
     ) async throws(ReplyRefusal) -> ReplyAccepted {
         let reply: OutboundReply
         do {
-            reply = try check(bytes, recipient: recipient, envelopeSender: envelopeSender, now: now, logger: logger)
+            reply = try await checkWithGroup(bytes, recipient: recipient, envelopeSender: envelopeSender, now: now, logger: logger)
         } catch {
             if let notice = error.notice {
                 do {
@@ -84,22 +84,76 @@ public struct ReplyIntake: Sendable {
     /// Checks one reply email and makes it the reply to send, storing nothing. A refusal is logged
     /// here, once, without the text.
     /// - Throws: ``ReplyRefusal``; one for the content carries the ``ReplyRefusal/notice`` to send.
+    /// A reply to a group is refused here (with a notice): its members are known to the outbox
+    /// only, which ``take(_:recipient:envelopeSender:now:logger:)`` asks.
     public func check(
         _ bytes: [UInt8], recipient: String?, envelopeSender: String?, now: Date = Date(), logger: Logger
     ) throws(ReplyRefusal) -> OutboundReply {
-        do {
-            return try checked(bytes, recipient: recipient, envelopeSender: envelopeSender, now: now, logger: logger)
+        do throws(ReplyRefusal) {
+            let (reply, group) = try checked(bytes, recipient: recipient, envelopeSender: envelopeSender, now: now, logger: logger)
+            if group != nil {
+                throw Self.refusal(
+                    "Replies to group texts are not sent from here: the relay keeps no record of the group's members. "
+                        + "Answer the group from your phone.", about: reply)
+            }
+            return reply
         } catch {
-            logger.warning(
-                error.notice == nil ? "reply refused" : "reply refused for its content; the replier is told",
-                metadata: ["reason": "\(error.message)"])
+            Self.log(error, logger: logger)
             throw error
         }
     }
 
+    /// ``check(_:recipient:envelopeSender:now:logger:)``, and for a reply to a group its members,
+    /// from the store: the reply goes to all of them through the carrier's group send.
+    func checkWithGroup(
+        _ bytes: [UInt8], recipient: String?, envelopeSender: String?, now: Date, logger: Logger
+    ) async throws(ReplyRefusal) -> OutboundReply {
+        do throws(ReplyRefusal) {
+            var (reply, group) = try checked(bytes, recipient: recipient, envelopeSender: envelopeSender, now: now, logger: logger)
+            guard let group else { return reply }
+            let carrier = Carrier(rawValue: reply.carrier) ?? .flowroute
+            guard carrier.sendsGroupTexts else {
+                throw Self.refusal(
+                    "\(carrier.displayName) cannot send a text to a group, so the reply was not sent. Answer the group from your phone.",
+                    about: reply)
+            }
+            let members: [String]?
+            do {
+                members = try await store?.groupMembers(ourNumber: reply.from, code: group)
+            } catch {
+                logger.error("cannot read the group's members", metadata: ["error": "\(error)"])
+                throw ReplyRefusal(.temporary, "the outbox cannot be read now: \(error)")
+            }
+            guard let members, let first = members.first else {
+                throw Self.refusal(
+                    "The group is not known to this relay (its texts were kept by another one, or removed), so the reply was not sent.",
+                    about: reply)
+            }
+            reply.to = first
+            reply.groupRecipients = Array(members.dropFirst())
+            return reply
+        } catch {
+            Self.log(error, logger: logger)
+            throw error
+        }
+    }
+
+    private static func refusal(_ problem: String, about reply: OutboundReply) -> ReplyRefusal {
+        var notice = ReplyNotice(.refused, about: reply, reason: problem, key: "refused:\(reply.replyMessageID)")
+        notice.isGroup = true
+        return ReplyRefusal(.content, problem, notice: notice)
+    }
+
+    private static func log(_ error: ReplyRefusal, logger: Logger) {
+        logger.warning(
+            error.notice == nil ? "reply refused" : "reply refused for its content; the replier is told",
+            metadata: ["reason": "\(error.message)"])
+    }
+
+    /// The reply, and the group's code when it answers a group (whose members are still to find).
     private func checked(
         _ bytes: [UInt8], recipient: String?, envelopeSender: String?, now: Date, logger: Logger
-    ) throws(ReplyRefusal) -> OutboundReply {
+    ) throws(ReplyRefusal) -> (OutboundReply, group: String?) {
         guard bytes.count <= Self.maximumBytes else {
             throw ReplyRefusal(.unreadable, "the email is larger than \(Self.maximumBytes >> 20) MB; a reply is not that large")
         }
@@ -122,16 +176,12 @@ public struct ReplyIntake: Sendable {
         let reply = OutboundReply(
             carrier: address.carrier.rawValue, from: address.ourNumber, to: address.texterNumber, body: text, replier: replier,
             replyMessageID: email.messageID ?? Self.digest(bytes), subject: email.subject, receivedAt: now)
-        if address.isGroup {
-            let problem = "Replies to group texts are not sent: the relay would reach only one member of the group. Answer the group from your phone."
-            throw ReplyRefusal(
-                .content, problem, notice: ReplyNotice(.refused, about: reply, reason: problem, key: "refused:\(reply.replyMessageID)"))
-        }
         if let problem = contentProblem(text) {
-            throw ReplyRefusal(
-                .content, problem, notice: ReplyNotice(.refused, about: reply, reason: problem, key: "refused:\(reply.replyMessageID)"))
+            var notice = ReplyNotice(.refused, about: reply, reason: problem, key: "refused:\(reply.replyMessageID)")
+            if address.isGroup { notice.isGroup = true }
+            throw ReplyRefusal(.content, problem, notice: notice)
         }
-        return reply
+        return (reply, address.groupCode)
     }
 
     // MARK: - Checks

@@ -8,6 +8,10 @@ public protocol ReplyStore: Sendable {
     func storeReply(_ reply: OutboundReply, now: Date) async throws -> (id: Int64, isNew: Bool)
     /// Stores the notice to a person whose reply was refused for its content.
     func storeNotice(_ notice: ReplyNotice, now: Date) async throws
+    /// The members of the group conversation of `ourNumber` whose code is `code`
+    /// (``ReplyAddress/groupCode(conversationKey:)``), our number left out; nil when the store
+    /// knows no such group.
+    func groupMembers(ourNumber: String, code: String) async throws -> [String]?
     /// Closes the store's connections.
     func close() async
 }

@@ -261,6 +261,7 @@ final class SleepWatchingStore: OutboxStore {
     func retryAllDead(now: Date) async throws -> Int { try await store.retryAllDead(now: now) }
     func counts() async throws -> OutboxCounts { try await store.counts() }
     func hourlyVolume(since: Date) async throws -> [HourlyVolume] { try await store.hourlyVolume(since: since) }
+    func conversationKeys(ourNumber: String) async throws -> [String] { try await store.conversationKeys(ourNumber: ourNumber) }
     func close() async { await store.close() }
 }
 

@@ -160,4 +160,85 @@ struct CarrierReplyTests {
             }
         }
     }
+
+    /// A Telnyx group MMS from `sender` to our number, `others` on the group: signed, posted.
+    static func postTelnyxGroup(
+        _ relay: ReplyRelay, keys: CarrierCallbackTests.TelnyxKeys, id: String, sender: String, to: [String], cc: [String], text: String
+    ) async throws -> Int {
+        let list = { (numbers: [String]) in numbers.map { #"{"phone_number": "\#($0)", "status": "webhook_delivered"}"# }.joined(separator: ", ") }
+        let event = """
+            {"data": {"event_type": "message.received", "id": "\(UUID().uuidString)", "record_type": "event", \
+            "occurred_at": "2024-01-15T20:16:07.588+00:00", "payload": {"direction": "inbound", "id": "\(id)", "type": "MMS", \
+            "from": {"phone_number": "\(sender)"}, "to": [\(list(to))], "cc": [\(list(cc))], "text": "\(text)", "media": []}}}
+            """
+        let now = Int(Date().timeIntervalSince1970)
+        let signature = try await CarrierCallbackTests.telnyxSignature(seed: keys.seed, timestamp: now, body: event)
+        return try await post(relay, carrier: "telnyx", body: event, headers: [
+            ("Content-Type", "application/json"), ("telnyx-signature-ed25519", signature), ("telnyx-timestamp", "\(now)"),
+        ])
+    }
+
+    @Test("a group text is one email naming the group, its texts thread together, and a reply goes to every member through the group send")
+    func telnyxGroup() async throws {
+        let keys = try await CarrierCallbackTests.telnyxKeys()
+        try await FakeCarrierAPIs.with { apis in
+            try await Self.withRelay(apis, telnyxPublicKey: keys.publicKey) { relay in
+                let first = FakeCarrierAPIs.marker()
+                #expect(try await Self.postTelnyxGroup(
+                    relay, keys: keys, id: "g-1", sender: "+18553569768", to: ["+12066418000", "+12065550100"], cc: ["+12065550177"],
+                    text: "Dinner at 8? \(first)") == 200)
+                let second = FakeCarrierAPIs.marker()
+                #expect(try await Self.postTelnyxGroup(
+                    relay, keys: keys, id: "g-2", sender: "+12065550100", to: ["+12066418000", "+18553569768"], cc: ["+12065550177"],
+                    text: "Works for me \(second)") == 200)
+                let emails = [try await Self.email(holding: first, in: relay), try await Self.email(holding: second, in: relay)]
+                let parsed = [
+                    try await MIMETree.parse(Array(try Data(contentsOf: emails[0]))),
+                    try await MIMETree.parse(Array(try Data(contentsOf: emails[1]))),
+                ]
+                let subjects = parsed.map { $0.subject ?? "" }
+                #expect(subjects[0] == subjects[1], "one subject for the group, whoever wrote")
+                #expect(subjects[0].hasPrefix("Group text to +1 206-641-8000 with "), "\(subjects[0])")
+                #expect(["+1 206-555-0100", "+1 206-555-0177", "+1 855-356-9768"].allSatisfy(subjects[0].contains), "\(subjects[0])")
+                #expect(parsed[0].headers?["In-Reply-To"] != nil)
+                #expect(parsed[0].headers?["In-Reply-To"] == parsed[1].headers?["In-Reply-To"], "the group's texts thread together")
+                let replyTo = try #require(parsed[0].headers?["Reply-To"])
+                #expect(replyTo.contains("<sms2-xg-12066418000-"), "\(replyTo)")
+                #expect(parsed[1].headers?["Reply-To"] == replyTo, "one reply address for the group")
+
+                let answer = FakeCarrierAPIs.marker()
+                _ = try await Self.answer(relay, emailHolding: second, with: "See you all \(answer)")
+                let sent = try await Self.sent(apis, holding: answer)
+                #expect(sent.path == "/v2/messages/group_mms")
+                #expect(sent.json?["from"] as? String == "+12066418000")
+                #expect(Set(sent.json?["to"] as? [String] ?? []) == ["+12065550100", "+12065550177", "+18553569768"])
+            }
+        }
+    }
+
+    @Test("Bandwidth's callbacks of one group text to two of our numbers, each with its own id, are one email")
+    func bandwidthGroupOnce() async throws {
+        try await FakeCarrierAPIs.with { apis in
+            try await Self.withRelay(apis, telnyxPublicKey: try await CarrierCallbackTests.telnyxKeys().publicKey) { relay in
+                let marker = FakeCarrierAPIs.marker()
+                let callback = { (id: String, owned: String) in
+                    """
+                    [{"type": "message-received", "time": "2024-01-15T20:16:07.588Z", "to": "\(owned)", "message": {"id": "\(id)", \
+                    "time": "2024-01-15T20:16:07.503Z", "to": ["+12066418000", "+12066418001", "+12065550100"], \
+                    "from": "+18553569768", "text": "Group hello \(marker)", "owner": "\(owned)", "direction": "in"}}]
+                    """
+                }
+                #expect(try await Self.post(relay, carrier: "bandwidth", body: callback("b-1", "+12066418000"), headers: [("Content-Type", "application/json")]) == 200)
+                #expect(try await Self.post(relay, carrier: "bandwidth", body: callback("b-2", "+12066418001"), headers: [("Content-Type", "application/json")]) == 200)
+                _ = try await Self.email(holding: marker, in: relay)
+                let rows = try await relay.store().list(status: nil, limit: 50).filter { $0.message?.body.contains(marker) == true }
+                #expect(rows.count == 1, "one row for the group text")
+                let new = relay.maildir.appendingPathComponent("new")
+                let holding = try FileManager.default.contentsOfDirectory(atPath: new.path).filter {
+                    (try? String(contentsOf: new.appendingPathComponent($0), encoding: .utf8))?.contains(marker) == true
+                }
+                #expect(holding.count == 1)
+            }
+        }
+    }
 }
