@@ -9,6 +9,9 @@ import NIOCore
 /// Bandwidth posts delivery events to the messaging application's callback URL, set in its
 /// dashboard: the API takes no callback per message, so ``OutgoingText/statusCallbackURL`` is not sent.
 public final class BandwidthClient: TextSender {
+    /// Bandwidth's limit of a group message: 10 participants, our number one of them.
+    public static let maximumGroupSize = 9
+
     public let carrier = "bandwidth"
     public let supportsGroups = true
     /// Where the API is; Bandwidth's own unless a test points it elsewhere.
@@ -57,7 +60,7 @@ public final class BandwidthClient: TextSender {
     public var endpointDescription: String { endpoint }
 
     public func send(_ text: OutgoingText) async throws(TextSendError) -> SentText {
-        try checkRecipients(of: text, carrierName: "Bandwidth")
+        try checkRecipients(of: text, carrierName: "Bandwidth", groupLimit: Self.maximumGroupSize)
         guard let from = WireFormat.e164(text.from) else {
             throw TextSendError(.permanent, "the sending number \(text.from) is not an E.164 number; nothing was sent through Bandwidth")
         }

@@ -35,7 +35,7 @@ extension ConfigFile {
                 file.routes = try parseRoutes(value, path: path)
             } else if key == "contacts" {
                 file.contacts = try parseContacts(value, at: "contacts", path: path)
-            } else if [SettingKey.mailTo.name, SettingKey.replyFrom.name].contains(key), let list = value.sequence {
+            } else if Self.listKeys.contains(key), let list = value.sequence {
                 file.settings[key] = list.compactMap(\.string).joined(separator: ", ")
             } else if known.contains(key) {
                 guard let scalar = value.scalar?.string else {
@@ -49,6 +49,12 @@ extension ConfigFile {
         }
         return file
     }
+
+    /// The settings that are lists, which the file may write as YAML sequences.
+    static let listKeys: Set<String> = [
+        SettingKey.mailTo.name, SettingKey.replyFrom.name, SettingKey.carriers.name, SettingKey.voipmsAllowedCIDRs.name,
+        SettingKey.mediaTrustedHosts.name,
+    ]
 
     private static func parseRoutes(_ node: Node, path: String) throws -> [String: RouteOverride] {
         guard let mapping = node.mapping else {

@@ -111,6 +111,8 @@ struct CallbackAuthenticationTests {
         #expect(odd.description == "10.0.0.0/13")
         #expect(odd.contains("10.7.255.255") && !odd.contains("10.8.0.0"))
         let v6 = try #require(SourceAddressRange("2001:db8::/32"))
+        #expect(v6.description == "2001:db8::/32")
+        #expect(SourceAddressRange("::1")?.description == "::1/128")
         #expect(v6.contains("2001:db8:ffff::1") && !v6.contains("2001:db9::1") && !v6.contains("32.1.13.184"))
         let one = try #require(SourceAddressRange("127.0.0.1"))
         #expect(one.contains("127.0.0.1") && !one.contains("127.0.0.2"))

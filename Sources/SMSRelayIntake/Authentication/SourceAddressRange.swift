@@ -45,8 +45,9 @@ public struct SourceAddressRange: Sendable, Equatable, CustomStringConvertible {
         if network.count == 4 {
             address = network.map(String.init).joined(separator: ".")
         } else {
-            address = stride(from: 0, to: 16, by: 2).map { String(UInt16(network[$0]) << 8 | UInt16(network[$0 + 1]), radix: 16) }
-                .joined(separator: ":")
+            var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+            let written = network.withUnsafeBytes { inet_ntop(AF_INET6, $0.baseAddress, &text, socklen_t(text.count)) }
+            address = written == nil ? "?" : String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         }
         return "\(address)/\(prefixLength)"
     }
