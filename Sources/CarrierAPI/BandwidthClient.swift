@@ -64,33 +64,13 @@ public final class BandwidthClient: TextSender {
         guard let from = WireFormat.e164(text.from) else {
             throw TextSendError(.permanent, "the sending number \(text.from) is not an E.164 number; nothing was sent through Bandwidth")
         }
-        var to: [String] = []
-        for number in text.to {
-            guard let formatted = WireFormat.e164(number) else {
-                throw TextSendError(.permanent, "the recipient \(number) is not an E.164 number; nothing was sent through Bandwidth")
-            }
-            to.append(formatted)
-        }
+        let to = try exchange.e164(text.to)
         let document: [String: Any] = ["applicationId": applicationID, "to": to, "from": from, "text": text.body]
-        let body: Data
-        do {
-            body = try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])
-        } catch {
-            throw TextSendError(.permanent, "cannot encode the Bandwidth message request: \(error)")
-        }
-
         let endpoint = endpoint
-        var request = HTTPClientRequest(url: endpoint)
-        request.method = .POST
-        request.headers.add(name: "Authorization", value: authorization)
-        request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
-        request.headers.add(name: "Accept", value: "application/json")
-        request.body = .bytes(ByteBuffer(bytes: body))
-
         var logger = logger
         logger[metadataKey: "sms_from"] = "\(text.from)"
         logger.debug("sending through Bandwidth", metadata: ["sms_to": "\(text.to)", "endpoint": "\(endpoint)"])
-        let answer = try await exchange.perform(request, endpoint: endpoint)
+        let answer = try await exchange.postJSON(document, to: endpoint, authorization: authorization)
 
         guard answer.isSuccess else {
             let error = refusal(answer, from: from, endpoint: endpoint)

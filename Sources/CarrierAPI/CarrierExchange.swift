@@ -36,6 +36,35 @@ struct CarrierExchange: Sendable {
         }
     }
 
+    /// POSTs `document` as JSON to `endpoint` with `authorization`, and reads the answer.
+    func postJSON(_ document: [String: Any], to endpoint: String, authorization: String) async throws(TextSendError) -> Answer {
+        let body: Data
+        do {
+            body = try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])
+        } catch {
+            throw TextSendError(.permanent, "cannot encode the \(carrierName) message request: \(error)")
+        }
+        var request = HTTPClientRequest(url: endpoint)
+        request.method = .POST
+        request.headers.add(name: "Authorization", value: authorization)
+        request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
+        request.headers.add(name: "Accept", value: "application/json")
+        request.body = .bytes(ByteBuffer(bytes: body))
+        return try await perform(request, endpoint: endpoint)
+    }
+
+    /// Each of `numbers` in E.164 with `+`, or a permanent error naming the first that is not one.
+    func e164(_ numbers: [String]) throws(TextSendError) -> [String] {
+        var formatted: [String] = []
+        for number in numbers {
+            guard let written = WireFormat.e164(number) else {
+                throw TextSendError(.permanent, "the recipient \(number) is not an E.164 number; nothing was sent through \(carrierName)")
+            }
+            formatted.append(written)
+        }
+        return formatted
+    }
+
     /// Sends `request` and reads the answer, all within ``timeout``.
     ///
     /// - Parameter endpoint: the address errors show; never one with a query.

@@ -53,36 +53,16 @@ public final class TelnyxClient: TextSender {
         guard let from = WireFormat.e164(text.from) else {
             throw TextSendError(.permanent, "the sending number \(text.from) is not an E.164 number; nothing was sent through Telnyx")
         }
-        var to: [String] = []
-        for number in text.to {
-            guard let formatted = WireFormat.e164(number) else {
-                throw TextSendError(.permanent, "the recipient \(number) is not an E.164 number; nothing was sent through Telnyx")
-            }
-            to.append(formatted)
-        }
+        let to = try exchange.e164(text.to)
         let isGroup = to.count > 1
         var document: [String: Any] = ["from": from, "to": isGroup ? to as Any : to[0] as Any, "text": text.body]
         if let callback = text.statusCallbackURL { document["webhook_url"] = callback }
         if let messagingProfileID { document["messaging_profile_id"] = messagingProfileID }
-        let body: Data
-        do {
-            body = try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])
-        } catch {
-            throw TextSendError(.permanent, "cannot encode the Telnyx message request: \(error)")
-        }
-
         let endpoint = isGroup ? groupEndpoint : endpoint
-        var request = HTTPClientRequest(url: endpoint)
-        request.method = .POST
-        request.headers.add(name: "Authorization", value: authorization)
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "Accept", value: "application/json")
-        request.body = .bytes(ByteBuffer(bytes: body))
-
         var logger = logger
         logger[metadataKey: "sms_from"] = "\(text.from)"
         logger.debug("sending through Telnyx", metadata: ["sms_to": "\(text.to)", "endpoint": "\(endpoint)"])
-        let answer = try await exchange.perform(request, endpoint: endpoint)
+        let answer = try await exchange.postJSON(document, to: endpoint, authorization: authorization)
 
         guard answer.isSuccess else {
             let error = refusal(answer, from: from, endpoint: endpoint)

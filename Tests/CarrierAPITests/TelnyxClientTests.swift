@@ -23,7 +23,7 @@ struct TelnyxClientTests {
         #expect(request.method == "POST")
         #expect(request.path == "/v2/messages")
         #expect(request.header("Authorization") == ["Bearer \(fake.credentials.telnyxAPIKey)"])
-        #expect(request.header("Content-Type") == ["application/json"])
+        #expect(request.header("Content-Type") == ["application/json; charset=utf-8"])
         let json = try #require(request.json)
         #expect(json["from"] as? String == "+12065551234")
         #expect(json["to"] as? String == "+12065559876")
