@@ -67,7 +67,7 @@ extension ConfigFile {
             }
             let at = "routes.\(number)"
             guard let fields = value.mapping else {
-                throw ConfigError("config file \(path): '\(at)' must be a mapping (to, from, reply_from, *_template, contacts)")
+                throw ConfigError("config file \(path): '\(at)' must be a mapping (to, from, reply_from, *_template, contacts, carrier)")
             }
             var route = RouteOverride()
             for (fieldNode, fieldValue) in fields {
@@ -93,10 +93,17 @@ extension ConfigFile {
                 case "text_template": route.templates.text = try scalar(fieldValue, "\(at).text_template", path)
                 case "html_template": route.templates.html = try scalar(fieldValue, "\(at).html_template", path)
                 case "contacts": route.contacts = try parseContacts(fieldValue, at: "\(at).contacts", path: path)
+                case "carrier":
+                    let name = try scalar(fieldValue, "\(at).carrier", path)
+                    guard let carrier = Carrier(rawValue: name.lowercased()) else {
+                        throw ConfigError(
+                            "config file \(path): '\(at).carrier' is \(name); use one of \(Carrier.allCases.map(\.rawValue).joined(separator: ", "))")
+                    }
+                    route.carrier = carrier
                 default:
                     throw ConfigError(
                         "config file \(path): unknown field '\(at).\(field)'; "
-                            + "use to, from, reply_from, subject_template, text_template, html_template, contacts")
+                            + "use to, from, reply_from, subject_template, text_template, html_template, contacts, carrier")
                 }
             }
             routes[number] = route

@@ -1,4 +1,4 @@
-import FlowrouteAPI
+import CarrierAPI
 import Foundation
 import Logging
 import Outbox
@@ -35,14 +35,20 @@ public enum ReplyApp {
         "no outbox at \(path): start `smsrelay serve` once, or give the server's --data-dir (\(SettingKey.dataDir.environmentName))"
     }
 
-    /// Sends one SMS now through Flowroute, as replies are sent, to try the credentials.
-    /// - Returns: Flowroute's id for the message.
-    /// - Throws: ``ConfigError`` without the keys; ``FlowrouteError`` when Flowroute refused.
-    public static func sendSMS(settings: RelaySettings, from: String, to: String, text: String, logger: Logger) async throws -> String {
-        guard let client = settings.replies.flowroute.client(logger: logger) else {
+    /// Sends one SMS now through a carrier, as replies are sent, to try the credentials: the
+    /// carrier given, else the one the route of `from` names, else Flowroute.
+    /// - Returns: the carrier's name and its id for the message.
+    /// - Throws: ``ConfigError`` without the carrier's credentials; ``TextSendError`` when it refused.
+    public static func sendSMS(
+        settings: RelaySettings, carrier given: Carrier? = nil, from: String, to: String, text: String, logger: Logger
+    ) async throws -> (carrier: Carrier, messageID: String) {
+        let carrier = given ?? settings.routing.carrier(for: from) ?? .flowroute
+        guard settings.carriers.enabled.contains(carrier) else {
             throw ConfigError(
-                "set \(SettingKey.flowrouteAccessKey.environmentName) and \(SettingKey.flowrouteSecretKey.environmentName) "
-                    + "(Flowroute's Preferences › API Control) to send through Flowroute")
+                "\(carrier.displayName) is not on: give its settings (README, Carriers) or list it in \(SettingKey.carriers.environmentName)")
+        }
+        guard let sender = settings.carriers.senders(flowroute: settings.replies.flowroute, logger: logger)[carrier.rawValue] else {
+            throw ConfigError("set \(carrier.displayName)'s API credentials to send through it (README, Carriers)")
         }
         let numbers = [(from, "--from"), (to, "--to")].map { (RoutingTable.normalize($0.0), $0.0, $0.1) }
         for (digits, given, flag) in numbers where digits.isEmpty || digits.count > 15 {
@@ -52,7 +58,7 @@ public enum ReplyApp {
             throw ConfigError(
                 "the text must have 1 to \(settings.replies.maxCharacters) characters (\(SettingKey.replyMaxChars.environmentName)); it has \(text.count)")
         }
-        let receipt = try await client.send(OutboundSMS(from: numbers[0].0, to: numbers[1].0, body: text))
-        return receipt.messageID
+        let sent = try await sender.send(OutgoingText(from: numbers[0].0, to: numbers[1].0, body: text))
+        return (carrier, sent.messageID)
     }
 }

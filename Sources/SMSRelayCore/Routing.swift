@@ -69,16 +69,20 @@ public struct RouteOverride: Sendable, Equatable {
     /// Names of known numbers for this route; added to the default route's, and used over them
     /// for a number both name.
     public var contacts: [String: String]?
+    /// The carrier the number is with (`carrier:` in the config file): what `smsrelay send-sms`
+    /// sends through from it, and a check that the carrier is on.
+    public var carrier: Carrier?
 
     public init(
         recipients: [String]? = nil, sender: String? = nil, templates: TemplatePaths = TemplatePaths(), replyFrom: [String]? = nil,
-        contacts: [String: String]? = nil
+        contacts: [String: String]? = nil, carrier: Carrier? = nil
     ) {
         self.recipients = recipients
         self.sender = sender
         self.templates = templates
         self.replyFrom = replyFrom
         self.contacts = contacts
+        self.carrier = carrier
     }
 }
 
@@ -106,6 +110,11 @@ public struct RoutingTable: Sendable, Equatable {
             replyFrom: defaultRoute.replyFrom + (override.replyFrom ?? []),
             contacts: defaultRoute.contacts.merging(Route.keyed(override.contacts ?? [:])) { _, routes in routes }
         )
+    }
+
+    /// The carrier the route of `number` names, if it names one.
+    public func carrier(for number: String) -> Carrier? {
+        overrides[Self.normalize(number)]?.carrier
     }
 
     /// The digits of a phone number, in order; everything else dropped.

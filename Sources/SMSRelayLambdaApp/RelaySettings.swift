@@ -182,6 +182,13 @@ public struct RelaySettings: Sendable {
             overrides[number] = route
         }
         let carriers = try CarrierSettings.load(source, repliesOn: try source.optional(.replyDomain) != nil)
+        for (number, route) in overrides.sorted(by: { $0.key < $1.key }) {
+            if let carrier = route.carrier, !carriers.enabled.contains(carrier) {
+                throw ConfigError(
+                    "config file \(configPath ?? ""): route \(number) is with \(carrier.displayName), which is not on; give its settings "
+                        + "(README, Carriers) or list it in \(SettingKey.carriers.environmentName)")
+            }
+        }
         let replies = try loadReplies(source, flowrouteOn: carriers.enabled.contains(.flowroute))
         let databaseURLText = try loadDatabaseURL(source, token: token, replies: replies, check: databaseURL)
         let routing = RoutingTable(

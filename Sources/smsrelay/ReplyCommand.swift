@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SMSRelayApp
+import SMSRelayCore
 
 struct ReplyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -78,19 +79,23 @@ struct ReplyCommand: AsyncParsableCommand {
 struct SendSMSCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "send-sms",
-        abstract: "Send one SMS through Flowroute now, as replies are sent: to try the credentials.",
+        abstract: "Send one SMS through a carrier now, as replies are sent: to try the credentials.",
         discussion: """
-            Uses SMSRELAY_FLOWROUTE_ACCESS_KEY, SMSRELAY_FLOWROUTE_SECRET_KEY and \
-            SMSRELAY_FLOWROUTE_API_URL. --from must be a number on the Flowroute account with SMS \
-            enabled. Prints Flowroute's id for the message; an error says what Flowroute refused \
-            and what to check. Nothing is stored in the outbox.
+            Sends through --carrier, else the carrier the route of --from names (carrier: in the \
+            config file), else Flowroute, with that carrier's API settings (README, Carriers: \
+            SMSRELAY_FLOWROUTE_ACCESS_KEY and SMSRELAY_FLOWROUTE_SECRET_KEY, \
+            SMSRELAY_TWILIO_ACCOUNT_SID and SMSRELAY_TWILIO_AUTH_TOKEN, …). --from must be a number \
+            of that account that can send texts. Prints the carrier's id for the message; an error \
+            says what the carrier refused and what to check. Nothing is stored in the outbox.
             """
     )
 
     @Option(help: "The texter's number, with its country code: 12065551234.")
     var to: String
-    @Option(help: "Your Flowroute number to send from: 12065550100.")
+    @Option(help: "Your number to send from: 12065550100.")
     var from: String
+    @Option(help: "The carrier to send through: flowroute, twilio, telnyx, bandwidth or voipms.")
+    var carrier: String?
     @Argument(help: "The text to send.")
     var text: String
 
@@ -99,9 +104,18 @@ struct SendSMSCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try options.load()
         let logger = LogSetup.bootstrap(level: settings.logLevel, format: settings.logFormat)
+        let chosen: Carrier?
+        if let carrier {
+            guard let named = Carrier(rawValue: carrier.lowercased()) else {
+                throw ValidationError("--carrier \(carrier): expected one of \(Carrier.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            chosen = named
+        } else {
+            chosen = nil
+        }
         do {
-            let id = try await ReplyApp.sendSMS(settings: settings, from: from, to: to, text: text, logger: logger)
-            print("Sent; Flowroute's id for the message: \(id.isEmpty ? "(none given)" : id)")
+            let (used, id) = try await ReplyApp.sendSMS(settings: settings, carrier: chosen, from: from, to: to, text: text, logger: logger)
+            print("Sent; \(used.displayName)'s id for the message: \(id.isEmpty ? "(none given)" : id)")
         } catch let error as ConfigError {
             throw ValidationError(error.description)
         } catch {

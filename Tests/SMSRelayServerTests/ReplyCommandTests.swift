@@ -45,6 +45,34 @@ struct ReplyCommandTests {
         }
     }
 
+    @Test("send-sms goes through the carrier the route of --from names, or --carrier; a carrier that is off is refused")
+    func sendSMSThroughARoutesCarrier() async throws {
+        try await withTemporaryDirectory { dir in
+            try await FakeCarrierAPIs.with { apis in
+                let config = dir.appendingPathComponent("relay.yaml")
+                try "routes:\n  \"+1 206 641 8000\":\n    carrier: twilio\n".write(to: config, atomically: true, encoding: .utf8)
+                let environment = [
+                    "SMSRELAY_DATA_DIR": dir.path, "SMSRELAY_CONFIG": config.path,
+                    "SMSRELAY_TWILIO_ACCOUNT_SID": apis.credentials.twilioAccountSID,
+                    "SMSRELAY_TWILIO_AUTH_TOKEN": apis.credentials.twilioAuthToken,
+                    "SMSRELAY_TWILIO_API_URL": apis.baseURL.absoluteString,
+                ]
+                let marker = FakeCarrierAPIs.marker()
+                let sent = try await CommandRun(["send-sms", "--to", "18553569768", "--from", "12066418000", "Hi \(marker)"], environment: environment)
+                #expect(sent.status == 0, "\(sent.stderr)")
+                #expect(sent.stdout.contains("Twilio's id for the message: SM"), "\(sent.stdout)")
+                let request = try #require(try await apis.requests(containing: marker).first)
+                #expect(request.path == "/2010-04-01/Accounts/\(apis.credentials.twilioAccountSID)/Messages.json")
+                #expect(request.form["From"] == "+12066418000")
+
+                let off = try await CommandRun(
+                    ["send-sms", "--carrier", "telnyx", "--to", "18553569768", "--from", "12066418000", "x"], environment: environment)
+                #expect(off.status == 64)
+                #expect(off.stderr.contains("Telnyx is not on"), "\(off.stderr)")
+            }
+        }
+    }
+
     @Test("reply exits 75, so that the MTA retries, when the relay cannot take replies: off, no outbox, no secret")
     func temporaryFailures() async throws {
         try await withTemporaryDirectory { dir in
