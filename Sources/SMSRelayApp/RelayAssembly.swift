@@ -47,6 +47,11 @@ public struct RelayAssembly: Sendable {
         self.token = token
         intakes = settings.carriers.intakes(
             token: token, maxBodyBytes: settings.maxBodyBytes, publicURL: settings.isPublicURLConfigured ? settings.publicURL : nil)
+        if settings.carriers.enabled.contains(.twilio), !settings.isPublicURLConfigured {
+            logger.warning(
+                "Twilio signs the URL it requests, and \(SettingKey.publicURL.environmentName) is not set: the relay rebuilds it from "
+                    + "each request's Host header, which a proxy in front must pass on unchanged")
+        }
         let store = try await OutboxOpener.openForServer(settings, logger: logger)
         self.store = store
         replySecret = settings.replies.isEnabled

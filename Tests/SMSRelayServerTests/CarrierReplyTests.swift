@@ -241,4 +241,45 @@ struct CarrierReplyTests {
             }
         }
     }
+
+    @Test("Twilio's status callback saying a reply was undelivered is recorded as a receipt, and the replier is told by email")
+    func twilioStatusCallback() async throws {
+        try await FakeCarrierAPIs.with { apis in
+            try await Self.withRelay(apis, telnyxPublicKey: try await CarrierCallbackTests.telnyxKeys().publicKey) { relay in
+                let token = apis.credentials.twilioAuthToken
+                let url = "\(ReplyRelay.publicURL)/twilio/\(testToken)"
+                let incoming = FakeCarrierAPIs.marker()
+                let form = CarrierCallbackTests.twilioSMS.replacingOccurrences(of: "Hello+from+Twilio", with: incoming)
+                #expect(try await Self.post(relay, carrier: "twilio", body: form, headers: [
+                    ("Content-Type", "application/x-www-form-urlencoded"),
+                    ("X-Twilio-Signature", try await CarrierCallbackTests.twilioSignature(url: url, body: form, token: token)),
+                ]) == 200)
+                let outgoing = FakeCarrierAPIs.marker()
+                _ = try await Self.answer(relay, emailHolding: incoming, with: "Answer \(outgoing)")
+                _ = try await Self.sent(apis, holding: outgoing)
+                var sid: String?
+                try await eventually(timeout: .seconds(30), "the reply recorded as sent") {
+                    sid = try await relay.store().list([.reply], status: .sent, limit: 10).first?.transportMessageID
+                    return sid != nil
+                }
+                let messageSid = try #require(sid)
+                #expect(messageSid.hasPrefix("SM"))
+
+                let status = [
+                    "MessageSid=\(messageSid)", "SmsSid=\(messageSid)", "MessageStatus=undelivered", "SmsStatus=undelivered",
+                    "ErrorCode=30003", "AccountSid=\(apis.credentials.twilioAccountSID)", "From=%2B12066418000", "To=%2B18553569768",
+                    "ApiVersion=2010-04-01",
+                ].joined(separator: "&")
+                #expect(try await Self.post(relay, carrier: "twilio", body: status, headers: [
+                    ("Content-Type", "application/x-www-form-urlencoded"),
+                    ("X-Twilio-Signature", try await CarrierCallbackTests.twilioSignature(url: url, body: status, token: token)),
+                ]) == 200)
+                let receipts = try await relay.store().receipts(messageID: messageSid)
+                #expect(receipts.map(\.status) == ["undelivered"])
+                #expect(receipts.first?.statusCode == "30003")
+                // The notice is an email to the replier naming what Twilio said.
+                _ = try await Self.email(holding: "30003", in: relay)
+            }
+        }
+    }
 }
