@@ -49,8 +49,7 @@ public struct RelayAssembly: Sendable {
             token: token, maxBodyBytes: settings.maxBodyBytes, publicURL: settings.isPublicURLConfigured ? settings.publicURL : nil)
         if settings.carriers.enabled.contains(.twilio), !settings.isPublicURLConfigured {
             logger.warning(
-                "Twilio signs the URL it requests, and \(SettingKey.publicURL.environmentName) is not set: the relay rebuilds it from "
-                    + "each request's Host header, which a proxy in front must pass on unchanged")
+                "Twilio signs the URL it requests, and SMSRELAY_PUBLIC_URL is not set: the relay rebuilds it from each request's Host header, which a proxy in front must pass on unchanged")
         }
         let store = try await OutboxOpener.openForServer(settings, logger: logger)
         self.store = store
