@@ -153,11 +153,13 @@ public struct RelayAssembly: Sendable {
         let (store, metrics, worker) = (self.store, self.metrics, self.worker)
         let page = settings.adminPasswordHash.map { hash in
             let (publicPort, settings, token) = (self.publicPort, self.settings, token)
-            let carrier = settings.carriers.enabled.first ?? .flowroute
             return (
                 data: OutboxAdminData(store: store, wake: { worker.wake() }) as any AdminData,
                 settings: AdminPageSettings(
-                    passwordHash: hash, callbackURL: { publicPort.value.map { settings.callbackURL(token: token, port: $0, carrier: carrier) } }),
+                    passwordHash: hash, callbackURLs: {
+                        guard let port = publicPort.value else { return [] }
+                        return settings.carriers.enabled.map { ($0.displayName, settings.callbackURL(token: token, port: port, carrier: $0)) }
+                    }),
                 version: SMSRelayVersion.current)
         }
         return AdminServer.makeApplication(

@@ -67,7 +67,7 @@ struct IntakeRoutes<Sink: CallbackSink>: Sendable {
                 throw intake.tooLarge
             }
             verdict = await intake.deliver(
-                Self.callbackRequest(request, context: context), body: Array(buffer: body), to: sink,
+                Self.callbackRequest(request, context: context, headers: intake.authenticator != nil), body: Array(buffer: body), to: sink,
                 context: SinkContext(receivedAt: receivedAt, logger: context.logger))
         } catch let rejection as IntakeRejection {
             verdict = intake.refuse(rejection, logger: context.logger)
@@ -78,10 +78,11 @@ struct IntakeRoutes<Sink: CallbackSink>: Sendable {
         return (Self.response(for: verdict, acknowledgement: intake.callbackProtocol.acknowledgement), Self.outcome(of: verdict))
     }
 
-    /// What the intake's checks read of the request: method, path, query, headers, peer.
-    static func callbackRequest(_ request: Request, context: CallbackRequestContext) -> CallbackRequest {
+    /// What the intake's checks read of the request: method, path, query, peer, and the headers
+    /// when a carrier's proof needs them (Flowroute's callbacks, the most, need none).
+    static func callbackRequest(_ request: Request, context: CallbackRequestContext, headers wanted: Bool = true) -> CallbackRequest {
         var headers: [String: String] = [:]
-        for field in request.headers {
+        for field in request.headers where wanted {
             let name = field.name.canonicalName
             headers[name] = headers[name].map { $0 + "," + field.value } ?? field.value
         }

@@ -67,14 +67,18 @@ public struct AdminVolume: Sendable, Equatable {
 public struct AdminPageSettings: Sendable {
     /// The bcrypt hash of the password (`$2b$…`), as `smsrelay admin-password` writes it.
     public var passwordHash: String
-    /// The carrier callback URL with its token, once the public port is known.
-    public var callbackURL: @Sendable () -> String?
+    /// Each carrier's callback URL with its token (carrier name, URL), once the public port is
+    /// known; empty before.
+    public var callbackURLs: @Sendable () -> [(carrier: String, url: String)]
     /// How long a session lasts without a request.
     public var idleTimeout: Duration
 
-    public init(passwordHash: String, callbackURL: @escaping @Sendable () -> String?, idleTimeout: Duration = .seconds(12 * 3600)) {
+    public init(
+        passwordHash: String, callbackURLs: @escaping @Sendable () -> [(carrier: String, url: String)],
+        idleTimeout: Duration = .seconds(12 * 3600)
+    ) {
         self.passwordHash = passwordHash
-        self.callbackURL = callbackURL
+        self.callbackURLs = callbackURLs
         self.idleTimeout = idleTimeout
     }
 }

@@ -85,9 +85,9 @@ enum AdminPages {
         {{{chart}}}
         </section>
         <section>
-        <h2>Callback URL</h2>
-        {{#callbackURL}}<details id="callback"><summary>Show the callback URL (it holds the secret token)</summary><code>{{callbackURL}}</code></details>{{/callbackURL}}
-        {{^callbackURL}}<p>Not listening yet.</p>{{/callbackURL}}
+        <h2>Callback URLs</h2>
+        {{#hasCallbackURLs}}<details id="callback"><summary>Show the callback URLs (they hold the secret token)</summary>{{#callbackURLs}}<p>{{carrier}}: <code>{{url}}</code></p>{{/callbackURLs}}</details>{{/hasCallbackURLs}}
+        {{^hasCallbackURLs}}<p>Not listening yet.</p>{{/hasCallbackURLs}}
         </section>
         <section>
         <h2>Dead messages ({{deadCount}})</h2>

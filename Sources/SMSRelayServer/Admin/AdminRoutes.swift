@@ -128,7 +128,11 @@ struct AdminRoutes: Sendable {
                 "totalIn": counts.inbound.reduce(0, +),
                 "totalOut": counts.outbound.reduce(0, +),
             ]
-            if let url = settings.callbackURL() { context["callbackURL"] = url }
+            let urls = settings.callbackURLs()
+            if !urls.isEmpty {
+                context["hasCallbackURLs"] = true
+                context["callbackURLs"] = urls.map { ["carrier": $0.carrier, "url": $0.url] }
+            }
             if let notice { context["notice"] = Self.describe(notice) }
             return Self.page(.ok, AdminPages.render("dashboard", context))
         } catch {
