@@ -69,9 +69,9 @@ public final class CredentialServer: Sendable {
         _ = try await control("token", body: try JSONSerialization.data(withJSONObject: ["token": token]))
     }
 
-    /// Credentials answers wait until ``release()``.
-    public func hold() async throws {
-        _ = try await control("hold", body: Data("{}".utf8))
+    /// Credentials answers wait until ``release()``, or at most `seconds` when given.
+    public func hold(atMost seconds: Int? = nil) async throws {
+        _ = try await control("hold", body: Data((seconds.map { #"{"seconds": \#($0)}"# } ?? "{}").utf8))
     }
 
     public func release() async throws {

@@ -23,7 +23,8 @@ Control endpoints, for the tests:
   (a 2xx status answers normally).
 - `POST /__control/lifetime` with `{"seconds": N}`.
 - `POST /__control/token` with `{"token": T}`: the container token required from now on.
-- `POST /__control/hold`: credentials answers wait until `POST /__control/release`.
+- `POST /__control/hold`: credentials answers wait until `POST /__control/release`, or at most
+  `{"seconds": N}` when the body gives it.
 - `GET /__control/requests`: every other request so far, oldest first: method, path, headers,
   status answered, and the access key handed out (if any).
 Standard library only.
@@ -131,7 +132,7 @@ class Handler(BaseHTTPRequestHandler):
         return self.answer(record, 404, "", "text/plain")
 
     def credentials(self, record, extra):
-        RELEASED.wait()
+        RELEASED.wait(STATE.get("hold_seconds"))
         with LOCK:
             scripted = SCRIPT.pop(0) if SCRIPT else None
         if scripted is not None and not 200 <= scripted < 300:
@@ -164,6 +165,7 @@ class Handler(BaseHTTPRequestHandler):
             elif self.command == "POST" and path == CONTROL + "token":
                 STATE["token"] = json.loads(body)["token"]
             elif self.command == "POST" and path == CONTROL + "hold":
+                STATE["hold_seconds"] = json.loads(body or "{}").get("seconds")
                 RELEASED.clear()
             elif self.command == "POST" and path == CONTROL + "release":
                 RELEASED.set()
