@@ -31,7 +31,8 @@ public struct NoticeRenderer: Sendable {
         var from = try Mailbox(parsing: sender)
         from.displayName = "SMS relay"
         let to = try Mailbox(parsing: notice.replier)
-        let texter = PhoneNumberText.readable(notice.texterNumber)
+        // A reply to a group was for all of it, whichever member its record names first.
+        let texter = notice.isGroup == true ? "the group" : PhoneNumberText.readable(notice.texterNumber)
         let values: [String: Any] = [
             "texter": texter,
             "ourNumber": PhoneNumberText.readable(notice.ourNumber),

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MailRender
 import Outbox
 import ReplyAddress
 @testable import SMSRelayApp
@@ -49,6 +50,8 @@ struct GroupReplyIntakeTests {
             #expect(unknown.kind == .content)
             #expect(unknown.message.contains("not known"))
             #expect(unknown.notice?.isGroup == true)
+            let rendered = try NoticeRenderer().render(try #require(unknown.notice), sender: "sms@example.com", replyTo: nil)
+            #expect(rendered.subject.contains("to the group"), "\(rendered.subject)")
             let twilio = try #require(await ReplyIntakeTests().refusal(setup, ReplyIntakeTests.email(to: Self.address(.twilio), messageID: "<t@x>")))
             #expect(twilio.message.contains("Twilio cannot send a text to a group"))
             // Both notices are stored; nothing is to be sent as an SMS.
