@@ -1,4 +1,5 @@
 import Foundation
+import SMSRelayCore
 
 /// An HTTP request as API Gateway (REST API v1 proxy, HTTP API payload 2.0) or a Lambda
 /// Function URL delivers it, reduced to what the relay needs.
@@ -101,13 +102,8 @@ public struct APIGatewayRequest: Sendable, Equatable {
         var rawQuery = (root["rawQueryString"] as? String).flatMap { $0.isEmpty ? nil : $0 }
         if query.isEmpty, let rawQuery {
             // An event with the raw query alone (written by hand, or by a proxy): its fields, first of each name.
-            for pair in rawQuery.split(separator: "&") {
-                let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                let decode = { (text: Substring) in
-                    String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(text)
-                }
-                let name = decode(parts[0])
-                if query[name] == nil { query[name] = parts.count > 1 ? decode(parts[1]) : "" }
+            for field in FormFields(parsing: Array(rawQuery.utf8)).fields where query[field.name] == nil {
+                query[field.name] = field.value
             }
         }
         if rawQuery == nil, !query.isEmpty {

@@ -38,7 +38,7 @@ enum TemplateContext {
         ]
         values.merge(party("from", message.from, route: route)) { _, new in new }
         values.merge(party("to", message.to, route: route)) { _, new in new }
-        values["carrierName"] = Carrier(rawValue: message.carrier)?.displayName ?? Neutralise.singleLine(message.carrier)
+        values["carrierName"] = Neutralise.singleLine(Carrier.displayName(ofTag: message.carrier))
         let group = (message.groupRecipients ?? []).map { party("member", $0, route: route) }
         values["isGroup"] = !group.isEmpty
         if !group.isEmpty {

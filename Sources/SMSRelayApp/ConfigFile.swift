@@ -95,9 +95,8 @@ extension ConfigFile {
                 case "contacts": route.contacts = try parseContacts(fieldValue, at: "\(at).contacts", path: path)
                 case "carrier":
                     let name = try scalar(fieldValue, "\(at).carrier", path)
-                    guard let carrier = Carrier(rawValue: name.lowercased()) else {
-                        throw ConfigError(
-                            "config file \(path): '\(at).carrier' is \(name); use one of \(Carrier.allCases.map(\.rawValue).joined(separator: ", "))")
+                    guard let carrier = Carrier(named: name) else {
+                        throw ConfigError("config file \(path): '\(at).carrier' is \(name); use one of \(Carrier.names)")
                     }
                     route.carrier = carrier
                 default:

@@ -300,7 +300,7 @@ public final class DeliveryWorker: Service, Sendable {
             return outcome(await mail { try replies.composeNotice(notice) }, for: entry, now: now, logger: logger)
         case .reply(let reply):
             guard let replies, let sender = replies.senders[reply.carrier] else {
-                let carrier = Carrier(rawValue: reply.carrier)?.displayName ?? reply.carrier
+                let carrier = Carrier.displayName(ofTag: reply.carrier)
                 return .postponed(reason: "no \(carrier) API credentials to send replies with", until: now().addingTimeInterval(3600))
             }
             return await send(reply, entry: entry, through: sender, replies: replies, now: now, logger: logger)
@@ -333,7 +333,7 @@ public final class DeliveryWorker: Service, Sendable {
         var logger = logger
         logger[metadataKey: "segments"] = "\(SMSSegments.count(reply.body).segments)"
         logger[metadataKey: "carrier"] = "\(reply.carrier)"
-        let carrier = Carrier(rawValue: reply.carrier)?.displayName ?? reply.carrier
+        let carrier = Carrier.displayName(ofTag: reply.carrier)
         let result: Result<MailReceipt, MailTransportError>
         do {
             let text = OutgoingText(from: reply.from, to: reply.recipients, body: reply.body, statusCallbackURL: replies.deliveryReceiptURL(reply.carrier))

@@ -104,10 +104,9 @@ extension CarrierSettings {
         let enabled: [Carrier]
         if let list = try source.optional(.carriers) {
             var chosen: Set<Carrier> = []
-            for name in list.split(separator: ",").map({ $0.trimmingBlanks().lowercased() }) where !name.isEmpty {
-                guard let carrier = Carrier(rawValue: name) else {
-                    throw ConfigError.invalid(
-                        .carriers, list, expected: "a comma-separated list of \(Carrier.allCases.map(\.rawValue).joined(separator: ", "))")
+            for name in list.split(separator: ",") where !name.trimmingBlanks().isEmpty {
+                guard let carrier = Carrier(named: name) else {
+                    throw ConfigError.invalid(.carriers, list, expected: "a comma-separated list of \(Carrier.names)")
                 }
                 chosen.insert(carrier)
             }

@@ -71,7 +71,7 @@ package struct SESReplyHandler: Sendable {
             if let notice = error.notice { await tell(notice, context: context, logger: logger) }
             return "refused"
         }
-        let carrier = Carrier(rawValue: reply.carrier)?.displayName ?? reply.carrier
+        let carrier = Carrier.displayName(ofTag: reply.carrier)
         guard let sender = senders[reply.carrier] else {
             let problem = "The relay has no \(carrier) API credentials to send it with."
             logger.error("no sender for the reply's carrier", metadata: ["carrier": "\(reply.carrier)"])

@@ -18,8 +18,8 @@ struct CallbackURLCommand: AsyncParsableCommand {
 
     @OptionGroup var options: SettingsOptions
 
-    @Option(name: .customLong("carrier"), help: "Print this carrier's URL alone: flowroute, twilio, telnyx, bandwidth or voipms.")
-    var carrier: String?
+    @Option(help: "Print this carrier's URL alone.")
+    var carrier: Carrier?
 
     func run() async throws {
         let settings = try options.load()
@@ -36,10 +36,7 @@ struct CallbackURLCommand: AsyncParsableCommand {
             throw ValidationError(error.description)
         }
         if let carrier {
-            guard let chosen = Carrier(rawValue: carrier.lowercased()) else {
-                throw ValidationError("--carrier \(carrier): expected one of \(Carrier.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            print(settings.callbackURL(token: token, carrier: chosen))
+            print(settings.callbackURL(token: token, carrier: carrier))
         } else if settings.carriers.enabled.count == 1 {
             print(settings.callbackURL(token: token, carrier: settings.carriers.enabled[0]))
         } else {

@@ -94,8 +94,8 @@ struct SendSMSCommand: AsyncParsableCommand {
     var to: String
     @Option(help: "Your number to send from: 12065550100.")
     var from: String
-    @Option(help: "The carrier to send through: flowroute, twilio, telnyx, bandwidth or voipms.")
-    var carrier: String?
+    @Option(help: "The carrier to send through (default: the one the route of --from names, else flowroute).")
+    var carrier: Carrier?
     @Argument(help: "The text to send.")
     var text: String
 
@@ -104,17 +104,8 @@ struct SendSMSCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try options.load()
         let logger = LogSetup.bootstrap(level: settings.logLevel, format: settings.logFormat)
-        let chosen: Carrier?
-        if let carrier {
-            guard let named = Carrier(rawValue: carrier.lowercased()) else {
-                throw ValidationError("--carrier \(carrier): expected one of \(Carrier.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            chosen = named
-        } else {
-            chosen = nil
-        }
         do {
-            let (used, id) = try await ReplyApp.sendSMS(settings: settings, carrier: chosen, from: from, to: to, text: text, logger: logger)
+            let (used, id) = try await ReplyApp.sendSMS(settings: settings, carrier: carrier, from: from, to: to, text: text, logger: logger)
             print("Sent; \(used.displayName)'s id for the message: \(id.isEmpty ? "(none given)" : id)")
         } catch let error as ConfigError {
             throw ValidationError(error.description)
