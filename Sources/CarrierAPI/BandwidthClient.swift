@@ -71,18 +71,9 @@ public final class BandwidthClient: TextSender {
         logger[metadataKey: "sms_from"] = "\(text.from)"
         logger.debug("sending through Bandwidth", metadata: ["sms_to": "\(text.to)", "endpoint": "\(endpoint)"])
         let answer = try await exchange.postJSON(document, to: endpoint, authorization: authorization)
-
-        guard answer.isSuccess else {
-            let error = refusal(answer, from: from, endpoint: endpoint)
-            logger.debug("Bandwidth refused the text", metadata: ["status": "\(answer.status)", "code": "\(error.code ?? "none")"])
-            throw error
-        }
-        guard let id = WireFormat.string(answer.json?["id"]), !id.isEmpty else {
-            logger.warning("Bandwidth accepted the text but its answer had no message id", metadata: ["status": "\(answer.status)"])
-            return SentText(messageID: "")
-        }
-        logger.debug("sent through Bandwidth", metadata: ["message_id": "\(id)", "status": "\(answer.status)"])
-        return SentText(messageID: id)
+        return try exchange.sent(
+            answer, logger: logger, refusal: { refusal($0, from: from, endpoint: endpoint) },
+            messageID: { WireFormat.string($0.json?["id"]) })
     }
 
     /// The error for a refusal: Bandwidth's `{"type", "description", "fieldErrors"?: [{"fieldName", "description"}]}`.

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Logging
 import NIOCore
 
 /// One request to a carrier's API and its answer, all within a time limit; every failure a
@@ -110,6 +111,26 @@ struct CarrierExchange: Sendable {
     /// `error` with every secret taken out of its text.
     func redacted(_ error: TextSendError) -> TextSendError {
         error.redacting(secrets)
+    }
+
+    /// What an answer comes to: the carrier's `refusal` of it, thrown, unless it is a success;
+    /// then the message id `messageID` reads in it, or an empty one (the carrier took the text,
+    /// and sending it again would send it twice, so a missing id is no error). Logged at debug
+    /// level, a missing id as a warning.
+    func sent(
+        _ answer: Answer, logger: Logger, refusal: (Answer) -> TextSendError, messageID: (Answer) -> String?
+    ) throws(TextSendError) -> SentText {
+        guard answer.isSuccess else {
+            let error = refusal(answer)
+            logger.debug("\(carrierName) refused the text", metadata: ["status": "\(answer.status)", "code": "\(error.code ?? "none")"])
+            throw error
+        }
+        guard let id = messageID(answer), !id.isEmpty else {
+            logger.warning("\(carrierName) accepted the text but its answer had no message id", metadata: ["status": "\(answer.status)"])
+            return SentText(messageID: "")
+        }
+        logger.debug("sent through \(carrierName)", metadata: ["message_id": "\(id)", "status": "\(answer.status)"])
+        return SentText(messageID: id)
     }
 
     /// Whether an answer with `status` may be different later: a timeout (408), too early (425),

@@ -63,18 +63,9 @@ public final class TelnyxClient: TextSender {
         logger[metadataKey: "sms_from"] = "\(text.from)"
         logger.debug("sending through Telnyx", metadata: ["sms_to": "\(text.to)", "endpoint": "\(endpoint)"])
         let answer = try await exchange.postJSON(document, to: endpoint, authorization: authorization)
-
-        guard answer.isSuccess else {
-            let error = refusal(answer, from: from, endpoint: endpoint)
-            logger.debug("Telnyx refused the text", metadata: ["status": "\(answer.status)", "code": "\(error.code ?? "none")"])
-            throw error
-        }
-        guard let data = answer.json?["data"] as? [String: Any], let id = WireFormat.string(data["id"]), !id.isEmpty else {
-            logger.warning("Telnyx accepted the text but its answer had no message id", metadata: ["status": "\(answer.status)"])
-            return SentText(messageID: "")
-        }
-        logger.debug("sent through Telnyx", metadata: ["message_id": "\(id)", "status": "\(answer.status)"])
-        return SentText(messageID: id)
+        return try exchange.sent(
+            answer, logger: logger, refusal: { refusal($0, from: from, endpoint: endpoint) },
+            messageID: { WireFormat.string(($0.json?["data"] as? [String: Any])?["id"]) })
     }
 
     /// The error for a refusal: Telnyx's `{"errors": [{"code", "title", "detail"}]}`.

@@ -79,19 +79,9 @@ public final class TwilioClient: TextSender {
         logger[metadataKey: "sms_from"] = "\(text.from)"
         logger.debug("sending through \(name)", metadata: ["sms_to": "\(text.to[0])", "endpoint": "\(endpoint)"])
         let answer = try await exchange.perform(request, endpoint: endpoint)
-
-        guard answer.isSuccess else {
-            let error = refusal(answer, from: from, to: to, endpoint: endpoint)
-            logger.debug("\(name) refused the text", metadata: ["status": "\(answer.status)", "code": "\(error.code ?? "none")"])
-            throw error
-        }
-        guard let sid = WireFormat.string(answer.json?["sid"]), !sid.isEmpty else {
-            // The carrier took the text; sending it again would send it twice, so this is no error.
-            logger.warning("\(name) accepted the text but its answer had no sid", metadata: ["status": "\(answer.status)"])
-            return SentText(messageID: "")
-        }
-        logger.debug("sent through \(name)", metadata: ["message_id": "\(sid)", "status": "\(answer.status)"])
-        return SentText(messageID: sid)
+        return try exchange.sent(
+            answer, logger: logger, refusal: { refusal($0, from: from, to: to, endpoint: endpoint) },
+            messageID: { WireFormat.string($0.json?["sid"]) })
     }
 
     /// The error for a refusal: Twilio's `{"code", "message", "more_info", "status"}`, with advice for the codes a relay meets.
