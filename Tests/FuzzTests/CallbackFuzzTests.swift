@@ -67,104 +67,91 @@ struct CallbackFuzzTests {
 
     @Test("20 000 mutated callbacks: a clear refusal or a stored message with a well-formed email, never a crash")
     func mutatedCallbacks() async throws {
-        let environment = ProcessInfo.processInfo.environment
-        let seeds: [UInt64]
-        if let replay = environment["FUZZ_SEED"].flatMap({ UInt64($0.replacingOccurrences(of: "0x", with: ""), radix: 16) }) {
-            seeds = [replay]
-        } else {
-            let count = environment["FUZZ_CASES"].flatMap(Int.init) ?? 20_000
-            seeds = (0..<count).map { Self.baseSeed &+ UInt64($0) }
-        }
+        let seeds = Self.seeds(default: 20_000, share: 1, offset: 0)
         let documents = try Self.seedDocuments()
         #expect(documents.count >= 10)
         #expect(Set(documents.map(\.carrier)) == [.flowroute, .telnyx, .bandwidth])
-        // The outbox on tmpfs where there is one: the same store, without 20 000 waits for the disk.
+        let outcomes = try await Self.run(seeds, replay: "CallbackFuzzTests") { seed in
+            var mutator = Mutator(seed: seed)
+            let start = documents[Int(seed % UInt64(documents.count))]
+            return (start.name, start.carrier, mutator.mutate(start.document), mutator.applied)
+        }
+        // The mutations must reach every outcome, or the fuzzing proves little.
+        if seeds.count >= 1000 {
+            for outcome in ["message", "refused with a field", "not a callback"] {
+                #expect(outcomes[outcome, default: 0] > seeds.count / 50, "\(outcomes)")
+            }
+        }
+    }
+
+    @Test("5 000 mutated form callbacks (Twilio, VoIP.ms): a clear refusal or a stored message with a well-formed email, never a crash")
+    func mutatedForms() async throws {
+        let seeds = Self.seeds(default: 5_000, share: 4, offset: 0x00F0_0000)
+        let forms = try Self.seedForms()
+        #expect(Set(forms.map(\.carrier)) == [.twilio, .voipms])
+        let outcomes = try await Self.run(seeds, replay: "mutatedForms") { seed in
+            var mutator = FormMutator(seed: seed)
+            let start = forms[Int(seed % UInt64(forms.count))]
+            return (start.name, start.carrier, mutator.mutate(start.form), mutator.applied)
+        }
+        if seeds.count >= 1000 {
+            #expect(outcomes["message", default: 0] > seeds.count / 50, "\(outcomes)")
+            #expect(outcomes["refused with a field", default: 0] + outcomes["not a callback", default: 0] > 0, "\(outcomes)")
+        }
+    }
+
+    /// The seeds of a run: `FUZZ_SEED` alone when it is set, else `FUZZ_CASES` (divided by
+    /// `share`) or `count` of them from the base seed plus `offset`.
+    static func seeds(default count: Int, share: Int, offset: UInt64) -> [UInt64] {
+        let environment = ProcessInfo.processInfo.environment
+        if let replay = environment["FUZZ_SEED"].flatMap({ UInt64($0.replacingOccurrences(of: "0x", with: ""), radix: 16) }) {
+            return [replay]
+        }
+        let cases = environment["FUZZ_CASES"].flatMap(Int.init).map { max(1, $0 / share) } ?? count
+        return (0..<cases).map { baseSeed &+ offset &+ UInt64($0) }
+    }
+
+    /// Runs a case for each seed, two lanes at once (one a core: the cases are independent, and
+    /// each keeps its own seed), through a ``CaseChecker`` whose outbox is on tmpfs where there is
+    /// one (the same store, without thousands of waits for the disk). A case with problems is
+    /// recorded with its seed, for `FUZZ_SEED=<seed> swift test --filter <replay>`; a lane stops
+    /// after ten. Returns how many cases came to each outcome.
+    static func run(
+        _ seeds: [UInt64], replay: String,
+        _ makeCase: @escaping @Sendable (UInt64) -> (name: String, carrier: Carrier, body: [UInt8], mutations: [String])
+    ) async throws -> [String: Int] {
         let memory = URL(fileURLWithPath: "/dev/shm")
         let parent = FileManager.default.isWritableFile(atPath: memory.path) ? memory : FileManager.default.temporaryDirectory
         let dir = parent.appendingPathComponent("smsrelay-fuzz-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        do {
-            let checker = try CaseChecker(storePath: dir.appendingPathComponent("fuzz.sqlite").path)
-            // Two lanes, one a core: the cases are independent, and each keeps its own seed.
-            let lanes = 2
-            let results = await withTaskGroup(of: (outcomes: [String: Int], failures: Int).self) { group in
-                for lane in 0..<lanes {
-                    group.addTask {
-                        var outcomes: [String: Int] = [:]
-                        var failures = 0
-                        for index in stride(from: lane, to: seeds.count, by: lanes) {
-                            let seed = seeds[index]
-                            var mutator = Mutator(seed: seed)
-                            let start = documents[Int(seed % UInt64(documents.count))]
-                            let body = mutator.mutate(start.document)
-                            let (outcome, problems) = await checker.check(body, carrier: start.carrier, case: index)
-                            outcomes[outcome, default: 0] += 1
-                            guard !problems.isEmpty else { continue }
-                            failures += 1
-                            Issue.record("""
-                                seed 0x\(String(seed, radix: 16)) (replay: FUZZ_SEED=\(String(seed, radix: 16)) swift test --filter CallbackFuzzTests), \
-                                from \(start.name), mutations \(mutator.applied): \(problems.joined(separator: "; "))
-                                body: \(String(decoding: body.prefix(600), as: UTF8.self))
-                                """)
-                            if failures >= 10 { break }
-                        }
-                        return (outcomes, failures)
-                    }
-                }
-                var total: (outcomes: [String: Int], failures: Int) = ([:], 0)
-                for await result in group {
-                    total.outcomes.merge(result.outcomes, uniquingKeysWith: +)
-                    total.failures += result.failures
-                }
-                return total
-            }
-            let outcomes = results.outcomes
-            // The mutations must reach every outcome, or the fuzzing proves little.
-            if seeds.count >= 1000 {
-                for outcome in ["message", "refused with a field", "not a callback"] {
-                    #expect(outcomes[outcome, default: 0] > seeds.count / 50, "\(outcomes)")
-                }
-            }
-        }
-    }
-}
-
-extension CallbackFuzzTests {
-    @Test("5 000 mutated form callbacks (Twilio, VoIP.ms): a clear refusal or a stored message with a well-formed email, never a crash")
-    func mutatedForms() async throws {
-        let environment = ProcessInfo.processInfo.environment
-        let count = environment["FUZZ_CASES"].flatMap(Int.init).map { max(1, $0 / 4) } ?? 5_000
-        let seeds: [UInt64] = environment["FUZZ_SEED"].flatMap { UInt64($0.replacingOccurrences(of: "0x", with: ""), radix: 16) }.map { [$0] }
-            ?? (0..<count).map { Self.baseSeed &+ 0x00F0_0000 &+ UInt64($0) }
-        let forms = try Self.seedForms()
-        #expect(Set(forms.map(\.carrier)) == [.twilio, .voipms])
-        let memory = URL(fileURLWithPath: "/dev/shm")
-        let parent = FileManager.default.isWritableFile(atPath: memory.path) ? memory : FileManager.default.temporaryDirectory
-        let dir = parent.appendingPathComponent("smsrelay-form-fuzz-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
         let checker = try CaseChecker(storePath: dir.appendingPathComponent("fuzz.sqlite").path)
-        var outcomes: [String: Int] = [:]
-        var failures = 0
-        for (index, seed) in seeds.enumerated() {
-            var mutator = FormMutator(seed: seed)
-            let start = forms[Int(seed % UInt64(forms.count))]
-            let body = mutator.mutate(start.form)
-            let (outcome, problems) = await checker.check(body, carrier: start.carrier, case: index)
-            outcomes[outcome, default: 0] += 1
-            guard !problems.isEmpty else { continue }
-            failures += 1
-            Issue.record("""
-                seed 0x\(String(seed, radix: 16)) (replay: FUZZ_SEED=\(String(seed, radix: 16)) swift test --filter mutatedForms), \
-                from \(start.name), mutations \(mutator.applied): \(problems.joined(separator: "; "))
-                body: \(String(decoding: body.prefix(600), as: UTF8.self))
-                """)
-            if failures >= 10 { break }
-        }
-        if seeds.count >= 1000 {
-            #expect(outcomes["message", default: 0] > seeds.count / 50, "\(outcomes)")
-            #expect(outcomes["refused with a field", default: 0] + outcomes["not a callback", default: 0] > 0, "\(outcomes)")
+        let lanes = 2
+        return await withTaskGroup(of: [String: Int].self) { group in
+            for lane in 0..<lanes {
+                group.addTask {
+                    var outcomes: [String: Int] = [:]
+                    var failures = 0
+                    for index in stride(from: lane, to: seeds.count, by: lanes) {
+                        let seed = seeds[index]
+                        let (name, carrier, body, mutations) = makeCase(seed)
+                        let (outcome, problems) = await checker.check(body, carrier: carrier, case: index)
+                        outcomes[outcome, default: 0] += 1
+                        guard !problems.isEmpty else { continue }
+                        failures += 1
+                        Issue.record("""
+                            seed 0x\(String(seed, radix: 16)) (replay: FUZZ_SEED=\(String(seed, radix: 16)) swift test --filter \(replay)), \
+                            from \(name), mutations \(mutations): \(problems.joined(separator: "; "))
+                            body: \(String(decoding: body.prefix(600), as: UTF8.self))
+                            """)
+                        if failures >= 10 { break }
+                    }
+                    return outcomes
+                }
+            }
+            var total: [String: Int] = [:]
+            for await outcomes in group { total.merge(outcomes, uniquingKeysWith: +) }
+            return total
         }
     }
 }
